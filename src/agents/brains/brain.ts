@@ -1,0 +1,38 @@
+import type { Budget, TaskSpec, TokenUsage } from "../../protocol/index.js";
+import type { ToolSet } from "../tools/types.js";
+
+/** What a brain is asked to do. */
+export interface BrainTask {
+  goalId: string;
+  goalText: string;
+  task: TaskSpec;
+  attempt: number;
+  /** The role charter; it says repository content is untrusted data. */
+  charter: string;
+  /** Why this is a revision (reviewer or settlement feedback), if it is one. */
+  feedback?: string;
+  /** Context told to the agent while it works (`guild tell`). */
+  notes?: string[];
+}
+
+/** One step of a brain's work, streamed out as it happens. */
+export type BrainStep =
+  | { kind: "thought"; text: string; usage?: TokenUsage }
+  | { kind: "tool_call"; id: string; tool: string; input: unknown; usage?: TokenUsage }
+  | { kind: "tool_result"; id: string; tool: string; ok: boolean; output: string }
+  | { kind: "summary"; text: string; usage?: TokenUsage };
+
+export interface BrainRunContext {
+  task: BrainTask;
+  tools: ToolSet;
+  /** The task's worktree (absolute). */
+  workdir: string;
+  signal: AbortSignal;
+  budget: Budget;
+}
+
+/** Decides an agent's next steps: an LLM provider, an external CLI agent, or the offline skills. */
+export interface Brain {
+  readonly name: string;
+  run(context: BrainRunContext): AsyncIterable<BrainStep>;
+}

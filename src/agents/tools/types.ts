@@ -1,0 +1,24 @@
+import type { z } from "zod";
+
+/** A tool a brain may call; the input is validated with `input` before `call` sees it. */
+export interface ToolDefinition<I = unknown> {
+  name: string;
+  description: string;
+  input: z.ZodType<I>;
+  /** JSON Schema of `input`, for LLM providers. */
+  jsonSchema: Record<string, unknown>;
+}
+
+export interface ToolResult {
+  ok: boolean;
+  /** What the model sees: the output, or the reason a call was refused. */
+  output: string;
+  /** Set when the call ends the task (finish). */
+  finished?: { summary: string };
+}
+
+/** The only way a brain touches the repository; every call is checked by the sandbox in code. */
+export interface ToolSet {
+  readonly definitions: readonly ToolDefinition[];
+  call(name: string, input: unknown): Promise<ToolResult>;
+}

@@ -1,0 +1,54 @@
+export { type Clock, SimulatedClock, systemClock } from "./clock.js";
+export {
+  BrainConfig,
+  Budget,
+  GuildConfig,
+  OwnershipRuleConfig,
+  RoleConfig,
+  SettlementPolicy,
+} from "./config.js";
+export {
+  Envelope,
+  type EnvelopeInit,
+  envelopeOf,
+  makeEnvelope,
+  PROTOCOL_VERSION,
+  Token,
+} from "./envelope.js";
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  GuildError,
+  type GuildErrorJSON,
+  isGuildError,
+  toGuildError,
+} from "./errors.js";
+export {
+  defineEvents,
+  type EventOf,
+  type EventPayload,
+  type EventPayloads,
+  type EventType,
+  eventPayloads,
+  GuildEvent,
+  isEventType,
+} from "./events/index.js";
+export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
+export {
+  AgentInbox,
+  CheckResult,
+  ControlReply,
+  GoalControl,
+  GoalStatus,
+  GoalSubmit,
+  GoalSubmitReply,
+  GoalSubmitRequest,
+  Proposal,
+  ProposalMessage,
+  RepoPath,
+  RoleName,
+  TaskAssignment,
+  TaskSpec,
+  TokenUsage,
+} from "./messages.js";
+export { NO_GOAL, stores, subjects, token } from "./subjects.js";

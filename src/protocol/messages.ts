@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { envelopeOf, Token } from "./envelope.js";
+
+/** A role name: frontend, backend, security, tests, docs, or a custom one. */
+export const RoleName = Token;
+export type RoleName = z.infer<typeof RoleName>;
+
+/** A repository-relative path with forward slashes; never absolute, never `..`. */
+export const RepoPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine(
+    (p) => !p.startsWith("/") && !p.split("/").includes(".."),
+    "must be relative and stay in the repository",
+  );
+export type RepoPath = z.infer<typeof RepoPath>;
+
+export const GoalSubmit = z.object({
+  text: z.string().min(1).max(20_000),
+  repo: z.string().min(1),
+  baseRef: z.string().min(1).default("HEAD"),
+  goalId: Token.optional(),
+});
+export type GoalSubmit = z.infer<typeof GoalSubmit>;
+export const GoalSubmitRequest = envelopeOf("goal.submit", GoalSubmit);
+export type GoalSubmitRequest = z.infer<typeof GoalSubmitRequest>;
+
+export const GoalSubmitReply = envelopeOf(
+  "goal.accepted",
+  z.object({ goalId: Token, baseCommit: z.string(), integrationBranch: z.string() }),
+);
+export type GoalSubmitReply = z.infer<typeof GoalSubmitReply>;
+
+export const GoalStatus = z.enum([
+  "planning",
+  "running",
+  "merging",
+  "verifying",
+  "done",
+  "failed",
+  "cancelled",
+]);
+export type GoalStatus = z.infer<typeof GoalStatus>;
+
+/** One task of a plan, as it travels on `guild.task.<role>`. */
+export const TaskSpec = z.object({
+  taskId: Token,
+  role: RoleName,
+  title: z.string().min(1).max(500),
+  instructions: z.string().max(20_000),
+  expectedPaths: z.array(z.string().max(4096)).max(1000),
+  dependsOn: z.array(Token).max(100).default([]),
+  skill: z.string().max(100).optional(),
+});
+export type TaskSpec = z.infer<typeof TaskSpec>;
+
+export const TaskAssignment = envelopeOf(
+  "task.assigned",
+  z.object({
+    task: TaskSpec,
+    goalId: Token,
+    goalText: z.string(),
+    attempt: z.number().int().min(1),
+    repo: z.string().min(1),
+    baseCommit: z.string().regex(/^[0-9a-f]{40}$/),
+    feedback: z.string().max(200_000).optional(),
+  }),
+);
+export type TaskAssignment = z.infer<typeof TaskAssignment>;
+
+export const CheckResult = z.object({
+  command: z.string(),
+  exitCode: z.number().int().nullable(),
+  output: z.string().max(100_000),
+});
+export type CheckResult = z.infer<typeof CheckResult>;
+
+export const TokenUsage = z.object({
+  inputTokens: z.number().int().min(0).default(0),
+  outputTokens: z.number().int().min(0).default(0),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
+/** A task's outcome; commits travel as a git bundle in the blob store under `bundleKey`. */
+export const Proposal = z.object({
+  proposalId: z.string().min(1).max(200),
+  goalId: Token,
+  taskId: Token,
+  attempt: z.number().int().min(1),
+  role: RoleName,
+  agentId: Token,
+  baseCommit: z.string().regex(/^[0-9a-f]{40}$/),
+  headCommit: z.string().regex(/^[0-9a-f]{40}$/),
+  bundleKey: z.string().max(500).nullable(),
+  changedPaths: z.array(z.string().max(4096)).max(10_000),
+  rationale: z.string().max(50_000),
+  checks: z.array(CheckResult).max(50).default([]),
+  usage: TokenUsage.default({ inputTokens: 0, outputTokens: 0 }),
+  partial: z.boolean().default(false),
+});
+export type Proposal = z.infer<typeof Proposal>;
+export const ProposalMessage = envelopeOf("proposal.submitted", Proposal);
+export type ProposalMessage = z.infer<typeof ProposalMessage>;
+
+/** Direct messages to one agent on `guild.agent.<agent>.inbox`. */
+export const AgentInbox = envelopeOf(
+  "agent.directive",
+  z.discriminatedUnion("kind", [
+    z.object({
+      kind: z.literal("revise"),
+      taskId: Token,
+      attempt: z.number().int().min(1),
+      reason: z.string(),
+    }),
+    z.object({ kind: z.literal("tell"), text: z.string().max(20_000) }),
+    z.object({ kind: z.literal("cancel"), taskId: Token.optional(), reason: z.string() }),
+  ]),
+);
+export type AgentInbox = z.infer<typeof AgentInbox>;
+
+/** Requests on `guild.goal.<goal>.control`. */
+export const GoalControl = envelopeOf(
+  "goal.control",
+  z.discriminatedUnion("action", [
+    z.object({ action: z.literal("cancel"), reason: z.string().default("cancelled by user") }),
+    z.object({ action: z.literal("approve"), decisionId: z.string() }),
+    z.object({ action: z.literal("reject"), decisionId: z.string(), reason: z.string() }),
+    z.object({ action: z.literal("tell"), agentId: Token, text: z.string() }),
+    z.object({ action: z.literal("status") }),
+  ]),
+);
+export type GoalControl = z.infer<typeof GoalControl>;
+
+export const ControlReply = envelopeOf(
+  "goal.control.reply",
+  z.object({ ok: z.boolean(), message: z.string(), status: GoalStatus.optional() }),
+);
+export type ControlReply = z.infer<typeof ControlReply>;

@@ -1,0 +1,39 @@
+import { GuildError } from "./errors.js";
+
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+/** Guards one subject token against dots, spaces and wildcards (subject injection). */
+export function token(value: string): string {
+  if (!TOKEN.test(value)) {
+    throw new GuildError("bus.invalid_message", `not a valid subject token: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Goal id used for events that belong to no goal (bus errors, presence). */
+export const NO_GOAL = "_";
+
+/** Subject names, as DESIGN.md lists them. */
+export const subjects = {
+  goalSubmit: "guild.goal.submit",
+  goalControl: (goalId: string) => `guild.goal.${token(goalId)}.control`,
+  task: (role: string) => `guild.task.${token(role)}`,
+  tasksAll: "guild.task.>",
+  agentInbox: (agentId: string) => `guild.agent.${token(agentId)}.inbox`,
+  proposal: (goalId: string) => `guild.proposal.${token(goalId)}`,
+  proposalsAll: "guild.proposal.>",
+  /** `type` is dotted (`task.claimed`), so it spans several tokens. */
+  event: (goalId: string, source: string, type: string) =>
+    `guild.evt.${token(goalId)}.${token(source)}.${type.split(".").map(token).join(".")}`,
+  eventsAll: "guild.evt.>",
+  eventsOfGoal: (goalId: string) => `guild.evt.${token(goalId)}.>`,
+} as const;
+
+/** Stream, bucket and store names, as DESIGN.md lists them. */
+export const stores = {
+  tasks: "GUILD_TASKS",
+  proposals: "GUILD_PROPOSALS",
+  events: "GUILD_EVENTS",
+  state: "guild-state",
+  bundles: "guild-bundles",
+} as const;

@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: fast unit tests, and integration tests that start a real nats-server and real git repos.
+export default defineConfig({
+  test: {
+    setupFiles: ["test/helpers/setup.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          exclude: ["test/**/*.int.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.int.test.ts", "test/e2e/**/*.int.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+        },
+      },
+    ],
+  },
+});
