@@ -1,0 +1,11 @@
+export { BUILTIN_ROLES, type BuiltinRole, charterFor, UNTRUSTED_NOTICE } from "./roles.js";
+export { claimKey, claimTask } from "./specialist/claim.js";
+export {
+  type Assignment,
+  type PreparedWorkspace,
+  type SpecialistContext,
+  type SpecialistEvent,
+  specialistMachine,
+  type WorkOutcome,
+} from "./specialist/machine.js";
+export { Specialist, type SpecialistOptions } from "./specialist/specialist.js";

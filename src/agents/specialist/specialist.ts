@@ -1,0 +1,202 @@
+import { type Actor, createActor, fromPromise } from "xstate";
+import {
+  type Bus,
+  createEventEmitter,
+  type Subscription,
+  type WorkConsumer,
+  type WorkItem,
+} from "../../bus/index.js";
+import {
+  AgentInbox,
+  type Clock,
+  createLogger,
+  type Logger,
+  type RoleConfig,
+  subjects,
+  systemClock,
+  TaskAssignment,
+} from "../../protocol/index.js";
+import { claimTask } from "./claim.js";
+import { type Assignment, specialistMachine } from "./machine.js";
+import { createStages, type StageState } from "./stages.js";
+
+export interface SpecialistOptions {
+  bus: Bus;
+  role: string;
+  agentId: string;
+  logger?: Logger;
+  clock?: Clock;
+  roleOverride?: Partial<RoleConfig>;
+  extraPath?: string[];
+  /** Redelivery deadline of a claimed task; heartbeats run at a third of it. */
+  ackWaitMs?: number;
+}
+
+const SETTLED = new Set(["proposed", "failed", "cancelled"]);
+
+/** One specialist agent: pulls its role's tasks one at a time and runs each through the specialist machine. */
+export class Specialist {
+  readonly agentId: string;
+  readonly role: string;
+  readonly #bus: Bus;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #options: SpecialistOptions;
+  readonly #events;
+  #consumer: WorkConsumer<TaskAssignment> | undefined;
+  #inbox: Subscription | undefined;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #abort = new AbortController();
+  #notes: string[] = [];
+  #currentTask: string | undefined;
+  #actor: Actor<typeof specialistMachine> | undefined;
+
+  constructor(options: SpecialistOptions) {
+    this.agentId = options.agentId;
+    this.role = options.role;
+    this.#options = options;
+    this.#bus = options.bus;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = (options.logger ?? createLogger()).child({ agent: options.agentId });
+    this.#events = createEventEmitter(this.#bus, this.agentId, this.#logger);
+  }
+
+  /** Current state of the specialist machine (`idle`, `working`, …). */
+  get state(): string {
+    return this.#actor ? String(this.#actor.getSnapshot().value) : "idle";
+  }
+
+  async start(): Promise<void> {
+    const ackWaitMs = this.#options.ackWaitMs ?? 30_000;
+    this.#consumer = await this.#bus.consumer("tasks", {
+      durable: `tasks-${this.role}`,
+      subject: subjects.task(this.role),
+      schema: TaskAssignment,
+      ackWaitMs,
+    });
+    this.#inbox = await this.#bus.subscribe(subjects.agentInbox(this.agentId), AgentInbox, (msg) => {
+      const directive = msg.payload;
+      if (directive.kind === "tell") this.#notes.push(directive.text);
+      if (directive.kind === "cancel" && (!directive.taskId || directive.taskId === this.#currentTask)) {
+        this.#abort.abort(new Error(directive.reason));
+        this.#actor?.send({ type: "CANCEL", reason: directive.reason });
+      }
+    });
+    this.#running = true;
+    await this.#events.emit("agent.online", { agentId: this.agentId, role: this.role, brain: "configured" });
+    this.#loop = this.#run(ackWaitMs);
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#abort.abort(new Error("agent stopping"));
+    await this.#loop;
+    await this.#inbox?.unsubscribe();
+    await this.#consumer?.close();
+    this.#actor?.stop();
+  }
+
+  async #run(ackWaitMs: number): Promise<void> {
+    while (this.#running) {
+      let item: WorkItem<TaskAssignment> | null = null;
+      try {
+        item = (await this.#consumer?.next({ expiresMs: 500 })) ?? null;
+      } catch (error) {
+        this.#logger.warn({ err: error }, "task pull failed; retrying");
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      if (!item) continue;
+      await this.#handle(item, ackWaitMs).catch((error: unknown) => {
+        this.#logger.error({ err: error }, "task handling failed");
+      });
+    }
+  }
+
+  async #handle(item: WorkItem<TaskAssignment>, ackWaitMs: number): Promise<void> {
+    const assignment = item.data.payload;
+    const { goalId, attempt } = assignment;
+    const taskId = assignment.task.taskId;
+    const claimed = await claimTask(
+      this.#bus.kv,
+      goalId,
+      taskId,
+      attempt,
+      this.agentId,
+      item.deliveryCount > 1,
+      this.#clock.now(),
+    );
+    if (!claimed) {
+      // Another worker holds this attempt, or a newer one exists: this copy is stale.
+      await item.ack();
+      return;
+    }
+    await this.#events.emit("task.claimed", { taskId, agentId: this.agentId, attempt }, goalId);
+    this.#currentTask = taskId;
+    this.#abort = new AbortController();
+    this.#notes = [];
+    const state: StageState = {};
+    const stages = createStages(
+      {
+        bus: this.#bus,
+        events: this.#events,
+        agentId: this.agentId,
+        role: this.role,
+        notes: this.#notes,
+        signal: () => this.#abort.signal,
+        ...(this.#options.roleOverride ? { roleOverride: this.#options.roleOverride } : {}),
+        ...(this.#options.extraPath ? { extraPath: this.#options.extraPath } : {}),
+      },
+      state,
+    );
+    const heartbeat = setInterval(
+      () => void item.working().catch(() => undefined),
+      Math.max(1000, ackWaitMs / 3),
+    );
+    try {
+      const final = await this.#runMachine(assignment, stages);
+      if (final === "failed") {
+        const reason = this.#actor?.getSnapshot().context.error ?? "unknown error";
+        await this.#events.emit("task.failed", { taskId, attempt, reason }, goalId);
+      }
+      await item.ack();
+    } finally {
+      clearInterval(heartbeat);
+      await stages.cleanup();
+      this.#currentTask = undefined;
+      this.#actor?.stop();
+      this.#actor = undefined;
+    }
+  }
+
+  /** Runs one task through a machine actor bound to this task's stages, publishing every state change. */
+  #runMachine(assignment: Assignment, stages: ReturnType<typeof createStages>): Promise<string> {
+    const machine = specialistMachine.provide({
+      actors: {
+        prepareWorkspace: fromPromise(({ input }) => stages.prepareWorkspace(input)),
+        work: fromPromise(({ input }) => stages.work(input)),
+        propose: fromPromise(({ input }) => stages.propose(input)),
+      },
+    });
+    const actor = createActor(machine, { input: { agentId: this.agentId, role: this.role } });
+    this.#actor = actor;
+    let previous = "idle";
+    const settled = new Promise<string>((resolve) => {
+      actor.subscribe((snapshot) => {
+        const value = String(snapshot.value);
+        if (value === previous) return;
+        void this.#events.emit(
+          "agent.state.changed",
+          { agentId: this.agentId, role: this.role, from: previous, to: value },
+          assignment.goalId,
+        );
+        previous = value;
+        if (SETTLED.has(value)) resolve(value);
+      });
+    });
+    actor.start();
+    actor.send({ type: "CLAIM", assignment });
+    return settled;
+  }
+}

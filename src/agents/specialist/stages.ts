@@ -1,0 +1,227 @@
+import type { Bus, EventEmitter } from "../../bus/index.js";
+import {
+  commitWorkspace,
+  createWorkspace,
+  exportBundle,
+  removeWorkspace,
+  type Workspace,
+} from "../../git/index.js";
+import { loadOwnership } from "../../ownership/index.js";
+import {
+  Budget,
+  type GuildConfig,
+  isGuildError,
+  makeEnvelope,
+  type Proposal,
+  ProposalMessage,
+  type RoleConfig,
+  subjects,
+} from "../../protocol/index.js";
+import { createBrain } from "../brains/index.js";
+import { BUILTIN_ROLES, charterFor } from "../roles.js";
+import { createToolSet } from "../tools/index.js";
+import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
+
+export interface StageDeps {
+  bus: Bus;
+  events: EventEmitter;
+  agentId: string;
+  role: string;
+  /** Overrides the role config read from the repository's guild.yaml (e.g. `guild agent --brain`). */
+  roleOverride?: Partial<RoleConfig>;
+  /** Directories prepended to PATH for allowed commands (guild's own node_modules/.bin). */
+  extraPath?: string[];
+  /** Notes told to this agent while it works (`guild tell`). */
+  notes: string[];
+  signal: () => AbortSignal;
+}
+
+const STEP_TEXT_LIMIT = 4000;
+
+/** The per-task state the stages share: workspace handle and the config read from the base commit. */
+export interface StageState {
+  workspace?: Workspace;
+  config?: GuildConfig;
+}
+
+export function createStages(deps: StageDeps, state: StageState) {
+  const { events, agentId, role } = deps;
+
+  async function prepareWorkspace({ assignment }: { assignment: Assignment }): Promise<PreparedWorkspace> {
+    const ws = await createWorkspace({
+      repoDir: assignment.repo,
+      goalId: assignment.goalId,
+      taskId: assignment.task.taskId,
+      baseCommit: assignment.baseCommit,
+    });
+    state.workspace = ws;
+    await events.emit(
+      "workspace.ready",
+      { taskId: assignment.task.taskId, dir: ws.dir, branch: ws.branch, sparse: false },
+      assignment.goalId,
+    );
+    return { dir: ws.dir, branch: ws.branch, sparse: false };
+  }
+
+  async function work({
+    assignment,
+    workspace,
+  }: {
+    assignment: Assignment;
+    workspace: PreparedWorkspace;
+  }): Promise<WorkOutcome> {
+    // Rules come from the base commit as checked out in the worktree: an agent cannot loosen them.
+    const ownership = await loadOwnership({ repoDir: workspace.dir });
+    state.config = ownership.config;
+    const roleConfig = { ...ownership.config.roles[role], ...deps.roleOverride } as RoleConfig;
+    const builtinSkill = (BUILTIN_ROLES as Record<string, { skill: string } | undefined>)[role]?.skill;
+    const brainConfig = roleConfig.brain ?? { kind: "offline" as const };
+    const brain = createBrain(
+      brainConfig.kind === "offline" && !brainConfig.skill && !assignment.task.skill && builtinSkill
+        ? { kind: "offline", skill: builtinSkill }
+        : brainConfig,
+    );
+    const taskId = assignment.task.taskId;
+    const tools = createToolSet({
+      workdir: workspace.dir,
+      role,
+      ownership: ownership.matcher,
+      allowCommands: roleConfig.allowCommands ?? [],
+      limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
+      ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
+      onDenied: (d) => {
+        void events.emit(
+          "tool.denied",
+          { taskId, tool: d.tool, reason: d.reason, ...(d.path === undefined ? {} : { path: d.path }) },
+          assignment.goalId,
+        );
+      },
+    });
+    const budget = Budget.parse(roleConfig.budget ?? {});
+    const outcome: WorkOutcome = { summary: "", inputTokens: 0, outputTokens: 0 };
+    try {
+      for await (const step of brain.run({
+        task: {
+          goalId: assignment.goalId,
+          goalText: assignment.goalText,
+          task: assignment.task,
+          attempt: assignment.attempt,
+          charter: charterFor(role, roleConfig),
+          ...(assignment.feedback ? { feedback: assignment.feedback } : {}),
+          notes: deps.notes,
+        },
+        tools,
+        workdir: workspace.dir,
+        signal: deps.signal(),
+        budget,
+      })) {
+        const usage = "usage" in step ? step.usage : undefined;
+        if (usage) {
+          outcome.inputTokens += usage.inputTokens;
+          outcome.outputTokens += usage.outputTokens;
+        }
+        const text =
+          step.kind === "tool_call"
+            ? `${step.tool} ${JSON.stringify(step.input)}`
+            : step.kind === "tool_result"
+              ? `${step.tool}: ${step.ok ? "ok" : "refused"} — ${step.output}`
+              : step.text;
+        if (step.kind === "summary") outcome.summary = step.text;
+        await events.emit(
+          "agent.step",
+          { taskId, kind: step.kind, text: text.slice(0, STEP_TEXT_LIMIT), ...(usage ? { usage } : {}) },
+          assignment.goalId,
+        );
+      }
+    } catch (error) {
+      if (!isGuildError(error, "budget.exceeded")) throw error;
+      // A budget stop keeps the work done so far as a partial proposal.
+      const details = error.details ?? {};
+      outcome.budgetExceeded = error.message;
+      await events.emit(
+        "task.budget_exceeded",
+        {
+          taskId,
+          budget: String(details.budget ?? "unknown"),
+          limit: Number(details.limit ?? 0),
+          used: Number(details.used ?? 0),
+        },
+        assignment.goalId,
+      );
+    }
+    return outcome;
+  }
+
+  async function propose({
+    assignment,
+    outcome,
+  }: {
+    assignment: Assignment;
+    workspace: PreparedWorkspace;
+    outcome: WorkOutcome;
+  }): Promise<Proposal> {
+    const ws = state.workspace as Workspace;
+    const taskId = assignment.task.taskId;
+    const committed = await commitWorkspace(ws, `${role}: ${assignment.task.title}`, {
+      author: { name: `guild ${role}`, email: `${agentId}@guild.local` },
+      trailers: { "Guild-Task": taskId, "Guild-Role": role, "Guild-Attempt": String(assignment.attempt) },
+    });
+    let bundleKey: string | null = null;
+    if (committed.commits > 0) {
+      const bundle = await exportBundle(assignment.repo, {
+        base: assignment.baseCommit,
+        head: committed.head,
+        ref: ws.branch,
+      });
+      bundleKey = `${assignment.goalId}.${taskId}.${assignment.attempt}`;
+      await deps.bus.blobs.put(bundleKey, bundle);
+    }
+    const proposal: Proposal = {
+      proposalId: `${taskId}-${assignment.attempt}`,
+      goalId: assignment.goalId,
+      taskId,
+      attempt: assignment.attempt,
+      role,
+      agentId,
+      baseCommit: assignment.baseCommit,
+      headCommit: committed.head,
+      bundleKey,
+      changedPaths: committed.changedPaths,
+      rationale: outcome.summary || "(no summary)",
+      checks: [],
+      usage: { inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
+      partial: outcome.budgetExceeded !== undefined,
+    };
+    const message = ProposalMessage.parse(
+      makeEnvelope({
+        type: "proposal.submitted",
+        source: agentId,
+        goalId: assignment.goalId,
+        payload: proposal,
+      }),
+    );
+    // Persisted (JetStream) before the task is acked; the message id drops duplicates of this attempt.
+    await deps.bus.enqueue("proposals", subjects.proposal(assignment.goalId), message, {
+      msgId: proposal.proposalId,
+    });
+    await events.emit(
+      "proposal.published",
+      {
+        taskId,
+        proposalId: proposal.proposalId,
+        changedPaths: proposal.changedPaths,
+        commits: committed.commits,
+      },
+      assignment.goalId,
+    );
+    return proposal;
+  }
+
+  /** Removes the worktree; its commits live on in the bundle and on the task branch. */
+  async function cleanup(): Promise<void> {
+    if (state.workspace) await removeWorkspace(state.workspace).catch(() => undefined);
+    state.workspace = undefined;
+  }
+
+  return { prepareWorkspace, work, propose, cleanup };
+}

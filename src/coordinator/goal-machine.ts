@@ -1,0 +1,308 @@
+import { assign, fromPromise, setup } from "xstate";
+import type { TaskSpec } from "../protocol/index.js";
+import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord, VerifyResult } from "./goal-types.js";
+
+export type GoalEvent =
+  | { type: "PROPOSAL.ACCEPTED"; taskId: string; record: TaskRecord }
+  | { type: "PROPOSAL.REJECTED"; taskId: string; reason: string; retry: boolean }
+  | { type: "TASK.FAILED"; taskId: string; attempt: number; reason: string }
+  | { type: "CANCEL"; reason: string };
+
+/** A task is ready when every task it depends on has been accepted. */
+export function readyTasks(context: GoalContext): TaskRecord[] {
+  return context.order
+    .map((id) => context.tasks[id] as TaskRecord)
+    .filter(
+      (t) =>
+        t.status === "pending" && t.spec.dependsOn.every((dep) => context.tasks[dep]?.status === "accepted"),
+    );
+}
+
+/** Pending tasks that can never run because a task they depend on was rejected or failed. */
+export function blockedTasks(context: GoalContext): TaskRecord[] {
+  return Object.values(context.tasks).filter(
+    (t) =>
+      t.status === "pending" &&
+      t.spec.dependsOn.some((dep) => ["rejected", "failed"].includes(context.tasks[dep]?.status ?? "failed")),
+  );
+}
+
+function allSettled(context: GoalContext): boolean {
+  const blocked = new Set(blockedTasks(context));
+  return Object.values(context.tasks).every(
+    (t) => t.status === "accepted" || t.status === "rejected" || t.status === "failed" || blocked.has(t),
+  );
+}
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * One goal: planning → running (dispatch, review) → settling → merging → verifying → done | failed | cancelled.
+ * Side effects are injected actors; every state change is persisted and published by the coordinator.
+ */
+export const goalMachine = setup({
+  types: {
+    context: {} as GoalContext,
+    events: {} as GoalEvent,
+    input: {} as GoalContext,
+  },
+  actors: {
+    plan: fromPromise<TaskSpec[], GoalContext>(async () => {
+      throw new Error("plan must be provided");
+    }),
+    dispatch: fromPromise<string[], GoalContext>(async () => {
+      throw new Error("dispatch must be provided");
+    }),
+    settle: fromPromise<SettleOutcome, GoalContext>(async () => {
+      throw new Error("settle must be provided");
+    }),
+    merge: fromPromise<MergeOutcome, GoalContext>(async () => {
+      throw new Error("merge must be provided");
+    }),
+    verify: fromPromise<VerifyResult, GoalContext>(async () => {
+      throw new Error("verify must be provided");
+    }),
+  },
+  guards: {
+    allSettled: ({ context }) => allSettled(context),
+    nothingAccepted: ({ context }) => !Object.values(context.tasks).some((t) => t.status === "accepted"),
+    hasRevisions: (_, params: { outcome: SettleOutcome }) => params.outcome.revise.length > 0,
+    mergeConflicted: (_, params: { outcome: MergeOutcome }) => params.outcome.conflicts.length > 0,
+    verifyPassed: (_, params: { result: VerifyResult }) => params.result.passed,
+  },
+  actions: {
+    fail: assign({ reason: (_, params: { reason: string }) => params.reason }),
+  },
+}).createMachine({
+  id: "goal",
+  context: ({ input }) => input,
+  initial: "planning",
+  on: { CANCEL: { target: ".cancelled", actions: assign({ reason: ({ event }) => event.reason }) } },
+  states: {
+    planning: {
+      invoke: {
+        src: "plan",
+        input: ({ context }) => context,
+        onDone: {
+          target: "running",
+          actions: assign(({ context, event }) => ({
+            order: event.output.map((t) => t.taskId),
+            tasks: Object.fromEntries(
+              event.output.map((spec) => [
+                spec.taskId,
+                {
+                  spec,
+                  status: "pending",
+                  attempt: 0,
+                  base: context.baseCommit,
+                  revisions: 0,
+                } satisfies TaskRecord,
+              ]),
+            ),
+          })),
+        },
+        onError: {
+          target: "failed",
+          actions: {
+            type: "fail",
+            params: ({ event }) => ({ reason: `planning failed: ${errorText(event.error)}` }),
+          },
+        },
+      },
+    },
+    running: {
+      initial: "dispatching",
+      states: {
+        dispatching: {
+          invoke: {
+            src: "dispatch",
+            input: ({ context }) => context,
+            onDone: {
+              target: "reviewing",
+              actions: assign({
+                tasks: ({ context, event }) => {
+                  const tasks = { ...context.tasks };
+                  for (const id of event.output) {
+                    const t = tasks[id] as TaskRecord;
+                    tasks[id] = { ...t, status: "dispatched", attempt: t.attempt + 1 };
+                  }
+                  return tasks;
+                },
+              }),
+            },
+            onError: {
+              target: "#goal.failed",
+              actions: {
+                type: "fail",
+                params: ({ event }) => ({ reason: `dispatch failed: ${errorText(event.error)}` }),
+              },
+            },
+          },
+        },
+        reviewing: {
+          always: [{ guard: "allSettled", target: "#goal.settling" }],
+          on: {
+            "PROPOSAL.ACCEPTED": {
+              target: "dispatching",
+              actions: assign({
+                tasks: ({ context, event }) => ({ ...context.tasks, [event.taskId]: event.record }),
+              }),
+            },
+            "PROPOSAL.REJECTED": {
+              target: "dispatching",
+              actions: assign({
+                tasks: ({ context, event }) =>
+                  updateTask(context, event.taskId, (t) =>
+                    event.retry && t.attempt < MAX_ATTEMPTS
+                      ? { ...t, status: "pending", reason: event.reason }
+                      : { ...t, status: "rejected", reason: event.reason },
+                  ),
+              }),
+            },
+            "TASK.FAILED": {
+              target: "dispatching",
+              actions: assign({
+                tasks: ({ context, event }) =>
+                  updateTask(context, event.taskId, (t) =>
+                    t.attempt !== event.attempt
+                      ? t
+                      : t.attempt < MAX_ATTEMPTS
+                        ? { ...t, status: "pending", reason: event.reason }
+                        : { ...t, status: "failed", reason: event.reason },
+                  ),
+              }),
+            },
+          },
+        },
+      },
+    },
+    settling: {
+      always: {
+        guard: "nothingAccepted",
+        target: "failed",
+        actions: { type: "fail", params: { reason: "no task produced an accepted proposal" } },
+      },
+      invoke: {
+        src: "settle",
+        input: ({ context }) => context,
+        onDone: [
+          {
+            guard: { type: "hasRevisions", params: ({ event }) => ({ outcome: event.output }) },
+            target: "running",
+            actions: assign(({ context, event }) => applySettlement(context, event.output)),
+          },
+          {
+            target: "merging",
+            actions: assign(({ context, event }) => applySettlement(context, event.output)),
+          },
+        ],
+        onError: {
+          target: "failed",
+          actions: {
+            type: "fail",
+            params: ({ event }) => ({ reason: `settlement failed: ${errorText(event.error)}` }),
+          },
+        },
+      },
+    },
+    merging: {
+      invoke: {
+        src: "merge",
+        input: ({ context }) => context,
+        onDone: [
+          {
+            guard: { type: "mergeConflicted", params: ({ event }) => ({ outcome: event.output }) },
+            target: "failed",
+            actions: {
+              type: "fail",
+              params: ({ event }) => ({
+                reason: `unsettled merge conflict: ${JSON.stringify(event.output.conflicts)}`,
+              }),
+            },
+          },
+          {
+            target: "verifying",
+            actions: assign({
+              merged: ({ event }) => event.output.merged,
+              integrationHead: ({ event }) => event.output.head,
+            }),
+          },
+        ],
+        onError: {
+          target: "failed",
+          actions: {
+            type: "fail",
+            params: ({ event }) => ({ reason: `merge failed: ${errorText(event.error)}` }),
+          },
+        },
+      },
+    },
+    verifying: {
+      invoke: {
+        src: "verify",
+        input: ({ context }) => context,
+        onDone: [
+          {
+            guard: { type: "verifyPassed", params: ({ event }) => ({ result: event.output }) },
+            target: "done",
+            actions: assign({ verify: ({ event }) => event.output }),
+          },
+          {
+            target: "failed",
+            actions: [
+              assign({ verify: ({ event }) => event.output }),
+              {
+                type: "fail",
+                params: ({ event }) => ({
+                  reason: `tests failed on the integration branch (exit ${event.output.exitCode})`,
+                }),
+              },
+            ],
+          },
+        ],
+        onError: {
+          target: "failed",
+          actions: {
+            type: "fail",
+            params: ({ event }) => ({ reason: `verification failed: ${errorText(event.error)}` }),
+          },
+        },
+      },
+    },
+    done: { type: "final" },
+    failed: { type: "final" },
+    cancelled: { type: "final" },
+  },
+});
+
+function updateTask(
+  context: GoalContext,
+  taskId: string,
+  fn: (t: TaskRecord) => TaskRecord,
+): GoalContext["tasks"] {
+  const task = context.tasks[taskId];
+  return task ? { ...context.tasks, [taskId]: fn(task) } : context.tasks;
+}
+
+function applySettlement(context: GoalContext, outcome: SettleOutcome): Partial<GoalContext> {
+  const tasks = { ...context.tasks };
+  for (const r of outcome.revise) {
+    const t = tasks[r.taskId] as TaskRecord;
+    tasks[r.taskId] = {
+      ...t,
+      status: "pending",
+      base: r.base,
+      reason: r.feedback,
+      revisions: t.revisions + 1,
+    };
+  }
+  for (const r of outcome.reject) {
+    const t = tasks[r.taskId] as TaskRecord;
+    tasks[r.taskId] = { ...t, status: "rejected", reason: r.reason };
+  }
+  return { tasks, settlements: [...context.settlements, ...outcome.settlements] };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,61 @@
+import type { Proposal, TaskSpec } from "../protocol/index.js";
+
+export type TaskStatus = "pending" | "dispatched" | "proposed" | "accepted" | "rejected" | "failed";
+
+/** The coordinator's view of one task of a plan. */
+export interface TaskRecord {
+  spec: TaskSpec;
+  status: TaskStatus;
+  attempt: number;
+  /** Base commit the current attempt works on (the goal base, or a winner's head when revising on top). */
+  base: string;
+  proposal?: Proposal;
+  /** Ref the proposal's bundle was imported under. */
+  ref?: string;
+  reason?: string;
+  revisions: number;
+}
+
+export interface SettlementRecord {
+  winner: string;
+  loser: string;
+  policy: string;
+  reason: string;
+  files: string[];
+}
+
+export interface VerifyResult {
+  passed: boolean;
+  exitCode: number | null;
+  output: string;
+  command: string[];
+}
+
+/** Everything the coordinator knows about one goal; persisted with the machine snapshot. */
+export interface GoalContext {
+  goalId: string;
+  text: string;
+  repo: string;
+  baseRef: string;
+  baseCommit: string;
+  tasks: Record<string, TaskRecord>;
+  order: string[];
+  settlements: SettlementRecord[];
+  merged: string[];
+  integrationHead?: string;
+  verify?: VerifyResult;
+  reason?: string;
+}
+
+export interface MergeOutcome {
+  head: string;
+  merged: string[];
+  conflicts: { id: string; files: string[] }[];
+}
+
+/** What settlement decided: revisions to send, proposals to drop. */
+export interface SettleOutcome {
+  settlements: SettlementRecord[];
+  revise: { taskId: string; base: string; feedback: string }[];
+  reject: { taskId: string; reason: string }[];
+}

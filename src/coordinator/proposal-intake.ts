@@ -1,0 +1,73 @@
+import type { Bus, EventEmitter, WorkItem } from "../bus/index.js";
+import type { Logger, ProposalMessage } from "../protocol/index.js";
+import type { GoalHandle } from "./coordinator.js";
+import { reviewProposal } from "./review-proposal.js";
+
+/**
+ * Reviews one proposal and feeds the verdict to its goal. It is acked only after the verdict is in the
+ * goal's state; an unexpected failure naks it for redelivery, so no proposal is lost.
+ */
+export async function handleProposal(
+  item: WorkItem<ProposalMessage>,
+  deps: { bus: Bus; events: EventEmitter; goals: Map<string, GoalHandle>; logger: Logger },
+): Promise<void> {
+  const proposal = item.data.payload;
+  const goal = deps.goals.get(proposal.goalId);
+  if (!goal) {
+    await deps.events.emit(
+      "error.raised",
+      {
+        code: "goal.not_found",
+        message: `proposal ${proposal.proposalId} for unknown goal`,
+        context: "review",
+      },
+      proposal.goalId,
+    );
+    await item.ack();
+    return;
+  }
+  const snapshot = goal.actor.getSnapshot();
+  const ctx = snapshot.context;
+  await deps.events.emit(
+    "proposal.received",
+    {
+      proposalId: proposal.proposalId,
+      taskId: proposal.taskId,
+      role: proposal.role,
+      agentId: proposal.agentId,
+      changedPaths: proposal.changedPaths,
+      partial: proposal.partial,
+    },
+    proposal.goalId,
+  );
+  try {
+    const verdict = await reviewProposal(proposal, ctx.tasks[proposal.taskId], {
+      bus: deps.bus,
+      repo: ctx.repo,
+      ownership: goal.ownership,
+    });
+    const ids = { proposalId: proposal.proposalId, taskId: proposal.taskId };
+    if (verdict.kind === "accepted") {
+      await deps.events.emit("proposal.accepted", { ...ids, reason: verdict.reason }, proposal.goalId);
+      goal.actor.send({ type: "PROPOSAL.ACCEPTED", taskId: proposal.taskId, record: verdict.record });
+    } else if (verdict.kind === "rejected") {
+      await deps.events.emit("proposal.rejected", { ...ids, reason: verdict.reason }, proposal.goalId);
+      goal.actor.send({
+        type: "PROPOSAL.REJECTED",
+        taskId: proposal.taskId,
+        reason: verdict.reason,
+        retry: verdict.retry,
+      });
+    } else {
+      await deps.events.emit(
+        "proposal.rejected",
+        { ...ids, reason: `stale: ${verdict.reason}` },
+        proposal.goalId,
+      );
+    }
+    await item.ack();
+  } catch (error) {
+    deps.logger.error({ err: error, proposal: proposal.proposalId }, "review failed; will retry");
+    await item.nak(1000);
+  }
+}
