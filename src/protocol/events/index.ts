@@ -3,10 +3,16 @@ import { type Envelope, envelopeOf } from "../envelope.js";
 import { agentEvents } from "./agent.js";
 import { busEvents } from "./bus.js";
 import type { EventPayloads } from "./define.js";
+import { gitEvents } from "./git.js";
 import { goalEvents } from "./goal.js";
 
 /** Every event type guild publishes, and its payload schema. Rooms add their groups here. */
-export const eventPayloads = { ...busEvents, ...goalEvents, ...agentEvents } satisfies EventPayloads;
+export const eventPayloads = {
+  ...busEvents,
+  ...goalEvents,
+  ...agentEvents,
+  ...gitEvents,
+} satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
 

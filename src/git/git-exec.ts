@@ -1,0 +1,95 @@
+import { execFile } from "node:child_process";
+import { GuildError } from "../protocol/index.js";
+
+/** The identity guild commits with when the caller gives none, so commits work without git config. */
+export const GUILD_IDENTITY = { name: "guild", email: "guild@localhost" } as const;
+
+export interface GitRunOptions {
+  input?: string | Uint8Array;
+  env?: Record<string, string>;
+  /** Exit codes that are answers rather than failures (e.g. 1 from `merge-tree` on conflict). */
+  okCodes?: number[];
+}
+
+export interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+// Auto-gc and background maintenance take repository-wide locks at unpredictable moments, which
+// is exactly what concurrent worktrees must not see; guild runs them never, the user's git may.
+const GLOBAL_ARGS = ["-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "core.quotepath=false"];
+const LOCK_RETRIES = 6;
+
+/** The environment every guild git process gets: no inherited GIT_* (a hook's GIT_DIR would redirect us), a fixed identity, no prompts. */
+export function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.toUpperCase().startsWith("GIT_")) env[k] = v;
+  }
+  return {
+    ...env,
+    LC_ALL: "C",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_AUTHOR_NAME: GUILD_IDENTITY.name,
+    GIT_AUTHOR_EMAIL: GUILD_IDENTITY.email,
+    GIT_COMMITTER_NAME: GUILD_IDENTITY.name,
+    GIT_COMMITTER_EMAIL: GUILD_IDENTITY.email,
+    ...extra,
+  };
+}
+
+function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      "git",
+      [...GLOBAL_ARGS, ...args],
+      { cwd, env: gitEnv(opts.env), encoding: "buffer", maxBuffer: 1 << 30 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 128) : 0;
+        resolve({ stdout, stderr: stderr.toString("utf8"), code });
+      },
+    );
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(opts.input ?? "");
+  });
+}
+
+function isLockContention(stderr: string): boolean {
+  return /\.lock': File exists|cannot lock ref|Unable to create .*\.lock/.test(stderr);
+}
+
+/** Runs git without a shell; retries while another process holds a git lock file, throws `git.failed` otherwise. */
+export async function runGit(cwd: string, args: string[], opts: GitRunOptions = {}): Promise<GitResult> {
+  const ok = new Set([0, ...(opts.okCodes ?? [])]);
+  for (let attempt = 0; ; attempt++) {
+    const result = await once(cwd, args, opts);
+    if (ok.has(result.code)) return result;
+    // A lock held by another process (another guild, the user's IDE) is usually released within
+    // milliseconds; the failed command changed nothing, so running it again is safe.
+    if (attempt < LOCK_RETRIES && isLockContention(result.stderr)) {
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      continue;
+    }
+    throw new GuildError(
+      "git.failed",
+      `git ${args[0] ?? ""} failed: ${result.stderr.trim() || `exit ${result.code}`}`,
+      {
+        details: { args, cwd, code: result.code, stderr: result.stderr.slice(0, 4000) },
+      },
+    );
+  }
+}
+
+/** Runs git and returns its trimmed stdout as text. */
+export async function gitText(cwd: string, args: string[], opts: GitRunOptions = {}): Promise<string> {
+  return (await runGit(cwd, args, opts)).stdout.toString("utf8").trim();
+}
+
+/** Splits NUL-separated git output into its fields, dropping the empty tail. */
+export function splitNul(out: Buffer | string): string[] {
+  const parts = out.toString().split("\0");
+  if (parts.at(-1) === "") parts.pop();
+  return parts;
+}

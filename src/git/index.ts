@@ -1,0 +1,22 @@
+export { GUILD_IDENTITY, gitEnv } from "./git-exec.js";
+export {
+  integrationBranch,
+  PROPOSAL_NAMESPACE,
+  parseTaskBranch,
+  proposalRef,
+  SALVAGE_NAMESPACE,
+  taskBranch,
+} from "./ref-names.js";
+export { withRepoLock } from "./repo-lock.js";
+export type { Salvaged } from "./salvage.js";
+export type { GitEvent, GitEventListener, Workspace } from "./workspace.js";
+export {
+  type CommitOptions,
+  type CommitResult,
+  commitWorkspace,
+  workspaceState,
+} from "./workspace-commit.js";
+export { type CreateWorkspaceOptions, createWorkspace, resolveCommit } from "./workspace-create.js";
+export { type RecoverOptions, type RecoveryReport, recoverWorkspaces } from "./workspace-recover.js";
+export { type RemoveOptions, removeWorkspace } from "./workspace-remove.js";
+export { listWorktrees, type WorktreeEntry } from "./worktree-list.js";
