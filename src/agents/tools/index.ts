@@ -1,0 +1,19 @@
+export { applyPatchTool, pathsOfPatch } from "./apply-patch-tool.js";
+export { type Declaration, declarationsOf, outlineOf } from "./code-outline.js";
+export { definitionTool, exportsTool, outlineTool, referencesTool } from "./code-tools.js";
+export { ALL_TOOLS, createToolSet, type ToolDenial, type ToolSetOptions } from "./create-tool-set.js";
+export { defineTool, refuse, type Tool } from "./define-tool.js";
+export { listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
+export { finishTool } from "./finish-tool.js";
+export { cleanEnv, isAllowedCommand, runCommandTool } from "./run-command-tool.js";
+export { type ResolvedPath, resolveInWorktree } from "./sandbox-path.js";
+export { searchTool } from "./search-tool.js";
+export {
+  DEFAULT_TOOL_LIMITS,
+  type OwnershipCheck,
+  type ToolContext,
+  type ToolLimits,
+} from "./tool-context.js";
+export type { ToolDefinition, ToolResult, ToolSet } from "./types.js";
+export { isWrappedUntrusted, truncateMiddle, wrapUntrusted } from "./untrusted.js";
+export { guardWrite } from "./write-guard.js";

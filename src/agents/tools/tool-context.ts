@@ -1,0 +1,28 @@
+/** The part of the ownership module the tools need; the real `OwnershipMatcher` satisfies it. */
+export interface OwnershipCheck {
+  canWrite(role: string, path: string): boolean;
+  isProtected(path: string): boolean;
+}
+
+/** Size and time limits of one tool set. */
+export interface ToolLimits {
+  maxFileBytes: number;
+  maxOutputChars: number;
+  commandTimeoutMs: number;
+}
+
+export const DEFAULT_TOOL_LIMITS: ToolLimits = {
+  maxFileBytes: 1_000_000,
+  maxOutputChars: 20_000,
+  commandTimeoutMs: 120_000,
+};
+
+/** What every tool sees: the worktree, who is acting, and the rules they act under. */
+export interface ToolContext {
+  workdir: string;
+  role: string;
+  ownership: OwnershipCheck;
+  allowCommands: readonly (readonly string[])[];
+  limits: ToolLimits;
+  extraPath: readonly string[];
+}
