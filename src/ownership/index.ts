@@ -1,0 +1,26 @@
+export { parseCodeowners } from "./codeowners-parser.js";
+export { type LoadedGuildConfig, loadGuildConfig } from "./guild-config-loader.js";
+export {
+  findRulesFile,
+  type LoadOwnershipOptions,
+  loadOwnership,
+  NO_RULES,
+  type Ownership,
+  RULES_SEARCH_ORDER,
+} from "./load-ownership.js";
+export { normalizeRepoPath } from "./normalize-path.js";
+export { isConfigOwner, isOwnerToken } from "./owner-syntax.js";
+export { type Explanation, OwnershipMatcher, UNOWNED } from "./ownership-matcher.js";
+export { formatRulesError, ownershipParseError, type ParseErrorDetails } from "./parse-error.js";
+export { detectRulesFormat, type ParsedRules, parseRules, type RulesFormat } from "./parse-rules.js";
+export { type CompiledPattern, compilePattern, PatternSyntaxError } from "./pattern.js";
+export { plainScanLastMatch } from "./plain-scan.js";
+export { BUILT_IN_PROTECTED } from "./protected-paths.js";
+export {
+  type CompiledRule,
+  HUMAN_OWNER,
+  isProtectingRule,
+  type OwnershipRule,
+  type RuleSource,
+} from "./rule.js";
+export { RuleIndex } from "./rule-index.js";

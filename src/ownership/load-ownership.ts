@@ -1,0 +1,73 @@
+import { access, readFile } from "node:fs/promises";
+import { isAbsolute, join, relative } from "node:path";
+import { GuildConfig, GuildError } from "../protocol/index.js";
+import { OwnershipMatcher } from "./ownership-matcher.js";
+import { parseRules, type RulesFormat } from "./parse-rules.js";
+
+/** Where rules are looked for, in order, when no file is named. */
+export const RULES_SEARCH_ORDER: readonly string[] = [
+  "guild.yaml",
+  ".github/CODEOWNERS",
+  "CODEOWNERS",
+  "docs/CODEOWNERS",
+];
+
+/** The `source` of an ownership loaded from a repository that has no rules file. */
+export const NO_RULES = "(no rules file)";
+
+/** A repository's ownership: the full config, the compiled matcher, and the file they came from. */
+export interface Ownership {
+  config: GuildConfig;
+  matcher: OwnershipMatcher;
+  /** The rules file, relative to the repository when inside it. */
+  source: string;
+  format: RulesFormat | "none";
+}
+
+/** Options of `loadOwnership`; `rulesFile` is relative to `repoDir` unless absolute. */
+export interface LoadOwnershipOptions {
+  repoDir: string;
+  rulesFile?: string;
+}
+
+/**
+ * Finds, parses and compiles a repository's rules (guild.yaml, then CODEOWNERS in GitHub's places).
+ * @example const { matcher } = await loadOwnership({ repoDir: "." }); matcher.ownerOf("src/a.ts")
+ */
+export async function loadOwnership(options: LoadOwnershipOptions): Promise<Ownership> {
+  const file = options.rulesFile ?? (await findRulesFile(options.repoDir));
+  if (file === undefined) {
+    // No rules is a valid state: every path is unowned and only the built-in protection applies.
+    const config = GuildConfig.parse({});
+    return { config, matcher: new OwnershipMatcher([], config, NO_RULES), source: NO_RULES, format: "none" };
+  }
+  const full = isAbsolute(file) ? file : join(options.repoDir, file);
+  let text: string;
+  try {
+    text = await readFile(full, "utf8");
+  } catch (e) {
+    throw new GuildError("config.invalid", `cannot read rules file ${file}`, { cause: e, details: { file } });
+  }
+  const rel = relative(options.repoDir, full);
+  const source = rel.startsWith("..") || isAbsolute(rel) ? full : rel;
+  const parsed = parseRules(text, { file: source });
+  return {
+    config: parsed.config,
+    matcher: new OwnershipMatcher(parsed.rules, parsed.config, source),
+    source,
+    format: parsed.format,
+  };
+}
+
+/** The first rules file present in `repoDir`, in `RULES_SEARCH_ORDER`. */
+export async function findRulesFile(repoDir: string): Promise<string | undefined> {
+  for (const candidate of RULES_SEARCH_ORDER) {
+    try {
+      await access(join(repoDir, candidate));
+      return candidate;
+    } catch {
+      // not here; try the next place
+    }
+  }
+  return undefined;
+}
