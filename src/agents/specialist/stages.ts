@@ -40,7 +40,7 @@ const STEP_TEXT_LIMIT = 4000;
 
 /** The per-task state the stages share: workspace handle and the config read from the base commit. */
 export interface StageState {
-  workspace?: Workspace;
+  workspace?: Workspace | undefined;
   config?: GuildConfig;
 }
 

@@ -1,0 +1,103 @@
+// `npm run demo`: five specialist agents work one goal on a copy of examples/demo-app, end to end, offline.
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { submitGoal } from "../src/cli/commands/goal.js";
+import { runUp } from "../src/cli/commands/up.js";
+import { processOutput } from "../src/cli/output.js";
+import type { GuildEvent } from "../src/protocol/index.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const GOAL =
+  "Harden the demo app: fix its security problems, make the page accessible, pin behaviour with tests, document the API";
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "demo",
+      GIT_AUTHOR_EMAIL: "demo@guild.local",
+      GIT_COMMITTER_NAME: "demo",
+      GIT_COMMITTER_EMAIL: "demo@guild.local",
+    },
+  }).trim();
+}
+
+const started = Date.now();
+const repo = mkdtempSync(join(tmpdir(), "guild-demo-"));
+cpSync(join(root, "examples", "demo-app"), repo, {
+  recursive: true,
+  filter: (src) => !src.includes("node_modules"),
+});
+git(repo, "init", "-q", "-b", "main");
+git(repo, "add", "-A");
+git(repo, "commit", "-q", "-m", "demo app");
+processOutput.err(`demo repository: ${repo}`);
+
+const guild = await runUp({ home: repo, events: false });
+let exitCode = 1;
+try {
+  const result = await submitGoal(
+    guild.connection.bus,
+    GOAL,
+    { repo, wait: true, timeoutMs: 10 * 60_000 },
+    processOutput,
+  );
+  exitCode = summarize(result.goalId, result.status, result.events);
+} finally {
+  await guild.stop();
+}
+processOutput.err(`demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(exitCode);
+
+function summarize(goalId: string, status: string, events: GuildEvent[]): number {
+  const out = (line = "") => processOutput.out(line);
+  const branch = `guild/${goalId}`;
+  out();
+  out(`== goal ${goalId}: ${status}`);
+  const failed = events.find((e) => e.type === "goal.failed");
+  if (failed?.type === "goal.failed") out(`   reason: ${failed.payload.reason}`);
+  out();
+  out("== what changed, by whom");
+  for (const e of events) {
+    if (e.type !== "proposal.received") continue;
+    const accepted = events.some(
+      (a) => a.type === "proposal.accepted" && a.payload.proposalId === e.payload.proposalId,
+    );
+    out(
+      `   ${e.payload.agentId.padEnd(12)} ${accepted ? "accepted" : "not merged"}  ${e.payload.changedPaths.join(", ") || "(no changes needed)"}`,
+    );
+  }
+  const denied = events.filter((e) => e.type === "tool.denied").length;
+  if (denied > 0) out(`   ${denied} write(s) refused by the sandbox (outside the agent's ownership)`);
+  out();
+  out("== conflicts");
+  const settled = events.filter((e) => e.type === "conflict.settled");
+  if (settled.length === 0) out("   none: no two proposals changed the same lines");
+  for (const e of settled)
+    if (e.type === "conflict.settled")
+      out(`   ${e.payload.winner} over ${e.payload.loser} (${e.payload.policy}): ${e.payload.reason}`);
+  out();
+  out("== tests on the integration branch");
+  const verify = events.find((e) => e.type === "verify.finished");
+  const passed = verify?.type === "verify.finished" && verify.payload.passed;
+  if (verify?.type === "verify.finished") {
+    out(`   ${passed ? "passed" : "FAILED"} (exit ${verify.payload.exitCode})`);
+    const summary = verify.payload.output.split("\n").filter((l) => /^# (tests|pass|fail)/.test(l));
+    for (const line of summary) out(`   ${line}`);
+  } else out("   not run");
+  if (status === "done") {
+    out();
+    out("== inspect it");
+    out(`   cd ${repo}`);
+    out(`   git log --graph --oneline main..${branch}`);
+    out(`   git diff main...${branch} --stat`);
+    out();
+    out(git(repo, "diff", "--stat", `main...${branch}`));
+  }
+  return status === "done" && passed ? 0 : 1;
+}

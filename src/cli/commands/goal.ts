@@ -1,0 +1,88 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import type { Bus } from "../../bus/index.js";
+import { GoalSubmitReply, type GuildEvent, makeEnvelope } from "../../protocol/index.js";
+import { formatEvent, GoalProgress } from "../event-format.js";
+import { type Output, processOutput } from "../output.js";
+import { connectBus } from "../runtime/bus-connection.js";
+
+export interface GoalOptions {
+  repo: string;
+  base?: string;
+  wait?: boolean;
+  json?: boolean;
+  timeoutMs?: number;
+}
+
+export interface GoalResult {
+  goalId: string;
+  status: "submitted" | "done" | "failed" | "cancelled";
+  events: GuildEvent[];
+}
+
+const TERMINAL = new Set(["goal.done", "goal.failed", "goal.cancelled"]);
+
+/** Submits a goal on an open bus; with `wait`, streams its events until it ends. */
+export async function submitGoal(
+  bus: Bus,
+  text: string,
+  options: GoalOptions,
+  output: Output,
+): Promise<GoalResult> {
+  const request = makeEnvelope({
+    type: "goal.submit",
+    source: "cli",
+    payload: { text, repo: resolve(options.repo), baseRef: options.base ?? "HEAD" },
+  });
+  const reply = await bus.request("guild.goal.submit", request, GoalSubmitReply, { timeoutMs: 30_000 });
+  const { goalId } = reply.payload;
+  output.err(`goal ${goalId} accepted; integration branch ${reply.payload.integrationBranch}`);
+  if (!options.wait) {
+    output.out(goalId);
+    return { goalId, status: "submitted", events: [] };
+  }
+  const events: GuildEvent[] = [];
+  const progress = new GoalProgress();
+  let finish: (status: GoalResult["status"]) => void = () => undefined;
+  const ended = new Promise<GoalResult["status"]>((r) => {
+    finish = r;
+  });
+  const sub = await bus.events.follow({ subject: `guild.evt.${goalId}.>`, fromSeq: 1 }, (event) => {
+    events.push(event);
+    if (options.json) output.out(JSON.stringify(event));
+    else if (event.type !== "agent.step") {
+      output.out(formatEvent(event, output.color));
+      if (progress.update(event)) output.err(progress.line());
+    }
+    if (TERMINAL.has(event.type)) finish(event.type.slice(5) as GoalResult["status"]);
+  });
+  const timeout = setTimeout(() => finish("failed"), options.timeoutMs ?? 30 * 60_000);
+  const status = await ended;
+  clearTimeout(timeout);
+  await sub.unsubscribe();
+  return { goalId, status, events };
+}
+
+export function registerGoalCommand(program: Command): void {
+  program
+    .command("goal <text>")
+    .description("submit a goal to the coordinator of a running guild")
+    .requiredOption("--repo <path>", "the repository to work on")
+    .option("--base <ref>", "base branch or commit", "HEAD")
+    .option("--wait", "stream the goal's events until it ends")
+    .option("--json", "print events as JSON lines")
+    .action(async (text: string, opts: { repo: string; base: string; wait?: boolean; json?: boolean }) => {
+      const connection = await connectBus({});
+      try {
+        const result = await submitGoal(
+          connection.bus,
+          text,
+          { repo: opts.repo, base: opts.base, wait: Boolean(opts.wait), json: Boolean(opts.json) },
+          processOutput,
+        );
+        process.exitCode = result.status === "done" || result.status === "submitted" ? 0 : 1;
+      } finally {
+        await connection.close();
+      }
+    });
+}

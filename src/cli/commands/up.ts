@@ -1,0 +1,86 @@
+import type { Command } from "commander";
+import { createLogger, type GuildEvent } from "../../protocol/index.js";
+import { formatEvent } from "../event-format.js";
+import { type Output, processOutput } from "../output.js";
+import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
+import { type GuildRuntime, startGuild } from "../runtime/start-guild.js";
+
+export interface UpOptions {
+  bus?: "nats" | "memory";
+  natsUrl?: string;
+  roles?: string[];
+  replicas?: number;
+  /** Print the event stream (default true). */
+  events?: boolean;
+  home?: string;
+}
+
+export interface UpHandle {
+  connection: BusConnection;
+  runtime: GuildRuntime;
+  stop(): Promise<void>;
+}
+
+/** `guild up`: the coordinator, one agent per role and an event printer, in one process. */
+export async function runUp(options: UpOptions, output: Output = processOutput): Promise<UpHandle> {
+  const logger = createLogger({
+    name: "guild",
+    destination: process.stderr,
+    level: process.env.GUILD_LOG_LEVEL ?? "warn",
+  });
+  const connection = await connectBus({
+    ...(options.bus ? { bus: options.bus } : {}),
+    ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}),
+    ...(options.home ? { home: options.home } : {}),
+    startServer: true,
+    logger,
+  });
+  if (connection.notice) output.err(connection.notice);
+  const runtime = await startGuild({
+    bus: connection.bus,
+    logger,
+    ...(options.roles ? { roles: options.roles } : {}),
+    ...(options.replicas ? { replicas: options.replicas } : {}),
+  });
+  const printer =
+    options.events === false
+      ? undefined
+      : await connection.bus.events.follow({ fromTime: new Date() }, (event: GuildEvent) => {
+          if (event.type !== "agent.step") output.out(formatEvent(event, output.color));
+        });
+  output.err(
+    `guild is up: coordinator + ${runtime.agents.map((a) => a.agentId).join(", ")} on the ${connection.bus.kind} bus`,
+  );
+  return {
+    connection,
+    runtime,
+    async stop() {
+      await printer?.unsubscribe();
+      await runtime.stop();
+      await connection.close();
+    },
+  };
+}
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command("up")
+    .description("run the coordinator, one agent per role and the event printer in one process")
+    .option("--bus <kind>", "nats or memory", "nats")
+    .option("--nats <url>", "NATS server URL (default NATS_URL, else a nats-server guild starts)")
+    .option("--roles <roles>", "comma-separated roles", (v: string) => v.split(","))
+    .option("--replicas <n>", "agents per role", (v: string) => Number.parseInt(v, 10))
+    .action(async (opts: { bus: "nats" | "memory"; nats?: string; roles?: string[]; replicas?: number }) => {
+      const handle = await runUp({
+        bus: opts.bus,
+        ...(opts.nats ? { natsUrl: opts.nats } : {}),
+        ...(opts.roles ? { roles: opts.roles } : {}),
+        ...(opts.replicas ? { replicas: opts.replicas } : {}),
+      });
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await handle.stop();
+    });
+}

@@ -1,0 +1,60 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BUILTIN_ROLES, Specialist } from "../../agents/index.js";
+import type { Bus } from "../../bus/index.js";
+import { Coordinator } from "../../coordinator/index.js";
+import type { Logger } from "../../protocol/index.js";
+
+/** guild's own `node_modules/.bin`, put on PATH for commands guild runs (e.g. the demo app's `tsx --test`). */
+export function guildBinDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "node_modules", ".bin");
+}
+
+export interface GuildRuntimeOptions {
+  bus: Bus;
+  logger: Logger;
+  /** Roles to run agents for; default the five built-in ones. */
+  roles?: string[];
+  replicas?: number;
+  coordinator?: boolean;
+  ackWaitMs?: number;
+}
+
+export interface GuildRuntime {
+  coordinator: Coordinator | undefined;
+  agents: Specialist[];
+  stop(): Promise<void>;
+}
+
+/** Starts the coordinator and `replicas` specialists per role on one bus, as `guild up` does. */
+export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRuntime> {
+  const extraPath = [guildBinDir()];
+  const coordinator =
+    options.coordinator === false
+      ? undefined
+      : new Coordinator({ bus: options.bus, logger: options.logger, extraPath });
+  await coordinator?.start();
+  const agents: Specialist[] = [];
+  for (const role of options.roles ?? Object.keys(BUILTIN_ROLES)) {
+    for (let i = 1; i <= (options.replicas ?? 1); i++) {
+      const agent = new Specialist({
+        bus: options.bus,
+        role,
+        agentId: `${role}-${i}`,
+        logger: options.logger,
+        extraPath,
+        ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
+      });
+      await agent.start();
+      agents.push(agent);
+    }
+  }
+  return {
+    coordinator,
+    agents,
+    async stop() {
+      await Promise.all(agents.map((a) => a.stop()));
+      await coordinator?.stop();
+    },
+  };
+}
