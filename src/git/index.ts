@@ -1,4 +1,13 @@
+export { type ExportBundleOptions, exportBundle } from "./bundle-export.js";
+export { type ImportBundleOptions, type ImportedProposal, importBundle } from "./bundle-import.js";
+export type { RejectionRule } from "./bundle-rejection.js";
 export { GUILD_IDENTITY, gitEnv } from "./git-exec.js";
+export {
+  type CheckProposalOptions,
+  checkProposal,
+  DEFAULT_LIMITS,
+  type SizeLimits,
+} from "./proposal-checks.js";
 export {
   integrationBranch,
   PROPOSAL_NAMESPACE,

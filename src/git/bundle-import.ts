@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseBundleHeader } from "./bundle-format.js";
+import { rejected } from "./bundle-rejection.js";
+import { gitText, runGit } from "./git-exec.js";
+import { checkProposal, DEFAULT_LIMITS, type SizeLimits } from "./proposal-checks.js";
+import { PROPOSAL_NAMESPACE, proposalRef } from "./ref-names.js";
+import { withRepoLock } from "./repo-lock.js";
+import { resolveCommit } from "./workspace-create.js";
+
+/** Options of {@link importBundle}. */
+export interface ImportBundleOptions {
+  proposalId: string;
+  baseCommit: string;
+  isProtected?: (path: string) => boolean;
+  approvedProtected?: boolean;
+  limits?: SizeLimits;
+}
+
+/** An accepted proposal: where it is stored and what it changes. */
+export interface ImportedProposal {
+  ref: string;
+  head: string;
+  changedPaths: string[];
+}
+
+/**
+ * Verifies a proposal bundle and stores it under `refs/guild/proposals/<id>`.
+ * The bundle is unpacked into a quarantine object directory first, so a refused bundle leaves
+ * no object and no ref behind; throws `git.bundle_rejected` with `details.rule` on refusal.
+ */
+export async function importBundle(
+  repoDir: string,
+  bundle: Uint8Array,
+  opts: ImportBundleOptions,
+): Promise<ImportedProposal> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const ref = proposalRef(opts.proposalId);
+  if (bundle.byteLength > limits.maxTotalBytes) {
+    throw rejected("total_too_large", `bundle is ${bundle.byteLength} bytes, over ${limits.maxTotalBytes}`, {
+      size: bundle.byteLength,
+      limit: limits.maxTotalBytes,
+    });
+  }
+  const header = parseBundleHeader(bundle);
+  const outside = header.refs.filter((r) => !r.name.startsWith(PROPOSAL_NAMESPACE));
+  if (outside.length > 0) {
+    throw rejected(
+      "refs_outside_namespace",
+      `bundle carries refs outside ${PROPOSAL_NAMESPACE}: ${outside.map((r) => r.name).join(", ")}`,
+      {
+        refs: outside.map((r) => r.name),
+      },
+    );
+  }
+  const [tip, ...more] = header.refs;
+  if (!tip || more.length > 0)
+    throw rejected("malformed_bundle", `bundle must carry exactly one ref, has ${header.refs.length}`);
+  const base = await resolveCommit(repoDir, opts.baseCommit);
+
+  const objects = await gitText(repoDir, ["rev-parse", "--path-format=absolute", "--git-path", "objects"]);
+  // Inside the git directory, so accepted packs move into place with a rename on the same disk.
+  const scratch = mkdtempSync(join(dirname(objects), "guild-quarantine-"));
+  try {
+    const file = join(scratch, "proposal.bundle");
+    writeFileSync(file, bundle);
+    const quarantine = join(scratch, "objects");
+    mkdirSync(join(quarantine, "pack"), { recursive: true });
+    const env = { GIT_OBJECT_DIRECTORY: quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects };
+    for (const pre of header.prerequisites) {
+      // A prerequisite the base does not contain means the work sits on history the goal never had.
+      const known = await runGit(repoDir, ["merge-base", "--is-ancestor", pre, base], { okCodes: [1, 128] });
+      if (known.code !== 0) {
+        throw rejected(
+          "not_based_on_base",
+          `bundle requires ${pre}, which the base ${base} does not contain`,
+          {
+            prerequisite: pre,
+            base,
+          },
+        );
+      }
+    }
+    const unpacked = await runGit(repoDir, ["bundle", "unbundle", file], { env, okCodes: [1, 128] });
+    if (unpacked.code !== 0)
+      throw rejected("malformed_bundle", `git could not unpack the bundle: ${unpacked.stderr.trim()}`);
+    const { changedPaths } = await checkProposal(repoDir, {
+      base,
+      head: tip.oid,
+      env,
+      limits,
+      ...(opts.isProtected ? { isProtected: opts.isProtected } : {}),
+      ...(opts.approvedProtected !== undefined ? { approvedProtected: opts.approvedProtected } : {}),
+    });
+    await withRepoLock(repoDir, async () => {
+      const existing = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1] });
+      const current = existing.stdout.toString().trim();
+      if (current !== "" && current !== tip.oid) {
+        throw rejected("proposal_exists", `${ref} already holds ${current}`, { ref, current });
+      }
+      adopt(quarantine, objects);
+      await runGit(repoDir, ["update-ref", ref, tip.oid, current]);
+    });
+    return { ref, head: tip.oid, changedPaths };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// Moves the accepted pack into the repository; the index goes last, because git only sees a pack
+// through its .idx and must never find an index without its pack.
+function adopt(quarantine: string, objects: string): void {
+  const from = join(quarantine, "pack");
+  const names = readdirSync(from).sort((a, b) => Number(a.endsWith(".idx")) - Number(b.endsWith(".idx")));
+  for (const name of names) renameSync(join(from, name), join(objects, "pack", name));
+}
