@@ -16,7 +16,7 @@ export class RuleIndex {
   constructor(readonly rules: readonly CompiledRule[]) {
     for (const rule of rules) this.bucketFor(rule).push(rule);
     const descending = (b: Bucket) => b.sort((x, y) => y.index - x.index);
-    for (const depth of this.atDepth) for (const b of depth.values()) descending(b);
+    for (const depth of this.atDepth) for (const b of depth?.values() ?? []) descending(b);
     for (const b of this.anywhere.values()) descending(b);
     for (const b of this.byExtension.values()) descending(b);
     descending(this.everywhere);
@@ -42,11 +42,12 @@ export class RuleIndex {
 
   /** Every rule matching `path`, in rule order. */
   allMatches(path: string): CompiledRule[] {
-    const found: CompiledRule[] = [];
+    // A path may name the same bucket twice (`a/a`), so collect into a set.
+    const found = new Set<CompiledRule>();
     this.forEachBucket(path, (bucket) => {
-      for (const rule of bucket ?? []) if (rule.compiled.regex.test(path)) found.push(rule);
+      for (const rule of bucket ?? []) if (rule.compiled.regex.test(path)) found.add(rule);
     });
-    return found.sort((a, b) => a.index - b.index);
+    return [...found].sort((a, b) => a.index - b.index);
   }
 
   private forEachBucket(path: string, visit: (bucket: Bucket | undefined) => void): void {
