@@ -2,10 +2,10 @@ export { blobDigest } from "./blob-digest.js";
 export { type OpenBusOptions, type OpenedBus, openBus } from "./connect.js";
 export { createEventEmitter, type EventEmitter } from "./event-emitter.js";
 export { MemoryBus, type MemoryBusOptions } from "./memory/memory-bus.js";
-export { findNatsServer } from "./nats-binary.js";
-export { type NatsLaunchOptions, NatsServerProcess } from "./nats-launcher.js";
 export { NatsBus, type NatsBusOptions } from "./nats/nats-bus.js";
 export { streamConfigs } from "./nats/provision.js";
+export { findNatsServer } from "./nats-binary.js";
+export { type NatsLaunchOptions, NatsServerProcess } from "./nats-launcher.js";
 export { subjectMatches } from "./subject-match.js";
 export type {
   BlobInfo,

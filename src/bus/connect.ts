@@ -1,0 +1,56 @@
+import { join } from "node:path";
+import { GuildError, type Logger } from "../protocol/index.js";
+import { MemoryBus } from "./memory/memory-bus.js";
+import { NatsBus } from "./nats/nats-bus.js";
+import { findNatsServer } from "./nats-binary.js";
+import { NatsServerProcess } from "./nats-launcher.js";
+import type { Bus } from "./types.js";
+
+export interface OpenBusOptions {
+  /** NATS server to use; defaults to `NATS_URL`. */
+  url?: string;
+  /** Use the in-process bus, no NATS at all. */
+  memory?: boolean;
+  /** Store of a locally started nats-server; `<cwd>/.guild/nats` by default. */
+  storeDir?: string;
+  logger?: Logger;
+  /** Connection name shown by the server. */
+  name?: string;
+}
+
+export interface OpenedBus {
+  bus: Bus;
+  /** The nats-server this call started, which the caller stops when done. */
+  server?: NatsServerProcess;
+  /** One line for the user when guild fell back to something they may not expect. */
+  notice?: string;
+}
+
+/** Opens the bus: NATS at `url`/`NATS_URL`, else a nats-server started here, else (no binary) the memory bus. */
+export async function openBus(options: OpenBusOptions = {}): Promise<OpenedBus> {
+  const logger = options.logger;
+  if (options.memory) return { bus: new MemoryBus(logger ? { logger } : {}) };
+  const name = options.name ?? "guild";
+  const url = options.url ?? process.env.NATS_URL;
+  if (url) return { bus: await NatsBus.connect({ url, name, ...(logger ? { logger } : {}) }) };
+  let binary: string;
+  try {
+    binary = findNatsServer();
+  } catch (e) {
+    if (!(e instanceof GuildError)) throw e;
+    return {
+      bus: new MemoryBus(logger ? { logger } : {}),
+      notice:
+        "nats-server not found and NATS_URL not set: using the in-process memory bus (nothing is durable).",
+    };
+  }
+  const storeDir = options.storeDir ?? join(process.cwd(), ".guild", "nats");
+  const server = await NatsServerProcess.start({ storeDir, binary });
+  try {
+    const bus = await NatsBus.connect({ url: server.url, name, ...(logger ? { logger } : {}) });
+    return { bus, server, notice: `started nats-server at ${server.url} (store ${storeDir})` };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}

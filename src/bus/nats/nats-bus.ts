@@ -1,0 +1,208 @@
+import { type JetStreamClient, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import {
+  connect,
+  type Msg,
+  type NatsConnection,
+  NoRespondersError,
+  RequestError,
+  TimeoutError,
+} from "@nats-io/transport-node";
+import { type Envelope, GuildError, type Logger } from "../../protocol/index.js";
+import { encodeOutbound, parseInbound } from "../inbound.js";
+import { queueStream } from "../queues.js";
+import { Rejections } from "../rejections.js";
+import { answer, readReply } from "../reply.js";
+import type {
+  Bus,
+  EnqueueOptions,
+  EnvelopeSchema,
+  Handler,
+  MessageMeta,
+  QueueName,
+  RejectionListener,
+  RequestOptions,
+  Subscription,
+  WorkConsumer,
+  WorkConsumerOptions,
+} from "../types.js";
+import { NatsBlobStore } from "./nats-blobs.js";
+import { NatsEventLog } from "./nats-event-log.js";
+import { NatsKeyValue } from "./nats-kv.js";
+import { openWorkConsumer } from "./nats-work-queue.js";
+import { provision } from "./provision.js";
+
+export interface NatsBusOptions {
+  url: string;
+  /** Connection name shown by the server (`guild-coordinator`, `guild-agent-security-1`). */
+  name?: string;
+  logger?: Logger;
+  /** Replicas for streams and buckets: 3 on a cluster, 1 on a single server. */
+  replicas?: number;
+}
+
+/** The Bus over NATS: core pub/sub and request/reply, JetStream queues and event log, KV and object store. */
+export class NatsBus implements Bus {
+  readonly kind = "nats" as const;
+  readonly events: NatsEventLog;
+  readonly kv: NatsKeyValue;
+  readonly blobs: NatsBlobStore;
+  /** The underlying connection, for tools that need raw NATS (benchmarks, diagnostics). */
+  readonly connection: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #rejections: Rejections;
+  readonly #logger: Logger | undefined;
+
+  private constructor(
+    nc: NatsConnection,
+    js: JetStreamClient,
+    parts: { events: NatsEventLog; kv: NatsKeyValue; blobs: NatsBlobStore },
+    logger?: Logger,
+  ) {
+    this.connection = nc;
+    this.#js = js;
+    this.events = parts.events;
+    this.kv = parts.kv;
+    this.blobs = parts.blobs;
+    this.#logger = logger;
+    this.#rejections = new Rejections((event) => this.events.append(event), logger);
+    this.events.rejections = this.#rejections;
+  }
+
+  /** Connects (reconnecting forever after), and provisions streams, bucket and store idempotently. */
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: options.url,
+        name: options.name ?? "guild",
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      });
+    } catch (e) {
+      throw new GuildError("bus.unavailable", `cannot connect to NATS at ${options.url}`, { cause: e });
+    }
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    const { kv, objects } = await provision(jsm, js, options.replicas ?? 1);
+    const parts = {
+      events: new NatsEventLog(js, jsm, options.logger),
+      kv: new NatsKeyValue(kv, options.logger),
+      blobs: new NatsBlobStore(objects),
+    };
+    return new NatsBus(nc, js, parts, options.logger);
+  }
+
+  async publish(subject: string, message: Envelope): Promise<void> {
+    this.connection.publish(subject, encodeOutbound(subject, message));
+  }
+
+  async subscribe<T extends Envelope>(
+    subject: string,
+    schema: EnvelopeSchema<T>,
+    handler: Handler<T>,
+    options: { queue?: string } = {},
+  ): Promise<Subscription> {
+    return this.#listen(subject, options.queue, async (m) => {
+      const parsed = parseInbound(m.subject, m.data, schema);
+      if (parsed.ok) await handler(parsed.value, { subject: m.subject });
+      else await this.#rejections.report(parsed.rejection);
+    });
+  }
+
+  async request<T extends Envelope>(
+    subject: string,
+    message: Envelope,
+    replySchema: EnvelopeSchema<T>,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    let reply: Msg;
+    try {
+      reply = await this.connection.request(subject, encodeOutbound(subject, message), {
+        timeout: timeoutMs,
+      });
+    } catch (e) {
+      throw requestError(subject, timeoutMs, e);
+    }
+    return readReply(subject, reply.data, replySchema, this.#rejections);
+  }
+
+  async serve<Req extends Envelope>(
+    subject: string,
+    schema: EnvelopeSchema<Req>,
+    handler: (request: Req, meta: MessageMeta) => Promise<Envelope>,
+    options: { queue?: string } = {},
+  ): Promise<Subscription> {
+    return this.#listen(subject, options.queue, async (m) => {
+      const parsed = parseInbound(m.subject, m.data, schema);
+      if (!parsed.ok) {
+        await this.#rejections.report(parsed.rejection);
+        const error = new GuildError("bus.invalid_message", `request on ${m.subject} was invalid`);
+        m.respond(JSON.stringify({ error: error.toJSON() }));
+        return;
+      }
+      m.respond(await answer(m.subject, () => handler(parsed.value, { subject: m.subject })));
+    });
+  }
+
+  async enqueue(
+    queue: QueueName,
+    subject: string,
+    message: Envelope,
+    options: EnqueueOptions = {},
+  ): Promise<{ duplicate: boolean }> {
+    queueStream(queue, subject);
+    const ack = await this.#js.publish(
+      subject,
+      encodeOutbound(subject, message),
+      options.msgId === undefined ? {} : { msgID: options.msgId },
+    );
+    return { duplicate: ack.duplicate };
+  }
+
+  async consumer<T extends Envelope>(
+    queue: QueueName,
+    options: WorkConsumerOptions<T>,
+  ): Promise<WorkConsumer<T>> {
+    return openWorkConsumer(this.connection, this.#js, queue, options, this.#rejections, this.#logger);
+  }
+
+  onRejected(listener: RejectionListener): () => void {
+    return this.#rejections.on(listener);
+  }
+
+  async close(): Promise<void> {
+    if (!this.connection.isClosed()) await this.connection.drain();
+  }
+
+  #listen(subject: string, queue: string | undefined, onMessage: (m: Msg) => Promise<void>): Subscription {
+    const sub = this.connection.subscribe(subject, queue === undefined ? {} : { queue });
+    // Awaiting each handler keeps per-subject order, as the memory bus does.
+    const done = (async () => {
+      for await (const m of sub) {
+        try {
+          await onMessage(m);
+        } catch (e) {
+          this.#logger?.error({ err: e, subject: m.subject }, "subscriber threw");
+        }
+      }
+    })();
+    return {
+      unsubscribe: async () => {
+        sub.unsubscribe();
+        await done;
+      },
+    };
+  }
+}
+
+function requestError(subject: string, timeoutMs: number, e: unknown): GuildError {
+  const cause = e instanceof RequestError && e.cause ? e.cause : e;
+  if (cause instanceof NoRespondersError || (e instanceof RequestError && e.isNoResponders())) {
+    return new GuildError("bus.no_responders", `no one serves ${subject}`, { cause: e });
+  }
+  if (cause instanceof TimeoutError) {
+    return new GuildError("bus.timeout", `no reply on ${subject} within ${timeoutMs} ms`, { cause: e });
+  }
+  return new GuildError("bus.unavailable", `request on ${subject} failed`, { cause: e });
+}

@@ -1,0 +1,108 @@
+import {
+  AckPolicy,
+  type ConsumerConfig,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type OrderedConsumerOptions,
+} from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
+import { GuildEvent, type Logger, NO_GOAL, stores, subjects } from "../../protocol/index.js";
+import { encodeOutbound, parseInbound } from "../inbound.js";
+import type { Rejections } from "../rejections.js";
+import type { EventLog, FollowOptions, Handler, Subscription } from "../types.js";
+
+/** The event log on the `GUILD_EVENTS` stream: plain JSON on `guild.evt.<goal>.<source>.<type>`. */
+export class NatsEventLog implements EventLog {
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #logger: Logger | undefined;
+  rejections: Rejections | undefined;
+
+  constructor(js: JetStreamClient, jsm: JetStreamManager, logger?: Logger) {
+    this.#js = js;
+    this.#jsm = jsm;
+    this.#logger = logger;
+  }
+
+  async append(event: GuildEvent): Promise<number> {
+    const subject = subjects.event(event.goalId ?? NO_GOAL, event.source, event.type);
+    const ack = await this.#js.publish(subject, encodeOutbound(subject, event, GuildEvent));
+    return ack.seq;
+  }
+
+  async follow(options: FollowOptions, handler: Handler<GuildEvent>): Promise<Subscription> {
+    const run = await this.#start(options, handler);
+    return { unsubscribe: async () => run.stop() };
+  }
+
+  async read(options: Omit<FollowOptions, "replayOnly"> = {}): Promise<GuildEvent[]> {
+    const out: GuildEvent[] = [];
+    const run = await this.#start({ ...options, replayOnly: true }, (event) => {
+      out.push(event);
+    });
+    await run.done;
+    return out;
+  }
+
+  async #start(
+    options: FollowOptions,
+    handler: Handler<GuildEvent>,
+  ): Promise<{ done: Promise<void>; stop(): Promise<void> }> {
+    const filter = options.subject ?? subjects.eventsAll;
+    const start = startOf(options);
+    if (options.replayOnly && (await this.#pending(filter, start)) === 0) {
+      return { done: Promise.resolve(), stop: async () => {} };
+    }
+    const consumer = await this.#js.consumers.get(stores.events, { filter_subjects: filter, ...start });
+    const messages = await consumer.consume({ max_messages: 256 });
+    const done = (async () => {
+      for await (const m of messages) {
+        const parsed = parseInbound(m.subject, m.data, GuildEvent);
+        if (parsed.ok) {
+          try {
+            await handler(parsed.value, { subject: m.subject, seq: m.seq });
+          } catch (e) {
+            this.#logger?.error({ err: e, subject: m.subject }, "event follower threw");
+          }
+        } else {
+          await this.rejections?.report(parsed.rejection);
+        }
+        if (options.replayOnly && m.info.pending === 0) break;
+      }
+    })();
+    return {
+      done: done.finally(() => messages.stop()),
+      stop: async () => {
+        messages.stop();
+        await done.catch(() => {});
+      },
+    };
+  }
+
+  /** Counts what a replay would deliver, with a short-lived probe consumer, so an empty replay ends at once. */
+  async #pending(filter: string, start: Partial<OrderedConsumerOptions>): Promise<number> {
+    const config: Partial<ConsumerConfig> = {
+      filter_subject: filter,
+      ack_policy: AckPolicy.None,
+      inactive_threshold: nanos(30_000),
+      mem_storage: true,
+      deliver_policy: start.deliver_policy ?? DeliverPolicy.All,
+      ...(start.opt_start_seq === undefined ? {} : { opt_start_seq: start.opt_start_seq }),
+      ...(start.opt_start_time === undefined ? {} : { opt_start_time: start.opt_start_time }),
+    };
+    const info = await this.#jsm.consumers.add(stores.events, config);
+    await this.#jsm.consumers.delete(stores.events, info.name).catch(() => false);
+    return info.num_pending;
+  }
+}
+
+function startOf(options: FollowOptions): Partial<OrderedConsumerOptions> {
+  if (options.fromSeq !== undefined) {
+    return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, options.fromSeq) };
+  }
+  if (options.fromTime !== undefined) {
+    return { deliver_policy: DeliverPolicy.StartTime, opt_start_time: options.fromTime.toISOString() };
+  }
+  return { deliver_policy: DeliverPolicy.All };
+}

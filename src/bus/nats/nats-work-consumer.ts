@@ -1,0 +1,67 @@
+import type { Consumer, JsMsg } from "@nats-io/jetstream";
+import type { Envelope, Logger } from "../../protocol/index.js";
+import { parseInbound } from "../inbound.js";
+import type { Rejections } from "../rejections.js";
+import type { EnvelopeSchema, WorkConsumer, WorkItem } from "../types.js";
+
+/** The JetStream client refuses pull expiries under a second. */
+const MIN_EXPIRES_MS = 1000;
+
+/** Pulls ONE message per `next()` from a durable pull consumer, so a worker never hoards work it cannot start. */
+export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
+  readonly #consumer: Consumer;
+  readonly #schema: EnvelopeSchema<T>;
+  readonly #rejections: Rejections;
+  readonly #logger: Logger | undefined;
+  #closed = false;
+
+  constructor(consumer: Consumer, schema: EnvelopeSchema<T>, rejections: Rejections, logger?: Logger) {
+    this.#consumer = consumer;
+    this.#schema = schema;
+    this.#rejections = rejections;
+    this.#logger = logger;
+  }
+
+  async next(options: { expiresMs?: number } = {}): Promise<WorkItem<T> | null> {
+    const deadline = Date.now() + (options.expiresMs ?? 30_000);
+    while (!this.#closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      let m: JsMsg | null;
+      try {
+        m = await this.#consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
+      } catch (e) {
+        // A reconnect or a missed heartbeat ends this pull; the durable is server-side, so pull again.
+        this.#logger?.warn({ err: e }, "pull failed; retrying");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, left))));
+        continue;
+      }
+      if (m === null) continue;
+      const parsed = parseInbound(m.subject, m.data, this.#schema);
+      if (parsed.ok) return item(m, parsed.value);
+      await this.#rejections.report(parsed.rejection);
+      m.term(`rejected: ${parsed.rejection.reason}`);
+    }
+    return null;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}
+
+function item<T>(m: JsMsg, data: T): WorkItem<T> {
+  return {
+    data,
+    subject: m.subject,
+    seq: m.seq,
+    deliveryCount: m.info.deliveryCount,
+    ack: async () => {
+      // Wait for the server's confirmation, so an ack lost in a reconnect is not mistaken for done.
+      await m.ackAck();
+    },
+    nak: async (delayMs?: number) => m.nak(delayMs),
+    working: async () => m.working(),
+    term: async (reason?: string) => m.term(reason),
+  };
+}
