@@ -38,7 +38,7 @@ const pattern = fc
     ({ anchored, segments, directory }) =>
       `${anchored ? "/" : ""}${segments.join("/")}${directory ? "/" : ""}`,
   );
-const owners = fc.constantFrom([], ["@x"], ["@y"], ["@x", "@y"]);
+const owners = fc.constantFrom<string[][]>([], ["@x"], ["@y"], ["@x", "@y"]);
 const rules = fc
   .array(fc.record({ pattern, owners }), { minLength: 0, maxLength: 40 })
   .map((list) =>
