@@ -65,6 +65,7 @@ export const goalMachine = setup({
   },
   guards: {
     allSettled: ({ context }) => allSettled(context),
+    hasReady: ({ context }) => readyTasks(context).length > 0,
     nothingAccepted: ({ context }) => !Object.values(context.tasks).some((t) => t.status === "accepted"),
     hasRevisions: (_, params: { outcome: SettleOutcome }) => params.outcome.revise.length > 0,
     mergeConflicted: (_, params: { outcome: MergeOutcome }) => params.outcome.conflicts.length > 0,
@@ -140,39 +141,40 @@ export const goalMachine = setup({
           },
         },
         reviewing: {
-          always: [{ guard: "allSettled", target: "#goal.settling" }],
-          on: {
-            "PROPOSAL.ACCEPTED": {
-              target: "dispatching",
-              actions: assign({
-                tasks: ({ context, event }) => ({ ...context.tasks, [event.taskId]: event.record }),
-              }),
-            },
-            "PROPOSAL.REJECTED": {
-              target: "dispatching",
-              actions: assign({
-                tasks: ({ context, event }) =>
-                  updateTask(context, event.taskId, (t) =>
-                    event.retry && t.attempt < MAX_ATTEMPTS
-                      ? { ...t, status: "pending", reason: event.reason }
-                      : { ...t, status: "rejected", reason: event.reason },
-                  ),
-              }),
-            },
-            "TASK.FAILED": {
-              target: "dispatching",
-              actions: assign({
-                tasks: ({ context, event }) =>
-                  updateTask(context, event.taskId, (t) =>
-                    t.attempt !== event.attempt
-                      ? t
-                      : t.attempt < MAX_ATTEMPTS
-                        ? { ...t, status: "pending", reason: event.reason }
-                        : { ...t, status: "failed", reason: event.reason },
-                  ),
-              }),
-            },
-          },
+          always: [
+            { guard: "allSettled", target: "#goal.settling" },
+            { guard: "hasReady", target: "dispatching" },
+          ],
+        },
+      },
+      // Handled on the parent so that verdicts arriving while a dispatch is in flight are never dropped.
+      on: {
+        "PROPOSAL.ACCEPTED": {
+          actions: assign({
+            tasks: ({ context, event }) => ({ ...context.tasks, [event.taskId]: event.record }),
+          }),
+        },
+        "PROPOSAL.REJECTED": {
+          actions: assign({
+            tasks: ({ context, event }) =>
+              updateTask(context, event.taskId, (t) =>
+                event.retry && t.attempt < MAX_ATTEMPTS
+                  ? { ...t, status: "pending", reason: event.reason }
+                  : { ...t, status: "rejected", reason: event.reason },
+              ),
+          }),
+        },
+        "TASK.FAILED": {
+          actions: assign({
+            tasks: ({ context, event }) =>
+              updateTask(context, event.taskId, (t) =>
+                t.attempt !== event.attempt || t.status !== "dispatched"
+                  ? t
+                  : t.attempt < MAX_ATTEMPTS
+                    ? { ...t, status: "pending", reason: event.reason }
+                    : { ...t, status: "failed", reason: event.reason },
+              ),
+          }),
         },
       },
     },
