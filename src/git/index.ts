@@ -1,7 +1,24 @@
 export { type ExportBundleOptions, exportBundle } from "./bundle-export.js";
 export { type ImportBundleOptions, type ImportedProposal, importBundle } from "./bundle-import.js";
 export type { RejectionRule } from "./bundle-rejection.js";
+export {
+  type ConflictReport,
+  detectConflicts,
+  type FileReport,
+  type PairReport,
+  type ProposalRange,
+} from "./conflict-detect.js";
+export type { ConflictHunk, HunkSide, LineRange } from "./conflict-hunks.js";
+export { candidatePairs } from "./conflict-pairs.js";
+export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
 export { GUILD_IDENTITY, gitEnv } from "./git-exec.js";
+export {
+  type IntegrationEntry,
+  type IntegrationResult,
+  type MergeIntegrationOptions,
+  mergeIntoIntegration,
+} from "./integration-merge.js";
+export { type MergeMessage, type MergeTreeResult, mergeTree } from "./merge-tree.js";
 export {
   type CheckProposalOptions,
   checkProposal,

@@ -1,0 +1,102 @@
+import { GuildError } from "../protocol/index.js";
+import { gitText, runGit } from "./git-exec.js";
+import { mergeTree } from "./merge-tree.js";
+import { integrationBranch } from "./ref-names.js";
+import { withRepoLock } from "./repo-lock.js";
+import { resolveCommit } from "./workspace-create.js";
+
+/** An accepted proposal to merge, with what its merge commit's trailers record. */
+export interface IntegrationEntry {
+  id: string;
+  head: string;
+  taskId: string;
+  role: string;
+  decision: string;
+  title?: string;
+}
+
+/** Options of {@link mergeIntoIntegration}. */
+export interface MergeIntegrationOptions {
+  goalId: string;
+  /** The goal's base commit; the integration branch starts here. */
+  base: string;
+  entries: IntegrationEntry[];
+}
+
+/** The integration branch after merging, and the entry it stopped at, if any. */
+export interface IntegrationResult {
+  branch: string;
+  head: string;
+  merged: string[];
+  conflicts: { id: string; files: string[] }[];
+}
+
+/**
+ * Merges accepted proposals into `guild/<goal>.integration` in order, one merge commit each, using
+ * merge-tree, commit-tree and update-ref so no checkout is touched. It stops at the first entry
+ * that conflicts and reports it, rather than committing a tree with conflict markers; entries
+ * already contained in the branch are counted as merged, so a retry after a crash is harmless.
+ */
+export async function mergeIntoIntegration(
+  repoDir: string,
+  opts: MergeIntegrationOptions,
+): Promise<IntegrationResult> {
+  const branch = integrationBranch(opts.goalId);
+  const ref = `refs/heads/${branch}`;
+  const base = await resolveCommit(repoDir, opts.base);
+  return withRepoLock(repoDir, async () => {
+    const found = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1] });
+    const old = found.stdout.toString().trim();
+    let head = old || base;
+    if (old && !(await isAncestor(repoDir, base, old))) {
+      throw new GuildError("git.failed", `${branch} does not contain the base ${base}`, {
+        details: { branch, base },
+      });
+    }
+    const merged: string[] = [];
+    const conflicts: { id: string; files: string[] }[] = [];
+    for (const entry of opts.entries) {
+      const theirs = await resolveCommit(repoDir, entry.head);
+      if (await isAncestor(repoDir, theirs, head)) {
+        merged.push(entry.id);
+        continue;
+      }
+      const result = await mergeTree(repoDir, head, theirs);
+      if (!result.clean) {
+        const files = new Set(result.conflictedPaths);
+        for (const m of result.messages)
+          if (m.type.startsWith("CONFLICT")) for (const p of m.paths) files.add(p);
+        conflicts.push({ id: entry.id, files: [...files].sort() });
+        break;
+      }
+      head = await gitText(repoDir, ["commit-tree", result.tree, "-p", head, "-p", theirs, "-F", "-"], {
+        input: mergeMessage(entry),
+      });
+      merged.push(entry.id);
+    }
+    // One compare-and-swap at the end: the branch moves only from the value it was read at.
+    await runGit(repoDir, ["update-ref", "-m", "guild: merge into integration", ref, head, old]);
+    return { branch, head, merged, conflicts };
+  });
+}
+
+async function isAncestor(repoDir: string, ancestor: string, of: string): Promise<boolean> {
+  return (await runGit(repoDir, ["merge-base", "--is-ancestor", ancestor, of], { okCodes: [1] })).code === 0;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function mergeMessage(entry: IntegrationEntry): string {
+  const title = entry.title ? `: ${oneLine(entry.title)}` : "";
+  return [
+    `Merge ${oneLine(entry.taskId)}${title} (${oneLine(entry.id)})`,
+    "",
+    `Guild-Task: ${oneLine(entry.taskId)}`,
+    `Guild-Role: ${oneLine(entry.role)}`,
+    `Guild-Decision: ${oneLine(entry.decision)}`,
+    `Guild-Proposal: ${oneLine(entry.id)}`,
+    "",
+  ].join("\n");
+}
