@@ -1,5 +1,6 @@
 import type { Budget, TaskSpec, TokenUsage } from "../../protocol/index.js";
 import type { ToolSet } from "../tools/types.js";
+import type { TokenMeter } from "./budget.js";
 
 /** What a brain is asked to do. */
 export interface BrainTask {
@@ -29,6 +30,10 @@ export interface BrainRunContext {
   workdir: string;
   signal: AbortSignal;
   budget: Budget;
+  /** The goal's shared token meter, if the goal has a token budget. */
+  meter?: TokenMeter;
+  /** Clock for the wall-time budget; defaults to `Date.now`. */
+  now?: () => number;
 }
 
 /** Decides an agent's next steps: an LLM provider, an external CLI agent, or the offline skills. */

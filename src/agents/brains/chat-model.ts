@@ -1,0 +1,44 @@
+import type { TokenUsage } from "../../protocol/index.js";
+import type { ToolDefinition } from "../tools/types.js";
+
+/** A tool call as the model sent it; `arguments` is the raw JSON text, checked by the loop. */
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** One reply of a model: its text, the tools it wants called, and what the call cost. */
+export interface ModelTurn {
+  text: string;
+  toolCalls: ModelToolCall[];
+  usage: TokenUsage;
+}
+
+/** The result of one tool call, fed back to the model. */
+export interface ToolOutcome {
+  callId: string;
+  name: string;
+  ok: boolean;
+  output: string;
+}
+
+/** A provider-neutral conversation entry; each provider maps it to its own wire format. */
+export type LoopMessage =
+  | { role: "user"; text: string }
+  | { role: "assistant"; text: string; toolCalls: ModelToolCall[] }
+  | { role: "tool"; results: ToolOutcome[] };
+
+export interface ChatRequest {
+  system: string;
+  messages: readonly LoopMessage[];
+  tools: readonly ToolDefinition[];
+  signal: AbortSignal;
+}
+
+/** What the tool loop needs from an LLM provider: one request, one turn. */
+export interface ChatModel {
+  /** The model id, used for the price table. */
+  readonly model: string;
+  complete(request: ChatRequest): Promise<ModelTurn>;
+}

@@ -1,0 +1,25 @@
+export { type AnthropicBrainOptions, anthropicChatModel, createAnthropicBrain } from "./anthropic.js";
+export type { Brain, BrainRunContext, BrainStep, BrainTask } from "./brain.js";
+export {
+  type BudgetBreach,
+  type BudgetKind,
+  BudgetTracker,
+  budgetBreachOf,
+  budgetExceeded,
+  createTokenMeter,
+  estimateCost,
+  type PriceTable,
+  type TokenMeter,
+} from "./budget.js";
+export { composeSystemPrompt, composeTaskPrompt, UNTRUSTED_DATA_NOTICE } from "./charter.js";
+export type {
+  ChatModel,
+  ChatRequest,
+  LoopMessage,
+  ModelToolCall,
+  ModelTurn,
+  ToolOutcome,
+} from "./chat-model.js";
+export { estimateTokens, type PackedContext, packContext } from "./context-pack.js";
+export { createOpenAIBrain, type OpenAIBrainOptions, openAIChatModel } from "./openai.js";
+export { runToolLoop, type ToolLoopOptions } from "./tool-loop.js";

@@ -1,0 +1,118 @@
+import OpenAI from "openai";
+import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
+import type { Brain } from "./brain.js";
+import type { PriceTable } from "./budget.js";
+import type { ChatModel, ChatRequest, LoopMessage, ModelToolCall, ModelTurn } from "./chat-model.js";
+import { runToolLoop } from "./tool-loop.js";
+
+export interface OpenAIBrainOptions {
+  model: string;
+  /** Any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio); default api.openai.com. */
+  baseURL?: string;
+  apiKey: string;
+  temperature?: number;
+  /** Per-request timeout; the SDK retries 429 and 5xx with backoff `maxRetries` times. */
+  timeoutMs?: number;
+  maxRetries?: number;
+  stream?: boolean;
+  prices?: PriceTable;
+}
+
+function toMessages(system: string, messages: readonly LoopMessage[]): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = [{ role: "system", content: system }];
+  for (const m of messages) {
+    if (m.role === "user") out.push({ role: "user", content: m.text });
+    else if (m.role === "assistant") {
+      out.push({
+        role: "assistant",
+        content: m.text || null,
+        ...(m.toolCalls.length > 0
+          ? {
+              tool_calls: m.toolCalls.map((c) => ({
+                id: c.id,
+                type: "function" as const,
+                function: { name: c.name, arguments: c.arguments },
+              })),
+            }
+          : {}),
+      });
+    } else for (const r of m.results) out.push({ role: "tool", tool_call_id: r.callId, content: r.output });
+  }
+  return out;
+}
+
+function toTools(request: ChatRequest): ChatCompletionTool[] {
+  return request.tools.map((t) => ({
+    type: "function",
+    function: { name: t.name, description: t.description, parameters: t.jsonSchema },
+  }));
+}
+
+/** The OpenAI chat-completions API (or a compatible server) as a {@link ChatModel}, streaming or not. */
+export function openAIChatModel(options: OpenAIBrainOptions): ChatModel {
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    timeout: options.timeoutMs ?? 120_000,
+    maxRetries: options.maxRetries ?? 4,
+  });
+  const base = (request: ChatRequest) => ({
+    model: options.model,
+    messages: toMessages(request.system, request.messages),
+    tools: toTools(request),
+    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+  });
+  return {
+    model: options.model,
+    async complete(request): Promise<ModelTurn> {
+      if (options.stream === false) {
+        const reply = await client.chat.completions.create(base(request), { signal: request.signal });
+        const message = reply.choices[0]?.message;
+        const toolCalls: ModelToolCall[] = (message?.tool_calls ?? []).flatMap((c) =>
+          c.type === "function" ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : [],
+        );
+        return {
+          text: message?.content ?? "",
+          toolCalls,
+          usage: {
+            inputTokens: reply.usage?.prompt_tokens ?? 0,
+            outputTokens: reply.usage?.completion_tokens ?? 0,
+          },
+        };
+      }
+      const stream = await client.chat.completions.create(
+        { ...base(request), stream: true, stream_options: { include_usage: true } },
+        { signal: request.signal },
+      );
+      let text = "";
+      const calls: ModelToolCall[] = [];
+      const usage = { inputTokens: 0, outputTokens: 0 };
+      for await (const chunk of stream) {
+        if (chunk.usage) {
+          usage.inputTokens = chunk.usage.prompt_tokens;
+          usage.outputTokens = chunk.usage.completion_tokens;
+        }
+        const delta = chunk.choices[0]?.delta;
+        if (delta?.content) text += delta.content;
+        for (const part of delta?.tool_calls ?? []) {
+          // Deltas address a call by index; the first names it, later ones append argument text.
+          const call = calls[part.index] ?? { id: "", name: "", arguments: "" };
+          calls[part.index] = call;
+          if (part.id) call.id = part.id;
+          if (part.function?.name) call.name += part.function.name;
+          if (part.function?.arguments) call.arguments += part.function.arguments;
+        }
+      }
+      return { text, toolCalls: calls.filter(Boolean), usage };
+    },
+  };
+}
+
+/** A brain backed by the OpenAI chat-completions API with tools, run through the shared tool loop. */
+export function createOpenAIBrain(options: OpenAIBrainOptions): Brain {
+  const model = openAIChatModel(options);
+  return {
+    name: `openai:${options.model}`,
+    run: (context) => runToolLoop({ model, context, ...(options.prices ? { prices: options.prices } : {}) }),
+  };
+}

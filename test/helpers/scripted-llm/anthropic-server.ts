@@ -1,0 +1,95 @@
+import type { ServerResponse } from "node:http";
+import {
+  argumentsOf,
+  pieces,
+  type ReplyTurn,
+  type ScriptedServer,
+  type ScriptedTurn,
+  startScriptedServer,
+} from "./script.js";
+
+function contentOf(turn: ReplyTurn, index: number) {
+  const blocks: Array<Record<string, unknown>> = [];
+  if (turn.text) blocks.push({ type: "text", text: turn.text });
+  (turn.toolCalls ?? []).forEach((c, i) => {
+    blocks.push({
+      type: "tool_use",
+      id: c.id ?? `toolu_${index}_${i}`,
+      name: c.name,
+      input: c.input ?? {},
+      raw: argumentsOf(c),
+    });
+  });
+  return blocks;
+}
+
+function stopReason(turn: ReplyTurn): string {
+  return (turn.toolCalls ?? []).length > 0 ? "tool_use" : "end_turn";
+}
+
+function replyJson(turn: ReplyTurn, model: string, res: ServerResponse, index: number): void {
+  const usage = turn.usage ?? { input: 10, output: 5 };
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(
+    JSON.stringify({
+      id: `msg_${index}`,
+      type: "message",
+      role: "assistant",
+      model,
+      content: contentOf(turn, index).map(({ raw: _raw, ...block }) => block),
+      stop_reason: stopReason(turn),
+      stop_sequence: null,
+      usage: { input_tokens: usage.input, output_tokens: usage.output },
+    }),
+  );
+}
+
+function replyStream(turn: ReplyTurn, model: string, res: ServerResponse, index: number): void {
+  const usage = turn.usage ?? { input: 10, output: 5 };
+  const event = (type: string, data: Record<string, unknown>) =>
+    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  event("message_start", {
+    message: {
+      id: `msg_${index}`,
+      type: "message",
+      role: "assistant",
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: usage.input, output_tokens: 1 },
+    },
+  });
+  contentOf(turn, index).forEach((block, i) => {
+    if (block.type === "text") {
+      event("content_block_start", { index: i, content_block: { type: "text", text: "" } });
+      for (const piece of pieces(String(block.text)))
+        event("content_block_delta", { index: i, delta: { type: "text_delta", text: piece } });
+    } else {
+      event("content_block_start", {
+        index: i,
+        content_block: { type: "tool_use", id: block.id, name: block.name, input: {} },
+      });
+      for (const piece of pieces(String(block.raw))) {
+        event("content_block_delta", { index: i, delta: { type: "input_json_delta", partial_json: piece } });
+      }
+    }
+    event("content_block_stop", { index: i });
+  });
+  event("message_delta", {
+    delta: { stop_reason: stopReason(turn), stop_sequence: null },
+    usage: { output_tokens: usage.output },
+  });
+  event("message_stop", {});
+  res.end();
+}
+
+/** A localhost server speaking the Anthropic messages API (JSON and SSE), one scripted turn per request. */
+export function startScriptedAnthropic(turns: readonly ScriptedTurn[]): Promise<ScriptedServer> {
+  return startScriptedServer(turns, "/v1/messages", "", (turn, body, res, index) => {
+    const model = String(body.model ?? "scripted");
+    if (body.stream === true) replyStream(turn, model, res, index);
+    else replyJson(turn, model, res, index);
+  });
+}

@@ -1,0 +1,3 @@
+export { startScriptedAnthropic } from "./anthropic-server.js";
+export { startScriptedOpenAI } from "./openai-server.js";
+export type { RecordedRequest, ScriptedServer, ScriptedToolCall, ScriptedTurn } from "./script.js";

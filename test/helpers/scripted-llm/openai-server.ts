@@ -1,0 +1,89 @@
+import type { ServerResponse } from "node:http";
+import {
+  argumentsOf,
+  pieces,
+  type ReplyTurn,
+  type ScriptedServer,
+  type ScriptedTurn,
+  startScriptedServer,
+} from "./script.js";
+
+function usageOf(turn: ReplyTurn) {
+  const u = turn.usage ?? { input: 10, output: 5 };
+  return { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output };
+}
+
+function callsOf(turn: ReplyTurn, index: number) {
+  return (turn.toolCalls ?? []).map((c, i) => ({
+    id: c.id ?? `call_${index}_${i}`,
+    type: "function" as const,
+    function: { name: c.name, arguments: argumentsOf(c) },
+  }));
+}
+
+function replyJson(turn: ReplyTurn, model: string, res: ServerResponse, index: number): void {
+  const calls = callsOf(turn, index);
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(
+    JSON.stringify({
+      id: `chatcmpl-${index}`,
+      object: "chat.completion",
+      created: 1_700_000_000,
+      model,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: "assistant",
+            content: turn.text ?? null,
+            refusal: null,
+            ...(calls.length > 0 ? { tool_calls: calls } : {}),
+          },
+          logprobs: null,
+          finish_reason: calls.length > 0 ? "tool_calls" : "stop",
+        },
+      ],
+      usage: usageOf(turn),
+    }),
+  );
+}
+
+function replyStream(
+  turn: ReplyTurn,
+  body: Record<string, unknown>,
+  res: ServerResponse,
+  index: number,
+): void {
+  const model = String(body.model ?? "scripted");
+  const base = { id: `chatcmpl-${index}`, object: "chat.completion.chunk", created: 1_700_000_000, model };
+  const send = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    res.write(`data: ${JSON.stringify({ ...base, choices, ...extra })}\n\n`);
+  const delta = (d: Record<string, unknown>, finish: string | null = null) =>
+    send([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  delta({ role: "assistant", content: "" });
+  for (const piece of pieces(turn.text ?? "")) delta({ content: piece });
+  const calls = callsOf(turn, index);
+  calls.forEach((call, i) => {
+    // The real format: the first delta names the call, later ones carry only argument fragments.
+    delta({
+      tool_calls: [
+        { index: i, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } },
+      ],
+    });
+    for (const piece of pieces(call.function.arguments))
+      delta({ tool_calls: [{ index: i, function: { arguments: piece } }] });
+  });
+  delta({}, calls.length > 0 ? "tool_calls" : "stop");
+  const options = body.stream_options as { include_usage?: boolean } | undefined;
+  if (options?.include_usage) send([], { usage: usageOf(turn) });
+  res.end("data: [DONE]\n\n");
+}
+
+/** A localhost server speaking OpenAI chat completions (JSON and SSE), one scripted turn per request. */
+export function startScriptedOpenAI(turns: readonly ScriptedTurn[]): Promise<ScriptedServer> {
+  return startScriptedServer(turns, "/v1/chat/completions", "/v1", (turn, body, res, index) => {
+    if (body.stream === true) replyStream(turn, body, res, index);
+    else replyJson(turn, String(body.model ?? "scripted"), res, index);
+  });
+}

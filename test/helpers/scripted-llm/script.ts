@@ -1,0 +1,113 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A tool call the scripted model makes; `rawArguments` sends exactly that text (e.g. malformed JSON). */
+export interface ScriptedToolCall {
+  name: string;
+  input?: unknown;
+  rawArguments?: string;
+  id?: string;
+}
+
+/** One reply of the scripted model: text and/or tool calls, or an HTTP error for retry tests. */
+export type ScriptedTurn =
+  | {
+      text?: string;
+      toolCalls?: ScriptedToolCall[];
+      usage?: { input: number; output: number };
+      delayMs?: number;
+    }
+  | { error: 429 | 500 | 503; retryAfterMs?: number };
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: Record<string, unknown>;
+}
+
+/** A running scripted server; `assertDone` fails when a turn was left unconsumed or a request was unexpected. */
+export interface ScriptedServer {
+  baseURL: string;
+  requests: RecordedRequest[];
+  assertDone(): void;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export type ReplyTurn = Exclude<ScriptedTurn, { error: number }>;
+
+export function argumentsOf(call: ScriptedToolCall): string {
+  return call.rawArguments ?? JSON.stringify(call.input ?? {});
+}
+
+/** Splits text into small pieces so streamed replies arrive as many deltas, as real servers send them. */
+export function pieces(text: string, size = 7): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+/** Starts a localhost server that answers `path` requests with the next turn via `reply`. */
+export async function startScriptedServer(
+  turns: readonly ScriptedTurn[],
+  path: string,
+  basePath: string,
+  reply: (turn: ReplyTurn, body: Record<string, unknown>, res: ServerResponse, index: number) => void,
+): Promise<ScriptedServer> {
+  const queue = [...turns];
+  const requests: RecordedRequest[] = [];
+  const problems: string[] = [];
+  let index = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = req.url ?? "";
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+      } catch {
+        problems.push(`request to ${url} had a body that is not JSON`);
+      }
+      requests.push({ path: url, headers: req.headers, body });
+      const turn = queue.shift();
+      if (url !== path || turn === undefined) {
+        problems.push(
+          turn === undefined ? `unexpected request ${url}: script exhausted` : `unexpected path ${url}`,
+        );
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { type: "invalid_request_error", message: "unexpected request" } }));
+        return;
+      }
+      if ("error" in turn) {
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (turn.retryAfterMs !== undefined) headers["retry-after-ms"] = String(turn.retryAfterMs);
+        res.writeHead(turn.error, headers);
+        res.end(
+          JSON.stringify({ type: "error", error: { type: "api_error", message: `scripted ${turn.error}` } }),
+        );
+        return;
+      }
+      const send = () => reply(turn, body, res, index++);
+      if (turn.delayMs) setTimeout(send, turn.delayMs);
+      else send();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return {
+    baseURL: `http://127.0.0.1:${port}${basePath}`,
+    requests,
+    assertDone() {
+      if (queue.length > 0) problems.push(`${queue.length} scripted turn(s) left unconsumed`);
+      if (problems.length > 0) throw new Error(`scripted LLM: ${problems.join("; ")}`);
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

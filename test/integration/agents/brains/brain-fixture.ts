@@ -1,0 +1,64 @@
+import type { Brain, BrainRunContext, BrainStep } from "../../../../src/agents/brains/index.js";
+import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
+import { Budget } from "../../../../src/protocol/index.js";
+import { tempRepo } from "../../../helpers/git-repo.js";
+
+/** `backend` owns `src/`; `src/protected.ts` is protected. */
+export const ownership: OwnershipCheck = {
+  canWrite: (role, path) => role === "backend" && path.startsWith("src/"),
+  isProtected: (path) => path === "src/protected.ts",
+};
+
+export const FILES = {
+  "src/a.ts":
+    "export function add(x: number, y: number): number {\n  return x + y;\n}\nexport const unused = 1;\n",
+  "src/protected.ts": "export const secret = 1;\n",
+  "README.md": "# demo\n",
+};
+
+/** A real repo, a real tool set and a run context for one brain run. */
+export function brainFixture(overrides: Partial<BrainRunContext> = {}, budget: Partial<Budget> = {}) {
+  const repo = tempRepo(FILES);
+  const denied: ToolDenial[] = [];
+  const tools = createToolSet({
+    workdir: repo.path,
+    role: "backend",
+    ownership,
+    allowCommands: [["node", "--version"]],
+    onDenied: (d) => denied.push(d),
+  });
+  const context: BrainRunContext = {
+    task: {
+      goalId: "g1",
+      goalText: "make add robust",
+      task: {
+        taskId: "t1",
+        role: "backend",
+        title: "Harden add",
+        instructions: "Change add in src/a.ts to reject NaN.",
+        expectedPaths: ["src/a.ts"],
+        dependsOn: [],
+      },
+      attempt: 1,
+      charter: "You are the backend engineer.",
+    },
+    tools,
+    workdir: repo.path,
+    signal: new AbortController().signal,
+    budget: Budget.parse(budget),
+    ...overrides,
+  };
+  return { repo, denied, context };
+}
+
+/** Runs a brain to the end, collecting its steps and the error it ended with, if any. */
+export async function runBrain(brain: Brain, context: BrainRunContext) {
+  const steps: BrainStep[] = [];
+  let error: unknown;
+  try {
+    for await (const step of brain.run(context)) steps.push(step);
+  } catch (e) {
+    error = e;
+  }
+  return { steps, error };
+}
