@@ -1,0 +1,36 @@
+import { docsSkill } from "./docs.js";
+import { frontendSkill } from "./frontend.js";
+import { securitySkill } from "./security.js";
+import { testsSkill } from "./tests.js";
+import type { Skill, SkillOptions, SkillReport } from "./types.js";
+
+const SKILLS = {
+  security: securitySkill,
+  docs: docsSkill,
+  tests: testsSkill,
+  frontend: frontendSkill,
+} satisfies Record<string, Skill>;
+
+/** A name `runSkill` accepts. */
+export type SkillName = keyof typeof SKILLS;
+
+/** The offline skills, in the order the roles usually run them. */
+export const skillNames: readonly SkillName[] = Object.keys(SKILLS) as SkillName[];
+
+/** Whether a string names an offline skill. */
+export function isSkillName(name: string): name is SkillName {
+  return Object.hasOwn(SKILLS, name);
+}
+
+/**
+ * Runs one offline skill over a worktree and returns its report; it reads files but writes none.
+ * @example const report = await runSkill("security", "/tmp/worktree", { paths: ["src/**"] });
+ */
+export function runSkill(name: SkillName, workdir: string, options: SkillOptions = {}): Promise<SkillReport> {
+  return SKILLS[name](workdir, options);
+}
+
+export { API_DOC_PATH } from "./docs.js";
+export { inScope, matchesPattern } from "./path-scope.js";
+export { characterizationPath } from "./tests-render.js";
+export type { FileChange, Finding, Severity, Skill, SkillOptions, SkillReport, Skipped } from "./types.js";

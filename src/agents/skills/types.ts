@@ -1,0 +1,42 @@
+/** How serious a finding is; `info` notes something a person may want to look at. */
+export type Severity = "info" | "low" | "medium" | "high";
+
+/** One problem a skill found, at a 1-based line of a workdir-relative file. */
+export interface Finding {
+  file: string;
+  line: number;
+  rule: string;
+  message: string;
+  severity: Severity;
+  /** Whether one of the report's changes fixes it. */
+  fixed: boolean;
+}
+
+/** A whole-file write the skill proposes; the brain performs it through the sandboxed tools. */
+export interface FileChange {
+  path: string;
+  content: string;
+  reason: string;
+}
+
+/** Something the skill chose not to look at or not to change, and why. */
+export interface Skipped {
+  file?: string;
+  reason: string;
+}
+
+/** What a skill found, what it would change, and what it left alone; it never writes files itself. */
+export interface SkillReport {
+  skill: string;
+  findings: Finding[];
+  changes: FileChange[];
+  skipped: Skipped[];
+}
+
+export interface SkillOptions {
+  /** Globs or path prefixes (workdir-relative) that limit which files the skill reads. */
+  paths?: readonly string[];
+}
+
+/** A deterministic, model-free piece of work over a worktree. */
+export type Skill = (workdir: string, options?: SkillOptions) => Promise<SkillReport>;
