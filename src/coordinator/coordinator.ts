@@ -1,6 +1,4 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import { type Actor, createActor } from "xstate";
 import {
   type Bus,
@@ -9,6 +7,7 @@ import {
   type Subscription,
   type WorkConsumer,
 } from "../bus/index.js";
+import { resolveCommit } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import {
   type ControlReply,
@@ -29,7 +28,6 @@ import { stateName, statusOf } from "./goal-status.js";
 import type { GoalContext } from "./goal-types.js";
 import { handleProposal } from "./proposal-intake.js";
 
-const execFileAsync = promisify(execFile);
 const encoder = new TextEncoder();
 
 export interface CoordinatorOptions {
@@ -224,18 +222,5 @@ export class Coordinator {
         });
       }
     }
-  }
-}
-
-async function resolveCommit(repo: string, ref: string): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync("git", ["rev-parse", "--verify", `${ref}^{commit}`], {
-      cwd: repo,
-    });
-    return stdout.trim();
-  } catch (error) {
-    throw new GuildError("git.failed", `cannot resolve ${ref} in ${repo}: is it a git repository?`, {
-      cause: error,
-    });
   }
 }

@@ -80,9 +80,7 @@ export function provideGoalEffects(deps: EffectDeps) {
       ctx.repo,
       withCommits.map((t) => ({ id: t.spec.taskId, base: t.base, head: t.proposal?.headCommit as string })),
     );
-    const pairs: ConflictPair[] = report.pairs
-      .filter((p) => p.conflicting.length > 0)
-      .map((p) => ({ a: p.a, b: p.b, files: p.conflicting }));
+    const pairs: ConflictPair[] = report.conflicts.map((c) => ({ a: c.ids[0], b: c.ids[1], files: c.files }));
     for (const pair of pairs)
       await events.emit("conflict.detected", { taskIds: [pair.a, pair.b], files: pair.files }, ctx.goalId);
     const outcome = settleConflicts(pairs, ctx.tasks, config, matcher);
