@@ -17,8 +17,10 @@ export class NatsBlobStore implements BlobStore {
     return toInfo(await this.#os.putBlob({ name: key }, data));
   }
 
-  get(key: string): Promise<Uint8Array | null> {
-    return this.#os.getBlob(key);
+  async get(key: string): Promise<Uint8Array | null> {
+    const data = await this.#os.getBlob(key);
+    // A plain Uint8Array, as the memory store returns, whatever view the client built.
+    return data && new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
 
   async info(key: string): Promise<BlobInfo | null> {

@@ -9,7 +9,8 @@ const CAS_CODES = new Set([10071, 10164]);
 function toEntry(e: NatsKvEntry): KvEntry {
   return {
     key: e.key,
-    value: e.value,
+    // A plain Uint8Array (the client hands out Buffers), so both transports return the same type.
+    value: new Uint8Array(e.value),
     revision: e.revision,
     operation: e.operation === "PUT" ? "PUT" : "DEL",
   };

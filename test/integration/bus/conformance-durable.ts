@@ -81,6 +81,7 @@ export function durableConformance(bus: () => Bus): void {
     const got = await kv.get(key);
     expect(new TextDecoder().decode(got?.value)).toBe("v2");
     expect(got?.revision).toBe(r2);
+    expect(got?.value).toEqual(text("v2"));
 
     const watched: KvEntry[] = [];
     const sub = await kv.watch("goal.*.snapshot", (e) => watched.push(e));
@@ -107,6 +108,7 @@ export function durableConformance(bus: () => Bus): void {
     const info = await bus().blobs.put(key, data);
     expect(info).toEqual({ key, size: data.byteLength, digest });
     const back = await bus().blobs.get(key);
+    expect(back?.constructor).toBe(Uint8Array);
     expect(back?.byteLength).toBe(data.byteLength);
     expect(Buffer.from(back as Uint8Array).equals(Buffer.from(data))).toBe(true);
     expect(await bus().blobs.info(key)).toEqual(info);
