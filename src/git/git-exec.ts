@@ -56,8 +56,11 @@ function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResu
   });
 }
 
-function isLockContention(stderr: string): boolean {
-  return /\.lock': File exists|cannot lock ref|Unable to create .*\.lock/.test(stderr);
+// Lock files held by another process, and a worktree entry another process is still writing.
+function isTransient(stderr: string): boolean {
+  return /\.lock': File exists|cannot lock ref|Unable to create .*\.lock|failed to read .*worktrees\//.test(
+    stderr,
+  );
 }
 
 /** Runs git without a shell; retries while another process holds a git lock file, throws `git.failed` otherwise. */
@@ -68,7 +71,7 @@ export async function runGit(cwd: string, args: string[], opts: GitRunOptions = 
     if (ok.has(result.code)) return result;
     // A lock held by another process (another guild, the user's IDE) is usually released within
     // milliseconds; the failed command changed nothing, so running it again is safe.
-    if (attempt < LOCK_RETRIES && isLockContention(result.stderr)) {
+    if (attempt < LOCK_RETRIES && isTransient(result.stderr)) {
       await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
       continue;
     }

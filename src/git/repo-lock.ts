@@ -1,7 +1,12 @@
-import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { closeSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { GuildError } from "../protocol/index.js";
 
 const tails = new Map<string, Promise<unknown>>();
+const lockFiles = new Map<string, string>();
+const LOCK_NAME = "guild-repo.lock";
+const MAX_WAIT_MS = 120_000;
 
 function keyOf(repoDir: string): string {
   try {
@@ -11,15 +16,91 @@ function keyOf(repoDir: string): string {
   }
 }
 
+// One lock file per repository, in the common git dir, so every worktree and process agrees on it.
+function lockFileOf(key: string): string {
+  let file = lockFiles.get(key);
+  if (!file) {
+    const common = execFileSync("git", ["rev-parse", "--git-common-dir"], {
+      cwd: key,
+      encoding: "utf8",
+    }).trim();
+    file = join(isAbsolute(common) ? common : join(key, common), LOCK_NAME);
+    lockFiles.set(key, file);
+  }
+  return file;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function acquire(file: string): Promise<void> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(file, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    // A holder that died (crash, kill -9) never releases; its pid tells us so on this host.
+    const holder = Number.parseInt(safeRead(file), 10);
+    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+      safeUnlink(file);
+      continue;
+    }
+    if (Date.now() - started > MAX_WAIT_MS) {
+      throw new GuildError("git.failed", `timed out waiting for ${file} (held by pid ${holder})`, {
+        details: { file },
+      });
+    }
+    await new Promise((r) =>
+      setTimeout(r, Math.min(5 * 2 ** Math.min(attempt, 5), 100) * (0.5 + Math.random())),
+    );
+  }
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function safeUnlink(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone: another waiter cleaned the stale lock first.
+  }
+}
+
 /**
- * Runs `fn` after every earlier `withRepoLock` call on the same repository has settled.
- * Repository-level steps (worktree add/remove, ref updates, bundle import) go through it so that
- * concurrent agents in one process never race for git's lock files; their own work does not.
+ * Runs `fn` holding the repository's lock: after every earlier call in this process has settled,
+ * and while no other guild process holds `<git-common-dir>/guild-repo.lock`. Repository-level
+ * steps (worktree add/remove, ref updates, bundle import) go through it; agents' own work does not.
  */
 export async function withRepoLock<T>(repoDir: string, fn: () => Promise<T>): Promise<T> {
   const key = keyOf(repoDir);
+  const locked = async () => {
+    const file = lockFileOf(key);
+    await acquire(file);
+    try {
+      return await fn();
+    } finally {
+      safeUnlink(file);
+    }
+  };
   const before = tails.get(key) ?? Promise.resolve();
-  const run = before.then(fn, fn);
+  const run = before.then(locked, locked);
   const tail = run.catch(() => undefined);
   tails.set(key, tail);
   try {

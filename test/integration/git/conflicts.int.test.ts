@@ -3,7 +3,7 @@ import { detectConflicts } from "../../../src/git/index.js";
 import { proposalRepo } from "./proposal-repo.js";
 
 const lines = (n: number, tag = "") =>
-  Array.from({ length: n }, (_, i) => `line ${i + 1}${tag}`).join("\n") + "\n";
+  `${Array.from({ length: n }, (_, i) => `line ${i + 1}${tag}`).join("\n")}\n`;
 
 describe("conflict detection", () => {
   it("reports clean, merged and conflicting files with hunks, line ranges and both sides", async () => {
