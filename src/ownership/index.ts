@@ -1,5 +1,8 @@
 export { parseCodeowners } from "./codeowners-parser.js";
+export { type Coverage, measureCoverage, type UnownedFolder } from "./coverage.js";
 export { type LoadedGuildConfig, loadGuildConfig } from "./guild-config-loader.js";
+export { type ImportedRules, importCodeowners, type UnmappedOwner, withRules } from "./import-codeowners.js";
+export { hasLintFindings, type LintReport, lintOwnership, type UnknownOwner } from "./lint-ownership.js";
 export {
   findRulesFile,
   type LoadOwnershipOptions,
@@ -24,3 +27,5 @@ export {
   type RuleSource,
 } from "./rule.js";
 export { RuleIndex } from "./rule-index.js";
+export { covers, findShadowedRules, type ShadowedRule } from "./shadowing.js";
+export { listTrackedFiles } from "./tracked-files.js";

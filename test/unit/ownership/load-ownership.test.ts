@@ -1,0 +1,50 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadOwnership, NO_RULES } from "../../../src/ownership/index.js";
+import { isGuildError } from "../../../src/protocol/index.js";
+import { writeFiles } from "../../helpers/git-repo.js";
+import { tempDir } from "../../helpers/temp-dir.js";
+
+describe("loadOwnership", () => {
+  it("prefers guild.yaml, then .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS", async () => {
+    using dir = tempDir();
+    writeFiles(dir.path, { "docs/CODEOWNERS": "* @docs\n" });
+    expect((await loadOwnership({ repoDir: dir.path })).source).toBe("docs/CODEOWNERS");
+    writeFiles(dir.path, { CODEOWNERS: "* @root\n" });
+    expect((await loadOwnership({ repoDir: dir.path })).source).toBe("CODEOWNERS");
+    writeFiles(dir.path, { ".github/CODEOWNERS": "* @github\n" });
+    const fromGithub = await loadOwnership({ repoDir: dir.path });
+    expect(fromGithub.source).toBe(".github/CODEOWNERS");
+    expect(fromGithub.matcher.ownerOf("x")).toEqual(["@github"]);
+    expect(fromGithub.config.rules).toEqual([{ pattern: "*", owners: ["@github"], protect: false }]);
+    expect(fromGithub.config.settlement).toEqual(["ownership", "priority", "revise", "human"]);
+    writeFiles(dir.path, { "guild.yaml": "rules:\n  - pattern: '*'\n    owners: [backend]\n" });
+    const fromYaml = await loadOwnership({ repoDir: dir.path });
+    expect(fromYaml.format).toBe("guild.yaml");
+    expect(fromYaml.matcher.rolesOf("x")).toEqual(["backend"]);
+  });
+
+  it("reads a named rules file of either format, by content", async () => {
+    using dir = tempDir();
+    writeFileSync(join(dir.path, "owners.txt"), "rules:\n  - pattern: /a/\n    owners: [docs]\n");
+    const loaded = await loadOwnership({ repoDir: dir.path, rulesFile: "owners.txt" });
+    expect(loaded.format).toBe("guild.yaml");
+    expect(loaded.matcher.explain("a/b").rule).toMatchObject({ file: "owners.txt", line: 2 });
+  });
+
+  it("gives every path no owner when the repository has no rules", async () => {
+    using dir = tempDir();
+    const loaded = await loadOwnership({ repoDir: dir.path });
+    expect(loaded.source).toBe(NO_RULES);
+    expect(loaded.matcher.ownerOf("a.ts")).toEqual([]);
+    expect(loaded.matcher.isProtected("package-lock.json")).toBe(true);
+  });
+
+  it("fails with ownership.parse on a bad CODEOWNERS line", async () => {
+    using dir = tempDir();
+    writeFiles(dir.path, { CODEOWNERS: "* @a\n!x @b\n" });
+    const error = await loadOwnership({ repoDir: dir.path }).catch((e: unknown) => e);
+    expect(isGuildError(error, "ownership.parse")).toBe(true);
+  });
+});
