@@ -11,9 +11,13 @@ export function evalRule(ctx: RuleContext): void {
   const calls = ctx.sf
     .getDescendantsOfKind(ts.SyntaxKind.CallExpression)
     .filter((c) => Node.isIdentifier(c.getExpression()) && c.getExpression().getText() === "eval")
-    .reverse();
-  for (const call of calls) {
-    const line = call.getStartLineNumber();
+    .reverse()
+    .map((call) => ({ call, line: call.getStartLineNumber() }));
+  const functions = ctx.sf
+    .getDescendantsOfKind(ts.SyntaxKind.NewExpression)
+    .filter((n) => n.getExpression().getText() === "Function")
+    .map((n) => n.getStartLineNumber());
+  for (const { call, line } of calls) {
     const context = [...enclosingNames(call), ctx.file];
     const fixable = call.getArguments().length === 1 && context.some((n) => ARITHMETIC_CONTEXT.test(n));
     if (!fixable) {
@@ -42,10 +46,9 @@ export function evalRule(ctx: RuleContext): void {
       true,
     );
   }
-  for (const created of ctx.sf.getDescendantsOfKind(ts.SyntaxKind.NewExpression)) {
-    if (created.getExpression().getText() !== "Function") continue;
+  for (const line of functions) {
     ctx.report(
-      created.getStartLineNumber(),
+      line,
       "no-new-function",
       "high",
       "new Function compiles code at run time; rewrite it by hand",

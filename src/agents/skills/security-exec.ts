@@ -67,16 +67,17 @@ export function execRule(ctx: RuleContext): void {
   const calls = ctx.sf
     .getDescendantsOfKind(ts.SyntaxKind.CallExpression)
     .filter((c) => bindings.has(c.getExpression().getText()))
-    .reverse();
+    .reverse()
+    .map((call) => ({ call, line: call.getStartLineNumber() }));
   const replacedImports = new Set<string>();
-  for (const call of calls) {
+  for (const { call, line } of calls) {
     const original = bindings.get(call.getExpression().getText()) ?? "exec";
     const first = call.getArguments()[0];
     const pieces = first ? piecesOf(first) : undefined;
     if (!first || !pieces || !hasExpressions(pieces)) {
       if (first && !Node.isStringLiteral(first) && !Node.isNoSubstitutionTemplateLiteral(first)) {
         ctx.report(
-          call.getStartLineNumber(),
+          line,
           "no-shell-exec",
           "medium",
           `${original} runs a computed command line in a shell`,
@@ -85,7 +86,6 @@ export function execRule(ctx: RuleContext): void {
       }
       continue;
     }
-    const line = call.getStartLineNumber();
     const argv = toArgv(pieces);
     if (!argv) {
       const shown = staticText(pieces);

@@ -37,13 +37,17 @@ function valueRoot(call: CallExpression): Node | undefined {
 /** `Math.random()` that makes a token, id or session value is replaced by `randomBytes(16).toString("hex")` when the value is a string. */
 export function randomRule(ctx: RuleContext): void {
   const handled = new Set<Node>();
-  const calls = ctx.sf.getDescendantsOfKind(ts.SyntaxKind.CallExpression).filter(isMathRandom).reverse();
-  for (const call of calls) {
+  const calls = ctx.sf
+    .getDescendantsOfKind(ts.SyntaxKind.CallExpression)
+    .filter(isMathRandom)
+    .reverse()
+    // Lines are taken before any edit: an added import shifts everything below it.
+    .map((call) => ({ call, line: call.getStartLineNumber() }));
+  for (const { call, line } of calls) {
     if (call.wasForgotten()) continue;
     const names = enclosingNames(call);
     const hint = names.find((n) => wordsOf(n).some((w) => TOKEN_WORDS.has(w)));
     if (!hint) continue;
-    const line = call.getStartLineNumber();
     const root = valueRoot(call);
     if (root && handled.has(root)) continue;
     if (!root?.getType().isString()) {

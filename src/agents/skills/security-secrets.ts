@@ -68,15 +68,17 @@ export function secretsRule(ctx: RuleContext): void {
     ...ctx.sf.getDescendantsOfKind(ts.SyntaxKind.VariableDeclaration),
     ...ctx.sf.getDescendantsOfKind(ts.SyntaxKind.PropertyAssignment),
     ...ctx.sf.getDescendantsOfKind(ts.SyntaxKind.PropertyDeclaration),
-  ].sort((a, b) => b.getStart() - a.getStart());
-  for (const holder of holders) {
+  ]
+    .sort((a, b) => b.getStart() - a.getStart())
+    // Lines are taken before any edit: an added import shifts everything below it.
+    .map((holder) => ({ holder, line: holder.getStartLineNumber() }));
+  for (const { holder, line } of holders) {
     const init = holder.getInitializer();
     if (!init || !(Node.isStringLiteral(init) || Node.isNoSubstitutionTemplateLiteral(init))) continue;
     const name = holder.getName().replace(/^["']|["']$/g, "");
     if (!isSecretName(name) || !isSecretValue(init.getLiteralText())) continue;
     const env = envName(name);
     const random = ensureNamedImport(ctx.sf, ["node:crypto", "crypto"], "randomBytes");
-    const line = holder.getStartLineNumber();
     init.replaceWithText(`process.env.${env} ?? ${random}(32).toString("hex")`);
     ctx.report(
       line,

@@ -34,8 +34,11 @@ export function parameterise(pieces: readonly Piece[]): { sql: string; params: s
 
 /** SQL built by concatenation or a template becomes a parameterised call when the call shape allows it. */
 export function sqlRule(ctx: RuleContext): void {
-  const calls = ctx.sf.getDescendantsOfKind(ts.SyntaxKind.CallExpression).reverse();
-  for (const call of calls) {
+  const calls = ctx.sf
+    .getDescendantsOfKind(ts.SyntaxKind.CallExpression)
+    .reverse()
+    .map((call) => ({ call, line: call.getStartLineNumber() }));
+  for (const { call, line } of calls) {
     const first = call.getArguments()[0];
     const pieces = first ? piecesOf(first) : undefined;
     const head = pieces?.[0];
@@ -48,7 +51,6 @@ export function sqlRule(ctx: RuleContext): void {
       !hasExpressions(pieces)
     )
       continue;
-    const line = call.getStartLineNumber();
     const callee = call.getExpression();
     const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
     const result =

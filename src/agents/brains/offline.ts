@@ -1,0 +1,100 @@
+import { isSkillName, runSkill, type SkillName, type SkillReport } from "../skills/index.js";
+import type { ToolResult } from "../tools/types.js";
+import type { Brain, BrainRunContext, BrainStep, BrainTask } from "./brain.js";
+
+/** How an offline brain is set up; without `skill` it follows the task, then the role name. */
+export interface OfflineBrainOptions {
+  skill?: string;
+}
+
+// Role names that mean a skill without being spelled like it.
+const ROLE_ALIASES: Record<string, SkillName> = {
+  appsec: "security",
+  qa: "tests",
+  testing: "tests",
+  documentation: "docs",
+  ui: "frontend",
+  a11y: "frontend",
+};
+
+/** The skill for a task: the brain's option, else the task's `skill`, else its role; undefined when none fits. */
+export function chooseSkill(
+  options: OfflineBrainOptions,
+  task: BrainTask,
+): { skill?: SkillName; asked: string } {
+  const asked = options.skill ?? task.task.skill ?? task.task.role;
+  if (isSkillName(asked)) return { skill: asked, asked };
+  const alias = ROLE_ALIASES[asked];
+  return alias ? { skill: alias, asked } : { asked };
+}
+
+async function callTool(ctx: BrainRunContext, name: string, input: unknown): Promise<ToolResult> {
+  try {
+    return await ctx.tools.call(name, input);
+  } catch (error) {
+    // A refused or failed call is part of the story, not the end of it.
+    return { ok: false, output: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The closing summary: counts, changed and refused paths, and why things were skipped. */
+export function summarize(report: SkillReport, written: string[], refused: string[]): string {
+  const fixed = report.findings.filter((f) => f.fixed).length;
+  const lines = [
+    `offline skill ${report.skill}: ${report.findings.length} found (${fixed} fixable), ${written.length} file(s) changed, ${refused.length} refused, ${report.skipped.length} skipped`,
+  ];
+  if (written.length > 0) lines.push(`changed: ${written.join(", ")}`);
+  if (refused.length > 0) lines.push(`refused: ${refused.join(", ")}`);
+  for (const s of report.skipped) lines.push(`skipped ${s.file ? `${s.file}: ` : ""}${s.reason}`);
+  return lines.join("\n");
+}
+
+async function* runOffline(options: OfflineBrainOptions, ctx: BrainRunContext): AsyncGenerator<BrainStep> {
+  const { skill, asked } = chooseSkill(options, ctx.task);
+  let summary: string;
+  if (!skill) {
+    summary = `no offline skill named ${asked}; nothing to do`;
+    yield { kind: "thought", text: summary };
+  } else {
+    const paths = ctx.task.task.expectedPaths;
+    yield {
+      kind: "thought",
+      text: `running the ${skill} skill${paths.length > 0 ? ` on ${paths.join(", ")}` : ""}`,
+    };
+    const report = await runSkill(skill, ctx.workdir, paths.length > 0 ? { paths } : {});
+    for (const f of report.findings) {
+      yield { kind: "thought", text: `[${f.severity}] ${f.file}:${f.line} ${f.rule}: ${f.message}` };
+    }
+    const written: string[] = [];
+    const refused: string[] = [];
+    // One step is kept for finish, so a long list of changes cannot push it past the budget.
+    const room = Math.max(0, ctx.budget.maxSteps - 1);
+    for (const [i, change] of report.changes.entries()) {
+      if (ctx.signal.aborted || i >= room) {
+        refused.push(`${change.path} (${ctx.signal.aborted ? "cancelled" : "step budget reached"})`);
+        continue;
+      }
+      const id = `write-${i + 1}`;
+      const input = { path: change.path, content: change.content };
+      yield { kind: "tool_call", id, tool: "write_file", input };
+      const result = await callTool(ctx, "write_file", input);
+      yield { kind: "tool_result", id, tool: "write_file", ok: result.ok, output: result.output };
+      if (result.ok) written.push(change.path);
+      else refused.push(`${change.path} (${result.output})`);
+    }
+    summary = summarize(report, written, refused);
+  }
+  const input = { summary };
+  yield { kind: "tool_call", id: "finish", tool: "finish", input };
+  const result = await callTool(ctx, "finish", input);
+  yield { kind: "tool_result", id: "finish", tool: "finish", ok: result.ok, output: result.output };
+  yield { kind: "summary", text: summary };
+}
+
+/** A brain that runs one deterministic offline skill and writes its changes through the sandboxed tools. */
+export function createOfflineBrain(options: OfflineBrainOptions = {}): Brain {
+  return {
+    name: `offline${options.skill ? `:${options.skill}` : ""}`,
+    run: (context) => runOffline(options, context),
+  };
+}
