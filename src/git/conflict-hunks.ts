@@ -20,6 +20,8 @@ export interface ConflictHunk {
 
 interface Block {
   merged: LineRange;
+  /** Merged lines between the previous block and this one: context common to both sides. */
+  before: string[];
   ours: string[];
   base: string[] | undefined;
   theirs: string[];
@@ -40,10 +42,10 @@ export function parseConflictHunks(
   return blocks(merged).map((b) => {
     const hunk: ConflictHunk = {
       merged: b.merged,
-      ours: locate(files.ours, b.ours, cursors, "ours"),
-      theirs: locate(files.theirs, b.theirs, cursors, "theirs"),
+      ours: locate(files.ours, b, b.ours, cursors, "ours"),
+      theirs: locate(files.theirs, b, b.theirs, cursors, "theirs"),
     };
-    if (b.base && baseFile !== undefined) hunk.base = locate(files.base, b.base, cursors, "base");
+    if (b.base && baseFile !== undefined) hunk.base = locate(files.base, b, b.base, cursors, "base");
     return hunk;
   });
 }
@@ -57,10 +59,19 @@ function lines(text: string): string[] {
 function blocks(merged: string): Block[] {
   const found: Block[] = [];
   let open: (Block & { part: "ours" | "base" | "theirs" }) | undefined;
+  let between: string[] = [];
   lines(merged).forEach((line, index) => {
     const n = index + 1;
     if (line.startsWith("<<<<<<<") && !open) {
-      open = { merged: { start: n, end: n }, ours: [], base: undefined, theirs: [], part: "ours" };
+      open = {
+        merged: { start: n, end: n },
+        before: between,
+        ours: [],
+        base: undefined,
+        theirs: [],
+        part: "ours",
+      };
+      between = [];
     } else if (open && line.startsWith("|||||||") && open.part === "ours") {
       open.base = [];
       open.part = "base";
@@ -70,7 +81,9 @@ function blocks(merged: string): Block[] {
       const { part: _part, ...block } = open;
       found.push({ ...block, merged: { start: block.merged.start, end: n } });
       open = undefined;
-    } else if (open) {
+    } else if (!open) {
+      between.push(line);
+    } else {
       (open.part === "base" ? (open.base ?? []) : open[open.part]).push(line);
     }
   });
@@ -79,11 +92,15 @@ function blocks(merged: string): Block[] {
 
 function locate(
   file: string[],
+  block: Block,
   want: string[],
   cursors: Record<"ours" | "theirs" | "base", number>,
   side: "ours" | "theirs" | "base",
 ): HunkSide {
-  const from = cursors[side];
+  // Step over the context the sides share, when this side has it where expected.
+  const context = block.before;
+  const follows = context.every((l, k) => file[cursors[side] + k] === l);
+  const from = follows ? cursors[side] + context.length : cursors[side];
   let at = -1;
   for (let i = from; i + want.length <= file.length && want.length > 0; i++) {
     if (want.every((l, k) => file[i + k] === l)) {
@@ -91,7 +108,7 @@ function locate(
       break;
     }
   }
-  // An empty side (a deletion) has no text to find; it sits where the search stands.
+  // An empty side (a deletion) has no text to find; it sits after the shared context.
   const start = (at < 0 ? from : at) + 1;
   cursors[side] = at < 0 ? from : at + want.length;
   return { start, end: start + want.length - 1, text: want.map((l) => `${l}\n`).join("") };

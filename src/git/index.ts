@@ -31,6 +31,7 @@ export {
   parseTaskBranch,
   proposalRef,
   SALVAGE_NAMESPACE,
+  salvageRef,
   taskBranch,
 } from "./ref-names.js";
 export { withRepoLock } from "./repo-lock.js";
