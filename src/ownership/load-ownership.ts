@@ -59,9 +59,12 @@ export async function loadOwnership(options: LoadOwnershipOptions): Promise<Owne
   };
 }
 
-/** The first rules file present in `repoDir`, in `RULES_SEARCH_ORDER`. */
-export async function findRulesFile(repoDir: string): Promise<string | undefined> {
-  for (const candidate of RULES_SEARCH_ORDER) {
+/** The first of `candidates` (default `RULES_SEARCH_ORDER`) present in `repoDir`. */
+export async function findRulesFile(
+  repoDir: string,
+  candidates: readonly string[] = RULES_SEARCH_ORDER,
+): Promise<string | undefined> {
+  for (const candidate of candidates) {
     try {
       await access(join(repoDir, candidate));
       return candidate;
