@@ -12,13 +12,14 @@ export async function frontendSkill(workdir: string, options: SkillOptions = {})
   const files = listFiles(workdir, (p) => /\.(html?|tsx)$/.test(p) && inScope(p, options.paths));
   if (files.length === 0) report.skipped.push({ reason: "no .html or .tsx files in scope" });
   const tsxFiles = files.filter((f) => f.endsWith(".tsx"));
-  const { sources } = loadSources(workdir, tsxFiles);
+  const { project, sources } = loadSources(workdir, tsxFiles);
   for (const file of files) {
     const text = readFileSync(join(workdir, file), "utf8");
     let edits: HtmlEdit[];
     const sf = sources.get(file);
     if (sf) {
-      const syntax = sf.getPreEmitDiagnostics().filter((d) => d.getCategory() === 1 && d.getCode() < 2000);
+      // Syntax only: type errors in a component are no reason to leave its markup inaccessible.
+      const syntax = project.getProgram().getSyntacticDiagnostics(sf);
       if (syntax.length > 0) {
         report.skipped.push({ file, reason: "does not parse as TSX; left alone" });
         continue;
