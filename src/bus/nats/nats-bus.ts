@@ -12,6 +12,7 @@ import { encodeOutbound, parseInbound } from "../inbound.js";
 import { queueStream } from "../queues.js";
 import { Rejections } from "../rejections.js";
 import { answer, readReply } from "../reply.js";
+import { serialDelivery } from "../serial-delivery.js";
 import type {
   Bus,
   EnqueueOptions,
@@ -102,10 +103,11 @@ export class NatsBus implements Bus {
     handler: Handler<T>,
     options: { queue?: string } = {},
   ): Promise<Subscription> {
-    return this.#listen(subject, options.queue, async (m) => {
+    return this.#listen(subject, options.queue, (m) => {
       const parsed = parseInbound(m.subject, m.data, schema);
-      if (parsed.ok) await handler(parsed.value, { subject: m.subject });
-      else await this.#rejections.report(parsed.rejection);
+      return parsed.ok
+        ? handler(parsed.value, { subject: m.subject })
+        : this.#rejections.report(parsed.rejection);
     });
   }
 
@@ -175,22 +177,22 @@ export class NatsBus implements Bus {
     if (!this.connection.isClosed()) await this.connection.drain();
   }
 
-  #listen(subject: string, queue: string | undefined, onMessage: (m: Msg) => Promise<void>): Subscription {
-    const sub = this.connection.subscribe(subject, queue === undefined ? {} : { queue });
-    // Awaiting each handler keeps per-subject order, as the memory bus does.
-    const done = (async () => {
-      for await (const m of sub) {
-        try {
-          await onMessage(m);
-        } catch (e) {
-          this.#logger?.error({ err: e, subject: m.subject }, "subscriber threw");
-        }
-      }
-    })();
+  #listen(
+    subject: string,
+    queue: string | undefined,
+    onMessage: (m: Msg) => void | Promise<void>,
+  ): Subscription {
+    const serial = serialDelivery(onMessage, (e, m) =>
+      this.#logger?.error({ err: e, subject: m.subject }, "subscriber threw"),
+    );
+    const sub = this.connection.subscribe(subject, {
+      ...(queue === undefined ? {} : { queue }),
+      callback: (_err, m) => serial.push(m),
+    });
     return {
       unsubscribe: async () => {
         sub.unsubscribe();
-        await done;
+        await serial.idle();
       },
     };
   }

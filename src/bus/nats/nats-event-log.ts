@@ -61,7 +61,9 @@ export class NatsEventLog implements EventLog {
         const parsed = parseInbound(m.subject, m.data, GuildEvent);
         if (parsed.ok) {
           try {
-            await handler(parsed.value, { subject: m.subject, seq: m.seq });
+            // Await only handlers that are async, so a synchronous follower costs no promise per event.
+            const out = handler(parsed.value, { subject: m.subject, seq: m.seq });
+            if (out instanceof Promise) await out;
           } catch (e) {
             this.#logger?.error({ err: e, subject: m.subject }, "event follower threw");
           }
