@@ -56,7 +56,8 @@ process.exit(exitCode);
 
 function summarize(goalId: string, status: string, events: GuildEvent[]): number {
   const out = (line = "") => processOutput.out(line);
-  const branch = `guild/${goalId}`;
+  const done = events.find((e) => e.type === "goal.done");
+  const branch = done?.type === "goal.done" ? done.payload.branch : `guild/${goalId}.integration`;
   out();
   out(`== goal ${goalId}: ${status}`);
   const failed = events.find((e) => e.type === "goal.failed");

@@ -7,7 +7,7 @@ import {
   type Subscription,
   type WorkConsumer,
 } from "../bus/index.js";
-import { resolveCommit } from "../git/index.js";
+import { integrationBranch, resolveCommit } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import {
   type ControlReply,
@@ -143,7 +143,7 @@ export class Coordinator {
     const finished = this.#watch(goalId, actor);
     this.goals.set(goalId, { actor, ownership, finished });
     actor.start();
-    return { goalId, baseCommit, integrationBranch: `guild/${goalId}` };
+    return { goalId, baseCommit, integrationBranch: integrationBranch(goalId) };
   }
 
   /** Publishes and persists every state change; resolves when the goal ends. */
@@ -160,10 +160,10 @@ export class Coordinator {
         if (snapshot.status !== "done") return;
         const ctx = snapshot.context;
         if (status === "done") {
-          const summary = `${ctx.merged.length} proposal(s) merged into guild/${goalId}; tests ${ctx.verify?.passed ? "passed" : "not run"}`;
+          const summary = `${ctx.merged.length} proposal(s) merged into ${integrationBranch(goalId)}; tests ${ctx.verify?.passed ? "passed" : "not run"}`;
           void this.#events.emit(
             "goal.done",
-            { branch: `guild/${goalId}`, head: ctx.integrationHead ?? ctx.baseCommit, summary },
+            { branch: integrationBranch(goalId), head: ctx.integrationHead ?? ctx.baseCommit, summary },
             goalId,
           );
         } else if (status === "cancelled") {

@@ -23,7 +23,9 @@ export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; rep
     expect(failed ? JSON.stringify(failed.payload) : "").toBe("");
     expect(result.status).toBe("done");
     const { events } = result;
-    const branch = `guild/${result.goalId}`;
+    const done = events.find((e) => e.type === "goal.done");
+    const branch = done?.type === "goal.done" ? done.payload.branch : "";
+    expect(branch).toBe(`guild/${result.goalId}.integration`);
 
     // The security fixes and the docs are in the integration branch...
     const diffFiles = repo.git("diff", "--name-only", `main...${branch}`).split("\n");
