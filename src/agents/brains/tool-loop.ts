@@ -12,6 +12,17 @@ export interface ToolLoopOptions {
   prices?: PriceTable;
 }
 
+// A refused oversized call must not ride along in the history and be resent with every request.
+const MAX_HISTORY_ARGUMENT_CHARS = 100_000;
+
+function forHistory(call: ModelToolCall): ModelToolCall {
+  if (call.arguments.length <= MAX_HISTORY_ARGUMENT_CHARS) return call;
+  return {
+    ...call,
+    arguments: JSON.stringify({ omitted: `${call.arguments.length} characters of arguments` }),
+  };
+}
+
 const NUDGE = "Continue with a tool call, or call finish with a summary if the task is done.";
 
 function parseArguments(call: ModelToolCall): { ok: true; input: unknown } | { ok: false; reason: string } {
@@ -85,7 +96,7 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Bra
     tracker.record(turn.usage);
     totals.inputTokens += turn.usage.inputTokens;
     totals.outputTokens += turn.usage.outputTokens;
-    messages.push({ role: "assistant", text: turn.text, toolCalls: turn.toolCalls });
+    messages.push({ role: "assistant", text: turn.text, toolCalls: turn.toolCalls.map(forHistory) });
     let usage: TokenUsage | undefined = turn.usage;
     const takeUsage = () => {
       const u = usage;

@@ -42,6 +42,8 @@ export function argumentsOf(call: ScriptedToolCall): string {
 
 /** Splits text into small pieces so streamed replies arrive as many deltas, as real servers send them. */
 export function pieces(text: string, size = 7): string[] {
+  // Huge payloads (the 50 MB write test) go in at most ~64 deltas so the stream stays cheap.
+  size = Math.max(size, Math.ceil(text.length / 64));
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
   return out;

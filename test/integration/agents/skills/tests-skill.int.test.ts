@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { runSkill } from "../../../../src/agents/skills/index.js";
+import { writeFiles } from "../../../helpers/git-repo.js";
+import { tempDir } from "../../../helpers/temp-dir.js";
+import { runCommand } from "./demo-app.js";
+
+const FIXTURE = {
+  "src/text.ts": [
+    "export interface Box { label: string; size: number; open: boolean }",
+    "export function describe(box: Box): string {",
+    "  return `${box.label}:${box.size}:${box.open ? 'open' : 'shut'}`;",
+    "}",
+    "export function ratio(a: number, b: number): number {",
+    "  return a / b;",
+    "}",
+    "export const firstWord = (s: string): string | undefined => s.trim().split(/\\s+/)[0] || undefined;",
+    "export function strict(mode: 'a' | 'b', items: string[]): { mode: string; count: number } {",
+    "  if (items.length === 0) throw new RangeError(`no items for ${mode}`);",
+    "  return { mode, count: items.length };",
+    "}",
+    "export async function later(): Promise<number> { return 1; }",
+    "export function stamp(): number { return Date.now(); }",
+    "let counter = 0;",
+    "export function next(): number { return ++counter; }",
+    "export function apply(f: (n: number) => number): number { return f(1); }",
+    "",
+  ].join("\n"),
+  "src/boot.ts": 'export function hello(): string { return "hi"; }\nconsole.log(hello());\n',
+  "src/io.ts": 'import { readFileSync } from "node:fs";\nexport const read = (p: string) => readFileSync(p, "utf8");\n',
+};
+
+describe("tests skill", () => {
+  it("records outputs, errors and special numbers of pure functions, and the generated tests pass", async () => {
+    using dir = tempDir();
+    writeFiles(dir.path, FIXTURE);
+    const report = await runSkill("tests", dir.path);
+    expect(report.changes.map((c) => c.path)).toEqual(["test/characterization/text.test.ts"]);
+    const content = report.changes[0]?.content ?? "";
+    expect(content).toContain('import { describe, firstWord, ratio, strict } from "../../src/text.js";');
+    expect(content).toContain('assert.deepEqual(describe({"label":"Hello World","size":1,"open":false}), "Hello World:1:shut");');
+    expect(content).toContain("assert.deepEqual(ratio(0, 1), 0);");
+    expect(content).toContain('assert.deepEqual(firstWord(""), undefined);');
+    expect(content).toContain('assert.throws(() => strict("a", []), { message: "no items for a" });');
+    expect(content).toMatch(/assert\.deepEqual\(strict\("b", \[.*\]\), \{ "mode": "b", "count": \d \}\);/);
+    expect(report.skipped).toEqual([
+      { file: "src/boot.ts", reason: "module runs code when imported (line 2), so its functions are not called" },
+      { file: "src/io.ts", reason: "module imports node:fs, so its functions are not called" },
+      { file: "src/text.ts", reason: "later: it is async" },
+      { file: "src/text.ts", reason: "stamp: it uses Date.now" },
+      { file: "src/text.ts", reason: "next: it reads or changes module state (counter)" },
+      { file: "src/text.ts", reason: "apply: no inputs can be made for f: (n: number) => number" },
+    ]);
+
+    writeFiles(dir.path, { [report.changes[0]?.path ?? ""]: content });
+    const run = runCommand(dir.path, ["tsx", "--test", "test/characterization/text.test.ts"]);
+    expect(run.status, run.output).toBe(0);
+    expect(run.output).toMatch(/# pass 3/);
+  });
+});
