@@ -1,5 +1,6 @@
+import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
-import { GuildError, type Logger } from "../protocol/index.js";
+import type { Logger } from "../protocol/index.js";
 import { MemoryBus } from "./memory/memory-bus.js";
 import { NatsBus } from "./nats/nats-bus.js";
 import { findNatsServer } from "./nats-binary.js";
@@ -16,6 +17,8 @@ export interface OpenBusOptions {
   logger?: Logger;
   /** Connection name shown by the server. */
   name?: string;
+  /** The nats-server binary to start; found on PATH (see `findNatsServer`) when omitted. */
+  natsServerBinary?: string;
 }
 
 export interface OpenedBus {
@@ -35,9 +38,9 @@ export async function openBus(options: OpenBusOptions = {}): Promise<OpenedBus> 
   if (url) return { bus: await NatsBus.connect({ url, name, ...(logger ? { logger } : {}) }) };
   let binary: string;
   try {
-    binary = findNatsServer();
-  } catch (e) {
-    if (!(e instanceof GuildError)) throw e;
+    binary = options.natsServerBinary ?? findNatsServer();
+    accessSync(binary, constants.X_OK);
+  } catch {
     return {
       bus: new MemoryBus(logger ? { logger } : {}),
       notice:
