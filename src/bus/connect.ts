@@ -17,6 +17,8 @@ export interface OpenBusOptions {
   logger?: Logger;
   /** Connection name shown by the server. */
   name?: string;
+  /** Replicas for streams and buckets; `GUILD_NATS_REPLICAS` or 1 (use 3 on a three-node cluster). */
+  replicas?: number;
   /** The nats-server binary to start; found on PATH (see `findNatsServer`) when omitted. */
   natsServerBinary?: string;
 }
@@ -35,7 +37,10 @@ export async function openBus(options: OpenBusOptions = {}): Promise<OpenedBus> 
   if (options.memory) return { bus: new MemoryBus(logger ? { logger } : {}) };
   const name = options.name ?? "guild";
   const url = options.url ?? process.env.NATS_URL;
-  if (url) return { bus: await NatsBus.connect({ url, name, ...(logger ? { logger } : {}) }) };
+  if (url) {
+    const replicas = options.replicas ?? Number(process.env.GUILD_NATS_REPLICAS ?? 1);
+    return { bus: await NatsBus.connect({ url, name, replicas, ...(logger ? { logger } : {}) }) };
+  }
   let binary: string;
   try {
     binary = options.natsServerBinary ?? findNatsServer();

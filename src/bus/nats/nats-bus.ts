@@ -33,6 +33,7 @@ import { openWorkConsumer } from "./nats-work-queue.js";
 import { provision } from "./provision.js";
 
 export interface NatsBusOptions {
+  /** One server URL, or several separated by commas (the nodes of a cluster). */
   url: string;
   /** Connection name shown by the server (`guild-coordinator`, `guild-agent-security-1`). */
   name?: string;
@@ -74,7 +75,8 @@ export class NatsBus implements Bus {
     let nc: NatsConnection;
     try {
       nc = await connect({
-        servers: options.url,
+        // A comma-separated list names the nodes of a cluster, as NATS_URL often does.
+        servers: options.url.split(",").map((s) => s.trim()),
         name: options.name ?? "guild",
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
