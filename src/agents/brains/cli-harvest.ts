@@ -1,0 +1,79 @@
+import { execFileSync } from "node:child_process";
+import { lstatSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { ToolSet } from "../tools/types.js";
+import type { BrainStep } from "./brain.js";
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+}
+
+/** The commit and the already-dirty paths before an external agent runs, so only its changes are taken. */
+export interface WorktreeMark {
+  head: string;
+  dirty: Set<string>;
+}
+
+export function markWorktree(workdir: string): WorktreeMark {
+  const head = git(workdir, ["rev-parse", "HEAD"]).trim();
+  const dirty = new Set(
+    git(workdir, ["status", "--porcelain", "-z", "--untracked-files=all"])
+      .split("\0")
+      .filter(Boolean)
+      .map((entry) => entry.slice(3)),
+  );
+  return { head, dirty };
+}
+
+function existsInCommit(workdir: string, commit: string, path: string): boolean {
+  return git(workdir, ["ls-tree", "--name-only", commit, "--", path]).trim() !== "";
+}
+
+/**
+ * Takes what an external agent changed since `mark` and replays it through the tool set: each
+ * path is reset, then its diff goes through `apply_patch`, so the sandbox and ownership decide
+ * what stays. Commits the agent made are undone first (their changes are kept in the worktree).
+ */
+export async function* harvestChanges(
+  workdir: string,
+  mark: WorktreeMark,
+  tools: ToolSet,
+): AsyncGenerator<BrainStep, { applied: string[]; refused: string[] }, undefined> {
+  if (git(workdir, ["rev-parse", "HEAD"]).trim() !== mark.head)
+    git(workdir, ["reset", "-q", "--soft", mark.head]);
+  // Intent-to-add makes new files show up in `git diff` against the base commit.
+  git(workdir, ["add", "--all", "--intent-to-add"]);
+  const changed = git(workdir, ["diff", "--name-only", "-z", "--no-renames", mark.head])
+    .split("\0")
+    .filter((p) => p && !mark.dirty.has(p));
+  const patches = changed.map((path) => ({
+    path,
+    patch: git(workdir, ["diff", "--no-renames", "--binary", mark.head, "--", path]),
+  }));
+  git(workdir, ["reset", "-q", mark.head, "--", "."]);
+  for (const { path } of patches) {
+    if (existsInCommit(workdir, mark.head, path)) git(workdir, ["checkout", "-q", mark.head, "--", path]);
+    else if (lstatSafe(join(workdir, path))) rmSync(join(workdir, path), { force: true });
+  }
+  const applied: string[] = [];
+  const refused: string[] = [];
+  for (const [i, { path, patch }] of patches.entries()) {
+    const id = `cli-${i}`;
+    yield { kind: "tool_call", id, tool: "apply_patch", input: { path } };
+    const result = patch.trim()
+      ? await tools.call("apply_patch", { patch })
+      : { ok: false, output: "refused: empty change (mode-only or binary)" };
+    yield { kind: "tool_result", id, tool: "apply_patch", ok: result.ok, output: result.output };
+    (result.ok ? applied : refused).push(path);
+  }
+  return { applied, refused };
+}
+
+function lstatSafe(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
