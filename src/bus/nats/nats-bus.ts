@@ -168,7 +168,15 @@ export class NatsBus implements Bus {
     queue: QueueName,
     options: WorkConsumerOptions<T>,
   ): Promise<WorkConsumer<T>> {
-    return openWorkConsumer(this.connection, this.#js, queue, options, this.#rejections, this.#logger);
+    return openWorkConsumer(
+      this.connection,
+      this.#js,
+      queue,
+      options,
+      this.#rejections,
+      (event) => this.events.append(event),
+      this.#logger,
+    );
   }
 
   onRejected(listener: RejectionListener): () => void {

@@ -13,17 +13,26 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
   readonly #schema: EnvelopeSchema<T>;
   readonly #rejections: Rejections;
   readonly #logger: Logger | undefined;
+  readonly #onRestart: (reason: string) => void;
   #closed = false;
 
-  constructor(consumer: Consumer, schema: EnvelopeSchema<T>, rejections: Rejections, logger?: Logger) {
+  constructor(
+    consumer: Consumer,
+    schema: EnvelopeSchema<T>,
+    rejections: Rejections,
+    onRestart: (reason: string) => void,
+    logger?: Logger,
+  ) {
     this.#consumer = consumer;
     this.#schema = schema;
     this.#rejections = rejections;
+    this.#onRestart = onRestart;
     this.#logger = logger;
   }
 
   async next(options: { expiresMs?: number } = {}): Promise<WorkItem<T> | null> {
     const deadline = Date.now() + (options.expiresMs ?? 30_000);
+    let failing = false;
     while (!this.#closed) {
       const left = deadline - Date.now();
       if (left <= 0) return null;
@@ -33,9 +42,12 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
       } catch (e) {
         // A reconnect or a missed heartbeat ends this pull; the durable is server-side, so pull again.
         this.#logger?.warn({ err: e }, "pull failed; retrying");
+        if (!failing) this.#onRestart((e as Error).message ?? String(e));
+        failing = true;
         await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, left))));
         continue;
       }
+      failing = false;
       if (m === null) continue;
       const parsed = parseInbound(m.subject, m.data, this.#schema);
       if (parsed.ok) return item(m, parsed.value);

@@ -6,7 +6,7 @@ import {
   jetstreamManager,
 } from "@nats-io/jetstream";
 import { type NatsConnection, nanos } from "@nats-io/transport-node";
-import type { Envelope, Logger } from "../../protocol/index.js";
+import { type Envelope, type GuildEvent, type Logger, makeEnvelope, NO_GOAL } from "../../protocol/index.js";
 import { queueStream } from "../queues.js";
 import type { Rejections } from "../rejections.js";
 import type { QueueName, WorkConsumer, WorkConsumerOptions } from "../types.js";
@@ -19,6 +19,7 @@ export async function openWorkConsumer<T extends Envelope>(
   queue: QueueName,
   options: WorkConsumerOptions<T>,
   rejections: Rejections,
+  append: (event: GuildEvent) => Promise<number>,
   logger?: Logger,
 ): Promise<WorkConsumer<T>> {
   const stream = queueStream(queue, options.subject);
@@ -39,5 +40,15 @@ export async function openWorkConsumer<T extends Envelope>(
     await jsm.consumers.update(stream, options.durable, update);
   }
   const consumer = await js.consumers.get(stream, options.durable);
-  return new NatsWorkConsumer(consumer, options.schema, rejections, logger);
+  // A failed pull (reconnect, missed heartbeats) is recorded once per streak, as DESIGN.md's NATS notes ask.
+  const onRestart = (reason: string) => {
+    const event = makeEnvelope({
+      type: "bus.consumer.restarted",
+      source: "bus",
+      goalId: NO_GOAL,
+      payload: { consumer: options.durable, reason: reason.slice(0, 500) },
+    }) as GuildEvent;
+    append(event).catch((e: unknown) => logger?.warn({ err: e }, "could not record bus.consumer.restarted"));
+  };
+  return new NatsWorkConsumer(consumer, options.schema, rejections, onRestart, logger);
 }

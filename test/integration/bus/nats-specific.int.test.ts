@@ -80,6 +80,13 @@ describe("NatsBus on a real nats-server", () => {
     });
     await bus.enqueue("tasks", subjects.task("restart"), task("t-before", "restart"));
     const rev = await bus.kv.create("goal.restart.snapshot", text("s1"));
+    const idle = await bus.consumer("tasks", {
+      durable: "tasks-idle",
+      subject: subjects.task("idle"),
+      schema: TaskAssignment,
+    });
+    const idlePull = idle.next({ expiresMs: 8000 });
+    await new Promise((r) => setTimeout(r, 200));
 
     await server.restart();
 
@@ -90,6 +97,13 @@ describe("NatsBus on a real nats-server", () => {
     const item = await consumer.next({ expiresMs: 10_000 });
     expect(item?.data.payload.task.taskId).toBe("t-before");
     await item?.ack();
+    await bus.enqueue("tasks", subjects.task("idle"), task("t-idle", "idle"));
+    expect((await idlePull)?.data.payload.task.taskId).toBe("t-idle");
+    const restarts = await bus.events.read({ subject: "guild.evt._.bus.bus.consumer.restarted" });
+    // The pull in flight across the restart failed, was recorded, and was issued again.
+    expect(restarts.map((e) => e.payload)).toContainEqual(
+      expect.objectContaining({ consumer: "tasks-idle" }),
+    );
     expect((await bus.kv.get("goal.restart.snapshot"))?.revision).toBe(rev);
     expect(await bus.kv.update("goal.restart.snapshot", text("s2"), rev)).toBeGreaterThan(rev);
     await follow.unsubscribe();
