@@ -143,6 +143,11 @@ function globToRegex(segment: PatternSegment): string {
     .join("");
 }
 
+/** A regular expression matching one whole path segment against one pattern segment. */
+export function segmentRegex(segment: PatternSegment): RegExp {
+  return new RegExp(`^${globToRegex(segment)}$`, "s");
+}
+
 function toRegex(segments: PatternSegment[], directoryOnly: boolean, childrenOnly: boolean): RegExp {
   let re = "";
   let needSlash = false;
