@@ -14,6 +14,8 @@ export interface Explanation {
   roles: string[];
   /** The last matching rule, which decides; undefined when no rule matches. */
   rule: OwnershipRule | undefined;
+  /** With GitLab sections, the last matching rule of each section; their owners combine. */
+  decidedBy: OwnershipRule[];
   /** Earlier rules that also match, which the deciding rule overrode (in file order). */
   overridden: OwnershipRule[];
   protected: boolean;
@@ -27,7 +29,8 @@ export const UNOWNED = "unowned";
 /** Compiled ownership rules: who owns a path, why, and whether a role may write it. */
 export class OwnershipMatcher {
   readonly rules: readonly CompiledRule[];
-  private readonly index: RuleIndex;
+  /** One index per GitLab section (just one without sections): last match wins within each. */
+  private readonly sections: RuleIndex[];
   private readonly protection: RuleIndex;
   private readonly protecting: OwnershipRule[];
   private readonly handles: Record<string, string>;
@@ -39,7 +42,14 @@ export class OwnershipMatcher {
     source = "guild.yaml",
   ) {
     this.rules = rules.map((rule) => ({ ...rule, compiled: compilePattern(rule.pattern) }));
-    this.index = new RuleIndex(this.rules);
+    const groups = new Map<string, CompiledRule[]>();
+    for (const rule of this.rules) {
+      // GitLab merges sections of the same name, ignoring case.
+      const key = rule.section?.toLowerCase() ?? "";
+      groups.set(key, [...(groups.get(key) ?? []), rule]);
+    }
+    this.sections =
+      groups.size === 0 ? [new RuleIndex([])] : [...groups.values()].map((g) => new RuleIndex(g));
     this.protecting = [
       ...BUILT_IN_PROTECTED.map((pattern) => builtIn(pattern, "(built-in)")),
       ...config.protected.map((pattern) => builtIn(pattern, source)),
@@ -58,7 +68,10 @@ export class OwnershipMatcher {
 
   /** Owners of `path` as written (`@security`, `alice@example.com`); empty means unowned. */
   ownerOf(path: string): string[] {
-    return this.index.lastMatch(normalizeRepoPath(path))?.owners ?? [];
+    const p = normalizeRepoPath(path);
+    const [only] = this.sections;
+    if (this.sections.length === 1) return only?.lastMatch(p)?.owners ?? [];
+    return [...new Set(this.decidingRules(p).flatMap((rule) => rule.owners))];
   }
 
   /** Guild roles owning `path`: owners mapped through `handles`, or `@role` when `role` is a known role. */
@@ -83,8 +96,12 @@ export class OwnershipMatcher {
   /** The deciding rule for `path`, the earlier matching rules it overrode, and its protection. */
   explain(path: string): Explanation {
     const p = normalizeRepoPath(path);
-    const matches = this.index.allMatches(p);
-    const rule = matches[matches.length - 1];
+    const matches = this.matchingRules(p);
+    const decidedBy = this.decidingRules(p);
+    const rule = decidedBy.reduce<CompiledRule | undefined>(
+      (a, b) => (a && a.index > b.index ? a : b),
+      undefined,
+    );
     const hit = this.protection.lastMatch(p);
     const protectedBy = hit && this.protecting[hit.index];
     return {
@@ -92,7 +109,8 @@ export class OwnershipMatcher {
       owners: rule?.owners ?? [],
       roles: this.rolesOf(p),
       rule: rule && plain(rule),
-      overridden: matches.slice(0, -1).map(plain),
+      decidedBy: decidedBy.map(plain),
+      overridden: matches.filter((m) => !decidedBy.includes(m)).map(plain),
       protected: protectedBy !== undefined,
       protectedBy,
     };
@@ -124,10 +142,15 @@ export class OwnershipMatcher {
 
   /** Every rule matching `path`, in order; for lint and coverage. */
   matchingRules(path: string): CompiledRule[] {
-    return this.index.allMatches(normalizeRepoPath(path));
+    const p = normalizeRepoPath(path);
+    return this.sections.flatMap((section) => section.allMatches(p)).sort((a, b) => a.index - b.index);
   }
 
-  /** The deciding rule found by testing every rule in order; the reference the index must agree with. */
+  private decidingRules(path: string): CompiledRule[] {
+    return this.sections.map((section) => section.lastMatch(path)).filter((r) => r !== undefined);
+  }
+
+  /** The last matching rule found by testing every rule in order (sections ignored); the reference for tests. */
   scanLastMatch(path: string): CompiledRule | undefined {
     return plainScanLastMatch(this.rules, normalizeRepoPath(path));
   }

@@ -14,7 +14,10 @@ export interface ShadowedRule {
 export function findShadowedRules(rules: readonly CompiledRule[]): ShadowedRule[] {
   const shadowed: ShadowedRule[] = [];
   rules.forEach((rule, i) => {
-    const by = rules.slice(i + 1).find((later) => covers(later, rule));
+    // Sections decide independently (GitLab), so only a later rule of the same section shadows.
+    const same = (later: CompiledRule) =>
+      (later.section ?? "").toLowerCase() === (rule.section ?? "").toLowerCase();
+    const by = rules.slice(i + 1).find((later) => same(later) && covers(later, rule));
     if (by) shadowed.push({ rule, by });
   });
   return shadowed;
