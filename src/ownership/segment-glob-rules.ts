@@ -22,6 +22,7 @@ export class SegmentGlobRules {
     return first?.kind === "globstar" && second?.kind === "glob" && rest.length === 0;
   }
 
+  /** Adds a rule `accepts` approved. */
   add(rule: CompiledRule): void {
     const segment = rule.compiled.segments[1];
     if (segment) this.entries.push({ rule, test: segmentRegex(segment) });
@@ -32,6 +33,7 @@ export class SegmentGlobRules {
     this.entries.sort((a, b) => b.rule.index - a.rule.index);
   }
 
+  /** How many rules were added. */
   get size(): number {
     return this.entries.length;
   }

@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from "node:path";
 import type { Output } from "../output.js";
 import { describeRule, type OwnersOptions, withOwnership } from "./owners-common.js";
 
@@ -7,12 +8,14 @@ export function runOwnersCheck(
   output: Output,
 ): Promise<number> {
   return withOwnership(options, output, ({ matcher }) => {
-    const results = options.paths.map((path) => ({
-      path,
-      owners: matcher.ownerOf(path),
-      roles: matcher.rolesOf(path),
-      protected: matcher.isProtected(path),
-    }));
+    const results = options.paths
+      .map((path) => repoPath(options.repoDir, path))
+      .map((path) => ({
+        path,
+        owners: matcher.ownerOf(path),
+        roles: matcher.rolesOf(path),
+        protected: matcher.isProtected(path),
+      }));
     if (options.json) {
       output.out(JSON.stringify(results));
       return 0;
@@ -32,7 +35,7 @@ export function runOwnersExplain(
   output: Output,
 ): Promise<number> {
   return withOwnership(options, output, ({ matcher, source }) => {
-    const e = matcher.explain(options.path);
+    const e = matcher.explain(repoPath(options.repoDir, options.path));
     if (options.json) {
       output.out(JSON.stringify({ ...e, source }));
       return 0;
@@ -48,4 +51,9 @@ export function runOwnersExplain(
     output.out(`  protected:  ${e.protectedBy ? `yes, by ${describeRule(e.protectedBy)}` : "no"}`);
     return 0;
   });
+}
+
+/** Absolute paths are taken relative to the repository; others already are. */
+function repoPath(repoDir: string, path: string): string {
+  return isAbsolute(path) ? relative(repoDir, path) : path;
 }

@@ -48,6 +48,13 @@ describe("guild owners check", () => {
     ]);
   });
 
+  it("takes absolute paths relative to the repository", async () => {
+    using repo = repoWithCodeowners();
+    const output = collectOutput();
+    await runOwnersCheck({ repoDir: repo.path, paths: [join(repo.path, "docs/guide.md")] }, output);
+    expect(output.lines).toEqual(["docs/guide.md  @org/docs"]);
+  });
+
   it("prints JSON with --json", async () => {
     using repo = repoWithCodeowners();
     const output = collectOutput();
