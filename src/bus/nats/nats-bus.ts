@@ -96,7 +96,9 @@ export class NatsBus implements Bus {
   }
 
   async publish(subject: string, message: Envelope): Promise<void> {
-    this.connection.publish(subject, encodeOutbound(subject, message));
+    const text = encodeOutbound(subject, message);
+    if (this.connection.isClosed()) throw new GuildError("bus.closed", "the NATS connection is closed");
+    this.connection.publish(subject, text);
   }
 
   async subscribe<T extends Envelope>(

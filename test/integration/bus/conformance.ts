@@ -105,6 +105,14 @@ function coreConformance(bus: () => Bus): void {
     await sub.unsubscribe();
   });
 
+  it("fails to publish with bus.closed once closed", async () => {
+    await bus().close();
+    const error = await bus()
+      .publish(unique(), ping(1))
+      .catch((e: unknown) => e);
+    expect(isGuildError(error, "bus.closed")).toBe(true);
+  });
+
   it("refuses to send an invalid envelope", async () => {
     const bad = { ...ping(1), type: "Not Dotted" } as unknown as Envelope;
     const error = await bus()
