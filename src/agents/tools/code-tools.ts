@@ -1,3 +1,4 @@
+import { realpathSync } from "node:fs";
 import { relative } from "node:path";
 import { Node, SyntaxKind } from "ts-morph";
 import { z } from "zod";
@@ -10,7 +11,8 @@ import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
 const MAX_HITS = 200;
 
 function relOf(context: ToolContext, abs: string): string {
-  return relative(context.workdir, abs).split("\\").join("/");
+  // ts-morph holds real paths; a worktree under a symlinked temp dir (macOS /tmp) must still yield `src/…`.
+  return relative(realpathSync(context.workdir), abs).split("\\").join("/");
 }
 
 /** Shows a file's declarations and signatures without bodies. */

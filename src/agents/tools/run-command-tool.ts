@@ -4,7 +4,7 @@ import { z } from "zod";
 import { redactText } from "../../protocol/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import type { ToolContext } from "./tool-context.js";
-import { truncateMiddle } from "./untrusted.js";
+import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
 
 // Only these variables reach a command: no API keys, tokens or NATS credentials leak into test runs.
 const PASSED_ENV = ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TMPDIR", "TZ", "SystemRoot"];
@@ -90,6 +90,9 @@ export const runCommandTool = defineTool({
     const status = result.timedOut
       ? `timed out after ${context.limits.commandTimeoutMs} ms`
       : `exit code ${result.code ?? "signal"}`;
-    return { ok: !result.timedOut && result.code === 0, output: `${shown}\n${status}\n${text}` };
+    return {
+      ok: !result.timedOut && result.code === 0,
+      output: `${shown}\n${status}\n${wrapUntrusted("command output", text)}`,
+    };
   },
 });

@@ -43,7 +43,7 @@ describe("run_command", () => {
       expect(hang.output).toContain("timed out after 500 ms");
       const loud = await tools.call("run_command", { argv: ["node", "tools/loud.mjs"] });
       expect(loud.output).toMatch(/characters truncated/);
-      expect(loud.output.endsWith("END")).toBe(true);
+      expect(loud.output).toMatch(/END\n<<<END UNTRUSTED REPOSITORY DATA>>>$/);
       expect(loud.output.length).toBeLessThan(1200);
       const fail = await tools.call("run_command", { argv: ["node", "tools/fail.mjs"] });
       expect(fail.ok).toBe(false);

@@ -103,7 +103,7 @@ describe("tool set refuses hostile calls", () => {
     expect(existsSync(join(repo.path, "src/a.ts"))).toBe(true);
     const ran = await tools.call("run_command", { argv: ["node", "--version"] });
     expect(ran.ok).toBe(true);
-    expect(ran.output).toMatch(/exit code 0\nv\d+\./);
+    expect(ran.output).toMatch(/exit code 0\n<<<UNTRUSTED REPOSITORY DATA command output .*>>>\nv\d+\./);
     expect(denied).toHaveLength(3);
   });
 
