@@ -4,6 +4,7 @@ import { truncateMiddle } from "../tools/untrusted.js";
 import type { Brain, BrainRunContext, BrainStep } from "./brain.js";
 import { budgetExceeded } from "./budget.js";
 import { composeSystemPrompt, composeTaskPrompt } from "./charter.js";
+import { restoreGitControl, snapshotGitControl } from "./cli-git-guard.js";
 import { harvestChanges, markWorktree } from "./cli-harvest.js";
 
 export interface CliBrainOptions {
@@ -88,6 +89,7 @@ export function createCliBrain(options: CliBrainOptions): Brain {
       );
       const timeoutMs = Math.min(options.timeoutMs ?? context.budget.maxWallMs, context.budget.maxWallMs);
       const mark = markWorktree(context.workdir);
+      const gitControl = snapshotGitControl(context.workdir);
       yield { kind: "tool_call", id: "cli", tool: "cli", input: { command: options.command } };
       const exit = await runAgent(argv, context, timeoutMs, options);
       const status = exit.timedOut ? `timed out after ${timeoutMs} ms` : `exit code ${exit.code ?? "none"}`;
@@ -99,6 +101,11 @@ export function createCliBrain(options: CliBrainOptions): Brain {
         ok: !exit.timedOut && exit.code === 0,
         output: `${status}\n${output}`,
       };
+      const tampered = restoreGitControl(gitControl);
+      if (tampered.length > 0) {
+        const reason = `refused: the agent changed git config or hooks; restored ${tampered.length} file(s)`;
+        yield { kind: "tool_result", id: "cli-git", tool: "cli", ok: false, output: reason };
+      }
       const { applied, refused } = yield* harvestChanges(context.workdir, mark, context.tools);
       const tail = output.trim().split("\n").slice(-5).join("\n");
       const lines = [

@@ -25,14 +25,12 @@ function forHistory(call: ModelToolCall): ModelToolCall {
 
 const NUDGE = "Continue with a tool call, or call finish with a summary if the task is done.";
 
-function parseArguments(call: ModelToolCall): { ok: true; input: unknown } | { ok: false; reason: string } {
+/** The call's input, or its raw text when that is not JSON, which the tool set refuses and reports. */
+function inputOf(call: ModelToolCall): unknown {
   try {
-    return { ok: true, input: JSON.parse(call.arguments.trim() === "" ? "{}" : call.arguments) };
-  } catch (e) {
-    return {
-      ok: false,
-      reason: `refused: arguments of ${call.name} are not valid JSON (${(e as Error).message})`,
-    };
+    return JSON.parse(call.arguments.trim() === "" ? "{}" : call.arguments);
+  } catch {
+    return call.arguments;
   }
 }
 
@@ -113,12 +111,9 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Bra
     }
     const results: ToolOutcome[] = [];
     for (const call of turn.toolCalls) {
-      const parsed = parseArguments(call);
-      const input = parsed.ok ? parsed.input : call.arguments;
+      const input = inputOf(call);
       yield { kind: "tool_call", id: call.id, tool: call.name, input, ...takeUsage() };
-      const result = parsed.ok
-        ? await tools.call(call.name, parsed.input)
-        : { ok: false, output: parsed.reason };
+      const result = await tools.call(call.name, input);
       yield { kind: "tool_result", id: call.id, tool: call.name, ok: result.ok, output: result.output };
       results.push({ callId: call.id, name: call.name, ok: result.ok, output: result.output });
       if (result.finished) {

@@ -30,6 +30,13 @@ export function defineTool<S extends z.ZodType>(spec: {
   return {
     definition,
     async execute(context, raw) {
+      // Every tool takes an object; text here means the model's arguments were not valid JSON.
+      if (typeof raw === "string") {
+        throw new GuildError(
+          "sandbox.denied",
+          `arguments of ${spec.name} are not valid JSON; send one JSON object`,
+        );
+      }
       const parsed = spec.input.safeParse(raw);
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`);

@@ -31,6 +31,7 @@ export interface ScriptedServer {
   requests: RecordedRequest[];
   assertDone(): void;
   close(): Promise<void>;
+  /** Closes the server, then fails like `assertDone` if the script was not used up. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -102,14 +103,20 @@ export async function startScriptedServer(
       server.closeAllConnections();
       server.close(() => resolve());
     });
+  const assertDone = () => {
+    const left = queue.length > 0 ? [`${queue.length} scripted turn(s) left unconsumed`] : [];
+    const all = [...problems, ...left];
+    if (all.length > 0) throw new Error(`scripted LLM: ${all.join("; ")}`);
+  };
   return {
     baseURL: `http://127.0.0.1:${port}${basePath}`,
     requests,
-    assertDone() {
-      if (queue.length > 0) problems.push(`${queue.length} scripted turn(s) left unconsumed`);
-      if (problems.length > 0) throw new Error(`scripted LLM: ${problems.join("; ")}`);
-    },
+    assertDone,
     close,
-    [Symbol.asyncDispose]: close,
+    // Disposing also asserts, so a test that forgets `assertDone` still fails on unconsumed turns.
+    async [Symbol.asyncDispose]() {
+      await close();
+      assertDone();
+    },
   };
 }

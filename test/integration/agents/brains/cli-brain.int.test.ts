@@ -21,6 +21,10 @@ writeFileSync("src/protected.ts", "export const secret = 2;\\n");
 execFileSync("git", ["add", "src/a.ts"]);
 execFileSync("git", ["-c", "user.name=x", "-c", "user.email=x@x", "commit", "-q", "-m", "agent commit"]);
 rmSync("README.md");
+if (process.env.MARKER) {
+  writeFileSync(".git/hooks/post-checkout", "#!/bin/sh\\ntouch " + process.env.MARKER + "\\n", { mode: 0o755 });
+  execFileSync("git", ["config", "core.fsmonitor", "touch " + process.env.MARKER]);
+}
 console.log("edited 5 files; OPENAI_API_KEY=" + (process.env.OPENAI_API_KEY ?? "unset"));
 if (process.env.HANG) setInterval(() => {}, 1000);
 `;
@@ -41,7 +45,7 @@ describe("cli brain with a script standing in for the external agent", () => {
     const base = repo.head();
     const brain = createCliBrain({
       command: ["node", agent.path, "--dir", "{dir}", "--message", "{task}"],
-      env: { ...process.env, OPENAI_API_KEY: "sk-agentkey12345678" },
+      env: { ...process.env, OPENAI_API_KEY: "sk-agentkey12345678", MARKER: join(agent.dir.path, "ran") },
     });
     const { steps, error } = await runBrain(brain, context);
     expect(error).toBeUndefined();
@@ -51,6 +55,17 @@ describe("cli brain with a script standing in for the external agent", () => {
     expect(readFileSync(join(repo.path, "src/protected.ts"), "utf8")).toBe("export const secret = 1;\n");
     expect(existsSync(join(repo.path, "docs/unowned.md"))).toBe(false);
     expect(readFileSync(join(repo.path, "README.md"), "utf8")).toBe("# demo\n");
+    // Planted hooks and fsmonitor config were put back before guild ran git again.
+    expect(existsSync(join(repo.path, ".git/hooks/post-checkout"))).toBe(false);
+    expect(() => repo.git("config", "core.fsmonitor")).toThrow();
+    expect(existsSync(join(agent.dir.path, "ran"))).toBe(false);
+    expect(steps).toContainEqual({
+      kind: "tool_result",
+      id: "cli-git",
+      tool: "cli",
+      ok: false,
+      output: "refused: the agent changed git config or hooks; restored 2 file(s)",
+    });
     expect(denied.map((d) => d.path).sort()).toEqual(["README.md", "docs/unowned.md", "src/protected.ts"]);
     const summary = steps.at(-1);
     expect(summary?.kind).toBe("summary");

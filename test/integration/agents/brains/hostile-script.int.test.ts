@@ -61,9 +61,9 @@ describe("hostile scripts are refused, seen by the model and reported", () => {
       expect(reasons[8]).toMatch(/byte limit/);
       expect(reasons[9]).toMatch(/command not allowed/);
       expect(reasons[10]).toMatch(/shell metacharacters/);
-      // Every refusal but the malformed JSON (refused before any tool ran) reached the user as a denial.
+      // Every refusal reached the user as a denial.
       expect(denied.map((d) => d.tool)).toEqual([
-        ...Array(6).fill("write_file"),
+        ...Array(7).fill("write_file"),
         "delete_everything",
         "write_file",
         "run_command",
