@@ -5,6 +5,7 @@ import { MemoryDb } from "./lib/db.js";
 import { handleApi } from "./routes/api.js";
 import { sendJson } from "./routes/respond.js";
 import { seededDb } from "./routes/users.js";
+import { signupPage } from "./ui/signup-form.js";
 
 /** Where the service finds its page and its data files. */
 export interface ServerOptions {
@@ -25,6 +26,11 @@ export function createAppServer(options: ServerOptions): Server {
         const html = await readFile(join(options.publicDir, "index.html"), "utf8");
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
         res.end(html);
+        return;
+      }
+      if (req.method === "GET" && req.url === "/signup") {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end(signupPage());
         return;
       }
       sendJson(res, 404, { error: "not found" });

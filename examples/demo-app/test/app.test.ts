@@ -29,6 +29,16 @@ test("the page is served", async () => {
   assert.match(await reply.text(), /<h1>Demo shop<\/h1>/);
 });
 
+test("the sign-up page renders its form", async () => {
+  const reply = await fetch(`${base}/signup`);
+  assert.equal(reply.status, 200);
+  const html = await reply.text();
+  assert.match(html, /<form method="post" action="\/api\/session">/);
+  assert.match(html, /<input[^>]* name="email"/);
+  assert.match(html, /<label for="password">Password<\/label>/);
+  assert.match(html, /<button[^>]*>Sign up<\/button>/);
+});
+
 test("the calculator endpoint computes and refuses code", async () => {
   assert.deepEqual(await getJson(`/api/calc?expr=${encodeURIComponent("2+3*4")}`), {
     status: 200,

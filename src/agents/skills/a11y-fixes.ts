@@ -60,9 +60,9 @@ export function a11yFixes(
   const isField = name === "input" || name === "select" || name === "textarea";
   if (isField && !UNLABELLED_INPUT_TYPES.has((attrs.get("type") ?? "").toLowerCase()) && !labelled) {
     if (attrs.has("aria-label") || attrs.has("aria-labelledby") || attrs.has("title")) return [];
-    // A placeholder is often an example value ("2+3*4"), which makes a poor label.
+    // A placeholder is often an example value ("2+3*4", "you@example.com"), which makes a poor label.
     const placeholder = attrs.get("placeholder") ?? "";
-    const wordy = /[A-Za-z]{2,}/.test(placeholder) ? placeholder : "";
+    const wordy = /^[A-Za-z][A-Za-z\s'-]*$/.test(placeholder.trim()) ? placeholder.trim() : "";
     const source = wordy || attrs.get("name") || attrs.get("id") || "";
     const value = humanize(source) || "Input";
     return [

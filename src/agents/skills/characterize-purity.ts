@@ -52,6 +52,7 @@ export function moduleImpurity(
       Node.isInterfaceDeclaration(statement) ||
       Node.isTypeAliasDeclaration(statement) ||
       Node.isEnumDeclaration(statement) ||
+      (Node.isModuleDeclaration(statement) && statement.hasDeclareKeyword()) ||
       Node.isVariableStatement(statement);
     if (!declarative) return `runs code when imported (line ${statement.getStartLineNumber()})`;
   }

@@ -7,7 +7,7 @@ import { runSkill } from "../../../../src/agents/skills/index.js";
 import { Budget, TaskSpec } from "../../../../src/protocol/index.js";
 import { fsToolSet } from "../../../helpers/fs-toolset.js";
 import { writeFiles } from "../../../helpers/git-repo.js";
-import { DEMO_APP, demoCopy, demoTestCommand, runCommand } from "./demo-app.js";
+import { DEMO_APP, demoCopy, demoTestCommand, runCommand, TYPE_ROOTS } from "./demo-app.js";
 
 async function runBrain(workdir: string, role: string, expectedPaths: string[] = []) {
   const toolset = fsToolSet(workdir);
@@ -46,6 +46,7 @@ describe("offline skills on a copy of examples/demo-app", () => {
       "src/lib/session.ts",
       "src/lib/shell.ts",
       "src/routes/users.ts",
+      "src/ui/signup-form.tsx",
     ]);
     const read = (path: string) => readFileSync(join(app.path, path), "utf8");
     expect(read("src/lib/calculator.ts")).not.toMatch(/\beval\(/);
@@ -54,10 +55,13 @@ describe("offline skills on a copy of examples/demo-app", () => {
     expect(read("src/lib/session.ts")).not.toContain("Math.random");
     expect(read("src/routes/users.ts")).not.toMatch(/'\$\{|' \+/);
     expect(read("public/index.html")).toContain('<img alt="Logo"');
+    expect(read("src/ui/signup-form.tsx")).toContain('<button type="submit">Sign up</button>');
 
     const after = runCommand(app.path, demoTestCommand());
     expect(after.status, after.output).toBe(0);
-    expect(after.output).toMatch(/# pass 11/);
+    expect(after.output).toMatch(/# pass 12\n# fail 0/);
+    const types = runCommand(app.path, ["tsc", "-p", "tsconfig.json", "--typeRoots", TYPE_ROOTS]);
+    expect(types.status, types.output).toBe(0);
 
     const summary = security.steps.at(-1);
     expect(summary).toMatchObject({ kind: "summary" });
@@ -71,6 +75,7 @@ describe("offline skills on a copy of examples/demo-app", () => {
     const report = await runSkill("docs", DEMO_APP);
     const doc = report.changes.find((c) => c.path === "docs/API.md")?.content ?? "";
     const exported: string[] = [];
+    // An independent oracle: a plain scan of the source for export declarations.
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const full = join(dir, entry.name);
@@ -105,6 +110,7 @@ describe("offline skills on a copy of examples/demo-app", () => {
       "test/characterization/lib-safe-arithmetic.test.ts",
       "test/characterization/lib-slugify.test.ts",
       "test/characterization/lib-validation.test.ts",
+      "test/characterization/ui-h.test.ts",
     ]);
     const slugTest = readFileSync(join(app.path, "test/characterization/lib-slugify.test.ts"), "utf8");
     expect(slugTest).toContain('assert.deepEqual(slugify("Hello World"), "hello-world");');

@@ -9,6 +9,9 @@ const ROOT = join(import.meta.dirname, "../../../..");
 /** The demo app shipped in examples/. */
 export const DEMO_APP = join(ROOT, "examples/demo-app");
 
+/** Where `tsc` finds @types/node for a copy of the demo app, which has no node_modules of its own. */
+export const TYPE_ROOTS = join(ROOT, "node_modules/@types");
+
 /** A temp copy of the demo app, removed on dispose. */
 export function demoCopy(): ReturnType<typeof tempDir> {
   const dir = tempDir("guild-demo-");
