@@ -1,7 +1,7 @@
 import type { Bus } from "../bus/index.js";
 import { importBundle } from "../git/index.js";
 import type { Ownership } from "../ownership/index.js";
-import { isGuildError, type Proposal } from "../protocol/index.js";
+import { isGuildError, type Proposal, proposalRefId } from "../protocol/index.js";
 import type { TaskRecord } from "./goal-types.js";
 
 export type ReviewVerdict =
@@ -50,7 +50,7 @@ export async function reviewProposal(
   let imported: { ref: string; head: string; changedPaths: string[] };
   try {
     imported = await importBundle(deps.repo, bundle, {
-      proposalId: `${proposal.goalId}-${proposal.proposalId}`,
+      proposalId: proposalRefId(proposal),
       baseCommit: task.base,
       isProtected: (path) => matcher.isProtected(path),
       approvedProtected: false,

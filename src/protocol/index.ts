@@ -45,6 +45,7 @@ export {
   GoalSubmitRequest,
   Proposal,
   ProposalMessage,
+  proposalRefId,
   RepoPath,
   RoleName,
   TaskAssignment,

@@ -16,16 +16,6 @@ export const RepoPath = z
   );
 export type RepoPath = z.infer<typeof RepoPath>;
 
-export const GoalSubmit = z.object({
-  text: z.string().min(1).max(20_000),
-  repo: z.string().min(1),
-  baseRef: z.string().min(1).default("HEAD"),
-  goalId: Token.optional(),
-});
-export type GoalSubmit = z.infer<typeof GoalSubmit>;
-export const GoalSubmitRequest = envelopeOf("goal.submit", GoalSubmit);
-export type GoalSubmitRequest = z.infer<typeof GoalSubmitRequest>;
-
 export const GoalSubmitReply = envelopeOf(
   "goal.accepted",
   z.object({ goalId: Token, baseCommit: z.string(), integrationBranch: z.string() }),
@@ -54,6 +44,18 @@ export const TaskSpec = z.object({
   skill: z.string().max(100).optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
+
+export const GoalSubmit = z.object({
+  text: z.string().min(1).max(20_000),
+  repo: z.string().min(1),
+  baseRef: z.string().min(1).default("HEAD"),
+  goalId: Token.optional(),
+  /** A prepared plan (e.g. from `guild plan --json`), used instead of the planner; still checked. */
+  plan: z.array(TaskSpec).min(1).max(500).optional(),
+});
+export type GoalSubmit = z.infer<typeof GoalSubmit>;
+export const GoalSubmitRequest = envelopeOf("goal.submit", GoalSubmit);
+export type GoalSubmitRequest = z.infer<typeof GoalSubmitRequest>;
 
 export const TaskAssignment = envelopeOf(
   "task.assigned",
@@ -102,6 +104,11 @@ export const Proposal = z.object({
 export type Proposal = z.infer<typeof Proposal>;
 export const ProposalMessage = envelopeOf("proposal.submitted", Proposal);
 export type ProposalMessage = z.infer<typeof ProposalMessage>;
+
+/** The id a proposal's bundle ref carries (`refs/guild/proposals/<id>`): unique across goals. */
+export function proposalRefId(proposal: Pick<Proposal, "goalId" | "proposalId">): string {
+  return `${proposal.goalId}-${proposal.proposalId}`;
+}
 
 /** Direct messages to one agent on `guild.agent.<agent>.inbox`. */
 export const AgentInbox = envelopeOf(

@@ -14,6 +14,7 @@ import {
   makeEnvelope,
   type Proposal,
   ProposalMessage,
+  proposalRefId,
   type RoleConfig,
   subjects,
 } from "../../protocol/index.js";
@@ -166,18 +167,19 @@ export function createStages(deps: StageDeps, state: StageState) {
       author: { name: `guild ${role}`, email: `${agentId}@guild.local` },
       trailers: { "Guild-Task": taskId, "Guild-Role": role, "Guild-Attempt": String(assignment.attempt) },
     });
+    const proposalId = `${taskId}-${assignment.attempt}`;
     let bundleKey: string | null = null;
     if (committed.commits > 0) {
       const bundle = await exportBundle(assignment.repo, {
         base: assignment.baseCommit,
         head: committed.head,
-        ref: ws.branch,
+        ref: proposalRefId({ goalId: assignment.goalId, proposalId }),
       });
       bundleKey = `${assignment.goalId}.${taskId}.${assignment.attempt}`;
       await deps.bus.blobs.put(bundleKey, bundle);
     }
     const proposal: Proposal = {
-      proposalId: `${taskId}-${assignment.attempt}`,
+      proposalId,
       goalId: assignment.goalId,
       taskId,
       attempt: assignment.attempt,
