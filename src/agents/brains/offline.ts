@@ -61,7 +61,15 @@ async function* runOffline(options: OfflineBrainOptions, ctx: BrainRunContext): 
       kind: "thought",
       text: `running the ${skill} skill${paths.length > 0 ? ` on ${paths.join(", ")}` : ""}`,
     };
-    const report = await runSkill(skill, ctx.workdir, paths.length > 0 ? { paths } : {});
+    const report = await runSkill(skill, ctx.workdir, paths.length > 0 ? { paths } : {}).catch(
+      // A skill that breaks on odd code ends the task with the reason instead of killing the agent.
+      (error: unknown): SkillReport => ({
+        skill,
+        findings: [],
+        changes: [],
+        skipped: [{ reason: `the skill failed: ${error instanceof Error ? error.message : String(error)}` }],
+      }),
+    );
     for (const f of report.findings) {
       yield { kind: "thought", text: `[${f.severity}] ${f.file}:${f.line} ${f.rule}: ${f.message}` };
     }

@@ -1,3 +1,4 @@
+import { GuildError } from "../../protocol/index.js";
 import { docsSkill } from "./docs.js";
 import { frontendSkill } from "./frontend.js";
 import { securitySkill } from "./security.js";
@@ -24,9 +25,17 @@ export function isSkillName(name: string): name is SkillName {
 
 /**
  * Runs one offline skill over a worktree and returns its report; it reads files but writes none.
+ * An unknown name (from a config, say) is a `config.invalid` error that lists the known ones.
  * @example const report = await runSkill("security", "/tmp/worktree", { paths: ["src/**"] });
  */
-export function runSkill(name: SkillName, workdir: string, options: SkillOptions = {}): Promise<SkillReport> {
+export async function runSkill(
+  name: string,
+  workdir: string,
+  options: SkillOptions = {},
+): Promise<SkillReport> {
+  if (!isSkillName(name)) {
+    throw new GuildError("config.invalid", `no offline skill named ${name}; known: ${skillNames.join(", ")}`);
+  }
   return SKILLS[name](workdir, options);
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BrainStep } from "../../../../src/agents/brains/brain.js";
 import { chooseSkill, createOfflineBrain } from "../../../../src/agents/brains/offline.js";
+import { runSkill, skillNames } from "../../../../src/agents/skills/index.js";
 import { Budget, TaskSpec } from "../../../../src/protocol/index.js";
 import { fsToolSet } from "../../../helpers/fs-toolset.js";
 import { writeFiles } from "../../../helpers/git-repo.js";
@@ -107,6 +108,29 @@ describe("offline brain", () => {
     using dir = tempDir();
     const { steps, toolset } = await collect(dir.path, "backend");
     expect(steps.at(-1)).toEqual({ kind: "summary", text: "no offline skill named backend; nothing to do" });
+    expect(toolset.calls.map((c) => c.name)).toEqual(["finish"]);
+  });
+});
+
+describe("runSkill", () => {
+  it("knows four skills and refuses other names with the list", async () => {
+    expect(skillNames).toEqual(["security", "docs", "tests", "frontend"]);
+    await expect(runSkill("poetry", ".")).rejects.toMatchObject({
+      code: "config.invalid",
+      message: "no offline skill named poetry; known: security, docs, tests, frontend",
+    });
+  });
+});
+
+describe("offline brain on a broken worktree", () => {
+  it("finishes with the skill's failure instead of throwing", async () => {
+    using dir = tempDir();
+    const missing = join(dir.path, "gone");
+    const { steps, toolset } = await collect(missing, "docs");
+    const summary = steps.at(-1);
+    expect(summary?.kind === "summary" && summary.text).toMatch(
+      /^offline skill docs: 0 found .*\nskipped the skill failed: ENOENT/,
+    );
     expect(toolset.calls.map((c) => c.name)).toEqual(["finish"]);
   });
 });
