@@ -36,7 +36,7 @@ function generateRepo(dir: string): string {
   for (let d = 0; d < DIRS; d++) {
     for (let f = 0; f < per; f++) stream += `M 100644 inline pkg${d}/file${f}.ts\n${data(fileText(d, f))}`;
   }
-  stream += `M 100644 inline shared/common.ts\n${data(Array.from({ length: 200 }, (_, l) => `common ${l}`).join("\n") + "\n")}`;
+  stream += `M 100644 inline shared/common.ts\n${data(`${Array.from({ length: 200 }, (_, l) => `common ${l}`).join("\n")}\n`)}`;
   // 50 proposals: each changes files of its own package; every third also edits one shared file,
   // at a line of its own (mergeable) or, for a few, at the same line (conflicting).
   for (let p = 0; p < PROPOSALS; p++) {
@@ -47,7 +47,7 @@ function generateRepo(dir: string): string {
       const lines = Array.from({ length: 200 }, (_, l) => `common ${l}`);
       const at = p % 9 === 0 ? 100 : (p * 3) % 200;
       lines[at] = `common ${at} edited by p${p}`;
-      stream += `M 100644 inline shared/common.ts\n${data(lines.join("\n") + "\n")}`;
+      stream += `M 100644 inline shared/common.ts\n${data(`${lines.join("\n")}\n`)}`;
     }
   }
   git(dir, ["fast-import", "--quiet"], stream);

@@ -128,6 +128,7 @@ export class Coordinator {
       repo: request.repo,
       baseRef: request.baseRef,
       baseCommit,
+      ...(request.plan ? { preparedPlan: request.plan } : {}),
       tasks: {},
       order: [],
       settlements: [],

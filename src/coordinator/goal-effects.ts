@@ -22,7 +22,7 @@ export function provideGoalEffects(deps: EffectDeps) {
   const { config, matcher } = ownership;
 
   async function plan(ctx: GoalContext): Promise<TaskSpec[]> {
-    const tasks = planWithRules(ctx.text, config);
+    const tasks = ctx.preparedPlan ?? planWithRules(ctx.text, config);
     if (tasks.length === 0) throw new Error("the plan is empty: no role with a skill owns any path");
     const unowned = tasks.flatMap((t) =>
       t.expectedPaths.filter((p) => matcher.rolesOf(p.replace(/\*+/g, "x")).length === 0),
@@ -38,7 +38,11 @@ export function provideGoalEffects(deps: EffectDeps) {
         ctx.goalId,
       );
     }
-    await events.emit("plan.created", { tasks, planner: "rules" }, ctx.goalId);
+    await events.emit(
+      "plan.created",
+      { tasks, planner: ctx.preparedPlan ? "prepared" : "rules" },
+      ctx.goalId,
+    );
     return tasks;
   }
 

@@ -38,6 +38,8 @@ export interface GoalContext {
   repo: string;
   baseRef: string;
   baseCommit: string;
+  /** A plan the submitter prepared; used instead of the planner, after the same checks. */
+  preparedPlan?: TaskSpec[];
   tasks: Record<string, TaskRecord>;
   order: string[];
   settlements: SettlementRecord[];
