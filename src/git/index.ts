@@ -17,6 +17,7 @@ export {
   type IntegrationResult,
   type MergeIntegrationOptions,
   mergeIntoIntegration,
+  trialMerge,
 } from "./integration-merge.js";
 export { type MergeMessage, type MergeTreeResult, mergeTree } from "./merge-tree.js";
 export {
@@ -25,6 +26,7 @@ export {
   DEFAULT_LIMITS,
   type SizeLimits,
 } from "./proposal-checks.js";
+export { dropPaths, proposalDiff } from "./proposal-diff.js";
 export {
   integrationBranch,
   PROPOSAL_NAMESPACE,

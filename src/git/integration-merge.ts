@@ -21,6 +21,8 @@ export interface MergeIntegrationOptions {
   /** The goal's base commit; the integration branch starts here. */
   base: string;
   entries: IntegrationEntry[];
+  /** Rebuild the branch from `base` with exactly these entries (after a proposal was withdrawn). */
+  fromScratch?: boolean;
 }
 
 /** The integration branch after merging, and the entry it stopped at, if any. */
@@ -47,37 +49,61 @@ export async function mergeIntoIntegration(
   return withRepoLock(repoDir, async () => {
     const found = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1] });
     const old = found.stdout.toString().trim();
-    let head = old || base;
-    if (old && !(await isAncestor(repoDir, base, old))) {
+    if (old && !opts.fromScratch && !(await isAncestor(repoDir, base, old))) {
       throw new GuildError("git.failed", `${branch} does not contain the base ${base}`, {
         details: { branch, base },
       });
     }
-    const merged: string[] = [];
-    const conflicts: { id: string; files: string[] }[] = [];
-    for (const entry of opts.entries) {
-      const theirs = await resolveCommit(repoDir, entry.head);
-      if (await isAncestor(repoDir, theirs, head)) {
-        merged.push(entry.id);
-        continue;
-      }
-      const result = await mergeTree(repoDir, head, theirs);
-      if (!result.clean) {
-        const files = new Set(result.conflictedPaths);
-        for (const m of result.messages)
-          if (m.type.startsWith("CONFLICT")) for (const p of m.paths) files.add(p);
-        conflicts.push({ id: entry.id, files: [...files].sort() });
-        break;
-      }
-      head = await gitText(repoDir, ["commit-tree", result.tree, "-p", head, "-p", theirs, "-F", "-"], {
-        input: mergeMessage(entry),
-      });
-      merged.push(entry.id);
-    }
+    const { head, merged, conflicts } = await composeMerges(
+      repoDir,
+      opts.fromScratch ? base : old || base,
+      opts.entries,
+    );
     // One compare-and-swap at the end: the branch moves only from the value it was read at.
     await runGit(repoDir, ["update-ref", "-m", "guild: merge into integration", ref, head, old]);
     return { branch, head, merged, conflicts };
   });
+}
+
+/**
+ * Merges entries onto `base` exactly as the integration branch would, but moves no ref: the commit
+ * a subset of proposals would produce, for finding which proposal breaks the tests.
+ */
+export async function trialMerge(
+  repoDir: string,
+  opts: { base: string; entries: IntegrationEntry[] },
+): Promise<Omit<IntegrationResult, "branch">> {
+  return composeMerges(repoDir, await resolveCommit(repoDir, opts.base), opts.entries);
+}
+
+async function composeMerges(
+  repoDir: string,
+  start: string,
+  entries: IntegrationEntry[],
+): Promise<Omit<IntegrationResult, "branch">> {
+  let head = start;
+  const merged: string[] = [];
+  const conflicts: { id: string; files: string[] }[] = [];
+  for (const entry of entries) {
+    const theirs = await resolveCommit(repoDir, entry.head);
+    if (await isAncestor(repoDir, theirs, head)) {
+      merged.push(entry.id);
+      continue;
+    }
+    const result = await mergeTree(repoDir, head, theirs);
+    if (!result.clean) {
+      const files = new Set(result.conflictedPaths);
+      for (const m of result.messages)
+        if (m.type.startsWith("CONFLICT")) for (const p of m.paths) files.add(p);
+      conflicts.push({ id: entry.id, files: [...files].sort() });
+      break;
+    }
+    head = await gitText(repoDir, ["commit-tree", result.tree, "-p", head, "-p", theirs, "-F", "-"], {
+      input: mergeMessage(entry),
+    });
+    merged.push(entry.id);
+  }
+  return { head, merged, conflicts };
 }
 
 async function isAncestor(repoDir: string, ancestor: string, of: string): Promise<boolean> {
