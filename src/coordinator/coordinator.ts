@@ -22,19 +22,25 @@ import {
   ProposalMessage,
   toGuildError,
 } from "../protocol/index.js";
+import { ackAfterPersist } from "./durable-ack.js";
+import { cancelGoalAgents } from "./durable-cancel.js";
 import { provideGoalEffects } from "./goal-effects.js";
 import type { goalMachine } from "./goal-machine.js";
+import { announceEnd, restoreGoals } from "./goal-recovery.js";
 import { stateName, statusOf } from "./goal-status.js";
+import { GoalStore } from "./goal-store.js";
 import type { GoalContext } from "./goal-types.js";
 import { handleProposal } from "./proposal-intake.js";
-
-const encoder = new TextEncoder();
 
 export interface CoordinatorOptions {
   bus: Bus;
   logger?: Logger;
   /** Directories prepended to PATH for the test command (guild's own node_modules/.bin). */
   extraPath?: string[];
+  /** Names this coordinator instance as the owner of its goals' records (default: random). */
+  coordinatorId?: string;
+  /** Redelivery deadline of a proposal taken but not acked (the coordinator died): default 60 s. */
+  proposalAckWaitMs?: number;
 }
 
 export interface GoalHandle {
@@ -54,15 +60,30 @@ export class Coordinator {
   #proposals: WorkConsumer<ProposalMessage> | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
+  readonly #store: GoalStore;
+  readonly #proposalAckWaitMs: number;
 
   constructor(options: CoordinatorOptions) {
     this.#bus = options.bus;
     this.#logger = (options.logger ?? createLogger()).child({ component: "coordinator" });
     this.#events = createEventEmitter(this.#bus, "coordinator", this.#logger);
     this.#extraPath = options.extraPath;
+    this.#proposalAckWaitMs = options.proposalAckWaitMs ?? 60_000;
+    this.#store = new GoalStore(this.#bus.kv, {
+      owner: options.coordinatorId ?? `c-${randomBytes(4).toString("hex")}`,
+      logger: this.#logger,
+      onLost: (goalId, error) => {
+        // Another coordinator owns the goal now: stop acting on it here.
+        this.#logger.warn({ err: error, goalId }, "goal taken over by another coordinator");
+        this.goals.get(goalId)?.actor.stop();
+        this.goals.delete(goalId);
+      },
+    });
   }
 
   async start(): Promise<void> {
+    // Goals come back before anything is served, so no proposal meets an unknown goal.
+    const since = await this.#restore();
     this.#subs.push(
       await this.#bus.serve("guild.goal.submit", GoalSubmitRequest, async (req) => {
         const accepted = await this.submit(req.payload);
@@ -82,20 +103,17 @@ export class Coordinator {
           payload: this.#control(goalId, req),
         });
       }),
-      await this.#bus.events.follow(
-        { subject: "guild.evt.*.*.task.failed", fromTime: new Date() },
-        (event) => {
-          if (event.type !== "task.failed" || !event.goalId) return;
-          const { taskId, attempt, reason } = event.payload;
-          this.goals.get(event.goalId)?.actor.send({ type: "TASK.FAILED", taskId, attempt, reason });
-        },
-      ),
+      await this.#bus.events.follow({ subject: "guild.evt.*.*.task.failed", fromTime: since }, (event) => {
+        if (event.type !== "task.failed" || !event.goalId) return;
+        const { taskId, attempt, reason } = event.payload;
+        this.goals.get(event.goalId)?.actor.send({ type: "TASK.FAILED", taskId, attempt, reason });
+      }),
     );
     this.#proposals = await this.#bus.consumer("proposals", {
       durable: "coordinator-proposals",
       subject: "guild.proposal.>",
       schema: ProposalMessage,
-      ackWaitMs: 60_000,
+      ackWaitMs: this.#proposalAckWaitMs,
     });
     this.#running = true;
     this.#loop = this.#intake();
@@ -107,6 +125,36 @@ export class Coordinator {
     for (const sub of this.#subs) await sub.unsubscribe();
     await this.#proposals?.close();
     for (const goal of this.goals.values()) goal.actor.stop();
+    for (const goalId of this.goals.keys()) await this.#store.flush(goalId).catch(() => undefined);
+    this.#store.close();
+  }
+
+  /**
+   * Takes over the goals a previous coordinator left unfinished and restarts their machines from their
+   * snapshots; returns the time to replay task failures from (the oldest restored snapshot, else now).
+   */
+  async #restore(): Promise<Date> {
+    let since = new Date();
+    const restored = await restoreGoals({
+      bus: this.#bus,
+      events: this.#events,
+      store: this.#store,
+      logger: this.#logger,
+      ...(this.#extraPath ? { extraPath: this.#extraPath } : {}),
+    });
+    for (const { record, actor, ownership } of restored) {
+      const updated = new Date(record.updatedAt);
+      if (updated < since) since = updated;
+      const finished = this.#watch(record.goalId, actor, record.state);
+      this.goals.set(record.goalId, { actor, ownership, finished });
+      await this.#events.emit(
+        "coordinator.state.changed",
+        { from: "restored", to: record.state, status: record.status },
+        record.goalId,
+      );
+      actor.start();
+    }
+    return since;
   }
 
   /** Accepts a goal: resolves its base commit, loads the ownership rules, and starts its machine. */
@@ -116,7 +164,8 @@ export class Coordinator {
     const baseCommit = await resolveCommit(request.repo, request.baseRef);
     const ownership = await loadOwnership({ repoDir: request.repo });
     const goalId = request.goalId ?? `g-${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
-    if (this.goals.has(goalId)) throw new GuildError("plan.invalid", `goal ${goalId} exists already`);
+    if (this.goals.has(goalId) || (await this.#store.read(goalId)))
+      throw new GuildError("plan.invalid", `goal ${goalId} exists already`);
     await this.#events.emit(
       "goal.submitted",
       { text: request.text, repo: request.repo, baseRef: request.baseRef, baseCommit },
@@ -148,42 +197,68 @@ export class Coordinator {
   }
 
   /** Publishes and persists every state change; resolves when the goal ends. */
-  #watch(goalId: string, actor: Actor<typeof goalMachine>): Promise<GoalContext & { status: GoalStatus }> {
-    let previous = "none";
+  #watch(
+    goalId: string,
+    actor: Actor<typeof goalMachine>,
+    from = "none",
+  ): Promise<GoalContext & { status: GoalStatus }> {
+    let previous = from;
     return new Promise((resolve) => {
       actor.subscribe((snapshot) => {
         const name = stateName(snapshot.value);
         const status = statusOf(snapshot.value);
-        void this.#persist(goalId, name, status, snapshot.context);
+        this.#persist(goalId, actor, name, status, snapshot.context);
         if (name === previous) return;
         void this.#events.emit("coordinator.state.changed", { from: previous, to: name, status }, goalId);
         previous = name;
         if (snapshot.status !== "done") return;
         const ctx = snapshot.context;
-        if (status === "done") {
-          const summary = `${ctx.merged.length} proposal(s) merged into ${integrationBranch(goalId)}; tests ${ctx.verify?.passed ? "passed" : "not run"}`;
-          void this.#events.emit(
-            "goal.done",
-            { branch: integrationBranch(goalId), head: ctx.integrationHead ?? ctx.baseCommit, summary },
-            goalId,
-          );
-        } else if (status === "cancelled") {
-          void this.#events.emit("goal.cancelled", { reason: ctx.reason ?? "cancelled" }, goalId);
-        } else {
-          void this.#events.emit("goal.failed", { reason: ctx.reason ?? "unknown" }, goalId);
-        }
+        void this.#announce(goalId, actor, name, status, ctx);
         resolve({ ...ctx, status });
       });
     });
   }
 
-  async #persist(goalId: string, state: string, status: GoalStatus, context: GoalContext): Promise<void> {
-    const record = { goalId, state, status, context, updatedAt: new Date().toISOString() };
-    await this.#bus.kv
-      .put(`goal.${goalId}`, encoder.encode(JSON.stringify(record)))
-      .catch((error: unknown) => {
-        this.#logger.warn({ err: error, goalId }, "could not persist goal state");
-      });
+  /** Emits the terminal event once the final state is stored, then records that it was emitted. */
+  async #announce(
+    goalId: string,
+    actor: Actor<typeof goalMachine>,
+    name: string,
+    status: GoalStatus,
+    ctx: GoalContext,
+  ): Promise<void> {
+    await this.#store.flush(goalId).catch(() => undefined);
+    if (status === "cancelled") {
+      await cancelGoalAgents(this.#bus, goalId, ctx.reason ?? "cancelled", this.#logger).catch(
+        (error: unknown) => this.#logger.warn({ err: error, goalId }, "could not cancel the goal's agents"),
+      );
+    }
+    await announceEnd(this.#events, goalId, status, ctx).catch((error: unknown) =>
+      this.#logger.warn({ err: error, goalId }, "could not announce the goal's end"),
+    );
+    this.#persist(goalId, actor, name, status, ctx, true);
+  }
+
+  /** Queues the goal's record (snapshot, status, context) for a compare-and-set write. */
+  #persist(
+    goalId: string,
+    actor: Actor<typeof goalMachine>,
+    state: string,
+    status: GoalStatus,
+    context: GoalContext,
+    announced = false,
+  ): void {
+    const { context: _omitted, ...snapshot } = actor.getPersistedSnapshot() as Record<string, unknown>;
+    this.#store.save({
+      goalId,
+      state,
+      status,
+      context,
+      updatedAt: new Date().toISOString(),
+      owner: this.#store.owner,
+      snapshot,
+      ...(announced ? { announced } : {}),
+    });
   }
 
   #control(goalId: string, req: GoalControl): ControlReply["payload"] {
@@ -207,12 +282,16 @@ export class Coordinator {
       try {
         const item = await this.#proposals?.next({ expiresMs: 500 });
         if (!item) continue;
-        await handleProposal(item, {
-          bus: this.#bus,
-          events: this.#events,
-          goals: this.goals,
-          logger: this.#logger,
-        });
+        const goalId = item.data.payload.goalId;
+        await handleProposal(
+          ackAfterPersist(item, () => this.#store.flush(goalId)),
+          {
+            bus: this.#bus,
+            events: this.#events,
+            goals: this.goals,
+            logger: this.#logger,
+          },
+        );
       } catch (error) {
         this.#logger.error({ err: error }, "proposal intake failed");
         const e = toGuildError(error);
