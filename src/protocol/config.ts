@@ -77,6 +77,8 @@ export const GuildConfig = z
       })
       .default({ maxFileBytes: 1_000_000, maxBundleBytes: 50_000_000 }),
     prices: z.record(z.string(), z.object({ input: z.number(), output: z.number() })).default({}),
+    /** Who plans goals: the rule-based planner for offline skills, or an LLM brain (openai, anthropic). */
+    planner: z.union([z.literal("rules"), BrainConfig]).default("rules"),
   })
   .strict();
 export type GuildConfig = z.infer<typeof GuildConfig>;

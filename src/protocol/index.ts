@@ -52,4 +52,12 @@ export {
   TaskSpec,
   TokenUsage,
 } from "./messages.js";
+export {
+  PlanDraft,
+  PlanDraftTask,
+  PlanOwnershipEntry,
+  PlanReply,
+  PlanRequest,
+  PlanRequestPayload,
+} from "./plan.js";
 export { NO_GOAL, stores, subjects, token } from "./subjects.js";

@@ -16,6 +16,8 @@ export const NO_GOAL = "_";
 /** Subject names, as DESIGN.md lists them. */
 export const subjects = {
   goalSubmit: "guild.goal.submit",
+  /** Request/reply: the coordinator asks an LLM planner service for a plan draft. */
+  planRequest: "guild.plan.request",
   goalControl: (goalId: string) => `guild.goal.${token(goalId)}.control`,
   task: (role: string) => `guild.task.${token(role)}`,
   tasksAll: "guild.task.>",

@@ -12,6 +12,14 @@ export const goalEvents = defineEvents({
   }),
   "plan.created": z.object({ tasks: z.array(TaskSpec), planner: z.string() }),
   "plan.rejected": z.object({ reason: z.string() }),
+  /** The plan check fixed something safe (an id, a role's case, a dropped dependency, a default owner). */
+  "plan.repaired": z.object({ planner: z.string(), repairs: z.array(z.string()) }),
+  /** One planner attempt was invalid; the next attempt gets these errors back. */
+  "plan.attempt.failed": z.object({
+    planner: z.string(),
+    attempt: z.number().int(),
+    errors: z.array(z.string()),
+  }),
   "coordinator.state.changed": z.object({ from: z.string(), to: z.string(), status: GoalStatus }),
   "task.dispatched": z.object({ taskId: Token, role: z.string(), attempt: z.number().int() }),
   "proposal.received": z.object({
