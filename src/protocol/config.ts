@@ -76,6 +76,8 @@ export const GuildConfig = z
         maxBundleBytes: z.number().int().positive().default(50_000_000),
       })
       .default({ maxFileBytes: 1_000_000, maxBundleBytes: 50_000_000 }),
+    /** The LLM judge of the `arbiter` settlement policy (openai or anthropic); unset means no arbiter. */
+    arbiter: BrainConfig.optional(),
     prices: z.record(z.string(), z.object({ input: z.number(), output: z.number() })).default({}),
     /** Who plans goals: the rule-based planner for offline skills, or an LLM brain (openai, anthropic). */
     planner: z.union([z.literal("rules"), BrainConfig]).default("rules"),

@@ -1,3 +1,16 @@
+export {
+  ARBITRATION_LIMITS,
+  ArbitrationFile,
+  ArbitrationHunk,
+  ArbitrationReply,
+  ArbitrationRequest,
+  type ArbitrationRequestInput,
+  ArbitrationRequestPayload,
+  ArbitrationSide,
+  ArbitrationVerdict,
+  clipForArbiter,
+  verdictProblems,
+} from "./arbiter.js";
 export { type Clock, SimulatedClock, systemClock } from "./clock.js";
 export {
   BrainConfig,

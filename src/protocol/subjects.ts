@@ -18,6 +18,8 @@ export const subjects = {
   goalSubmit: "guild.goal.submit",
   /** Request/reply: the coordinator asks an LLM planner service for a plan draft. */
   planRequest: "guild.plan.request",
+  /** Request/reply: the coordinator asks an LLM arbiter to judge two conflicting proposals. */
+  arbiterRequest: "guild.arbiter.request",
   goalControl: (goalId: string) => `guild.goal.${token(goalId)}.control`,
   task: (role: string) => `guild.task.${token(role)}`,
   tasksAll: "guild.task.>",

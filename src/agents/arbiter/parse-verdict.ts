@@ -1,0 +1,60 @@
+import { type ArbitrationRequestPayload, ArbitrationVerdict, verdictProblems } from "../../protocol/index.js";
+
+/** Longest judge reply read at all; a combine of 50 files of 100k characters fits. */
+const MAX_REPLY_CHARS = 6_000_000;
+
+/** A judge's reply read as a verdict: the verdict, or every reason it was refused. */
+export type ParsedVerdict = { ok: true; verdict: ArbitrationVerdict } | { ok: false; errors: string[] };
+
+function closingBrace(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The first JSON object in a model's reply, after stripping Markdown code fences; models wrap JSON in
+ * fences or prose however they are told. Returns undefined when no balanced object parses.
+ * @example extractJsonObject('Sure!\n```json\n{"decision":"pick"}\n```') // { decision: "pick" }
+ */
+export function extractJsonObject(text: string): unknown {
+  const unfenced = text.replace(/```[A-Za-z0-9_-]*[ \t]*\r?\n?/g, "");
+  for (let start = unfenced.indexOf("{"); start >= 0; start = unfenced.indexOf("{", start + 1)) {
+    const end = closingBrace(unfenced, start);
+    if (end < 0) return undefined;
+    try {
+      const value: unknown = JSON.parse(unfenced.slice(start, end + 1));
+      if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+    } catch {
+      // Not JSON (a brace in prose); try the next one.
+    }
+  }
+  return undefined;
+}
+
+/** Reads a judge's raw reply: one JSON object, schema-valid, and sound for this request (see `verdictProblems`). */
+export function parseVerdict(raw: string, request: ArbitrationRequestPayload): ParsedVerdict {
+  if (raw.length > MAX_REPLY_CHARS)
+    return { ok: false, errors: [`reply is longer than ${MAX_REPLY_CHARS} characters`] };
+  const json = extractJsonObject(raw);
+  if (json === undefined)
+    return { ok: false, errors: ["reply holds no JSON object; send exactly one JSON object"] };
+  const parsed = ArbitrationVerdict.safeParse(json);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `${i.path.join(".") || "verdict"}: ${i.message}`),
+    };
+  }
+  const problems = verdictProblems(parsed.data, request);
+  return problems.length > 0 ? { ok: false, errors: problems } : { ok: true, verdict: parsed.data };
+}
