@@ -1,3 +1,17 @@
+export {
+  firstJsonValue,
+  type ParsedPlan,
+  type PlannerModel,
+  type PlannerModelOptions,
+  type PlannerServiceOptions,
+  parsePlanReply,
+  plannerModelOf,
+  planRetryPrompt,
+  planSystemPrompt,
+  planUserPrompt,
+  SUBMIT_PLAN_TOOL,
+  startPlannerService,
+} from "./planner/index.js";
 export { BUILTIN_ROLES, type BuiltinRole, charterFor, UNTRUSTED_NOTICE } from "./roles.js";
 export { claimKey, claimTask } from "./specialist/claim.js";
 export {
