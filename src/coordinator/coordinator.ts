@@ -181,6 +181,7 @@ export class Coordinator {
       tasks: {},
       order: [],
       settlements: [],
+      decisions: [],
       merged: [],
     };
     const machine = provideGoalEffects({
@@ -193,6 +194,8 @@ export class Coordinator {
     const finished = this.#watch(goalId, actor);
     this.goals.set(goalId, { actor, ownership, finished });
     actor.start();
+    // The goal is accepted only once its first record is stored: a crash after the reply cannot lose it.
+    await this.#store.flush(goalId);
     return { goalId, baseCommit, integrationBranch: integrationBranch(goalId) };
   }
 

@@ -1,13 +1,14 @@
 import { fromPromise } from "xstate";
 import type { Bus, EventEmitter } from "../bus/index.js";
-import { createWorkspace, detectConflicts, mergeIntoIntegration, removeWorkspace } from "../git/index.js";
+import { detectConflicts, mergeIntoIntegration, proposalDiff } from "../git/index.js";
 import type { Ownership } from "../ownership/index.js";
 import { makeEnvelope, subjects, TaskAssignment, type TaskSpec } from "../protocol/index.js";
+import { nextDecisionId } from "./goal-decisions.js";
 import { blockedTasks, goalMachine, readyTasks } from "./goal-machine.js";
-import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord, VerifyResult } from "./goal-types.js";
+import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
 import { planWithRules } from "./planner-rules.js";
-import { runCheck } from "./run-check.js";
 import { type ConflictPair, settleConflicts } from "./settle-conflicts.js";
+import { acceptedWithCommits, createVerifier, mergeEntries } from "./verify-integration.js";
 
 export interface EffectDeps {
   bus: Bus;
@@ -91,6 +92,36 @@ export function provideGoalEffects(deps: EffectDeps) {
     for (const blocked of blockedTasks(ctx)) {
       outcome.reject.push({ taskId: blocked.spec.taskId, reason: "a task it depends on did not succeed" });
     }
+    outcome.decisions = [];
+    for (const pair of outcome.undecided) {
+      const decided = await settleUndecided(ctx, pair, outcome);
+      if (decided) continue;
+      const [a, b] = [ctx.tasks[pair.a] as TaskRecord, ctx.tasks[pair.b] as TaskRecord];
+      const reason = `no policy in [${config.settlement.join(", ")}] could decide between ${a.spec.role} and ${b.spec.role}; a person must choose`;
+      const side = async (t: TaskRecord) =>
+        `### ${t.spec.taskId} (${t.spec.role})\n${await proposalDiff(ctx.repo, t.base, t.proposal?.headCommit as string, { paths: pair.files, maxChars: 10_000 })}`;
+      const decision = {
+        id: nextDecisionId(ctx, outcome.decisions.length),
+        kind: "conflict" as const,
+        taskIds: [pair.a, pair.b],
+        paths: pair.files,
+        reason,
+        diff: `${await side(a)}\n${await side(b)}`,
+        createdAt: new Date().toISOString(),
+      };
+      outcome.decisions.push(decision);
+      await events.emit(
+        "decision.requested",
+        {
+          decisionId: decision.id,
+          kind: decision.kind,
+          taskIds: decision.taskIds,
+          paths: decision.paths,
+          reason,
+        },
+        ctx.goalId,
+      );
+    }
     for (const s of outcome.settlements) await events.emit("conflict.settled", s, ctx.goalId);
     for (const r of outcome.revise) {
       const t = ctx.tasks[r.taskId] as TaskRecord;
@@ -108,19 +139,29 @@ export function provideGoalEffects(deps: EffectDeps) {
     return outcome;
   }
 
+  /** The asynchronous steps of the chain before a person: the LLM arbiter, when one is configured and answers. */
+  async function settleUndecided(
+    ctx: GoalContext,
+    pair: ConflictPair,
+    outcome: SettleOutcome,
+  ): Promise<boolean> {
+    if (!config.settlement.includes("human")) {
+      const b = ctx.tasks[pair.b] as TaskRecord;
+      const reason = `no policy in [${config.settlement.join(", ")}] could decide; ${b.spec.taskId} is dropped`;
+      outcome.reject.push({ taskId: pair.b, reason });
+      outcome.settlements.push({ winner: pair.a, loser: pair.b, policy: "none", reason, files: pair.files });
+      return true;
+    }
+    return false;
+  }
+
   async function merge(ctx: GoalContext): Promise<MergeOutcome> {
-    const entries = acceptedWithCommits(ctx).map((t) => ({
-      id: t.spec.taskId,
-      head: t.proposal?.headCommit as string,
-      taskId: t.spec.taskId,
-      role: t.spec.role,
-      decision: t.reason ?? "accepted: within ownership, no conflict",
-      title: t.spec.title,
-    }));
+    const entries = mergeEntries(ctx);
     const result = await mergeIntoIntegration(ctx.repo, {
       goalId: ctx.goalId,
       base: ctx.baseCommit,
       entries,
+      fromScratch: true,
     });
     for (const id of result.merged) {
       await events.emit(
@@ -132,39 +173,11 @@ export function provideGoalEffects(deps: EffectDeps) {
     return { head: result.head, merged: result.merged, conflicts: result.conflicts };
   }
 
-  async function verify(ctx: GoalContext): Promise<VerifyResult> {
-    const command = config.testCommand;
-    if (!command) {
-      await events.emit(
-        "verify.finished",
-        { passed: true, exitCode: 0, output: "no testCommand configured" },
-        ctx.goalId,
-      );
-      return { passed: true, exitCode: 0, output: "no testCommand configured", command: [] };
-    }
-    await events.emit("verify.started", { command }, ctx.goalId);
-    const ws = await createWorkspace({
-      repoDir: ctx.repo,
-      goalId: ctx.goalId,
-      taskId: `verify-${Date.now().toString(36)}`,
-      baseCommit: ctx.integrationHead ?? ctx.baseCommit,
-    });
-    try {
-      const run = await runCheck(command, {
-        cwd: ws.dir,
-        ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
-      });
-      const result = { passed: run.exitCode === 0, exitCode: run.exitCode, output: run.output, command };
-      await events.emit(
-        "verify.finished",
-        { passed: result.passed, exitCode: run.exitCode, output: run.output.slice(-8000) },
-        ctx.goalId,
-      );
-      return result;
-    } finally {
-      await removeWorkspace(ws).catch(() => undefined);
-    }
-  }
+  const verify = createVerifier({
+    events,
+    testCommand: config.testCommand,
+    ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
+  });
 
   return goalMachine.provide({
     actors: {
@@ -175,11 +188,4 @@ export function provideGoalEffects(deps: EffectDeps) {
       verify: fromPromise(({ input }) => verify(input)),
     },
   });
-}
-
-/** Accepted tasks that changed something, in plan order. */
-export function acceptedWithCommits(ctx: GoalContext): TaskRecord[] {
-  return ctx.order
-    .map((id) => ctx.tasks[id] as TaskRecord)
-    .filter((t) => t.status === "accepted" && t.proposal && t.proposal.bundleKey !== null);
 }

@@ -1,9 +1,19 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { TaskSpec } from "../protocol/index.js";
-import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord, VerifyResult } from "./goal-types.js";
+import { applyCulprit, applySettlement, type DecisionResolution, resolveDecision } from "./goal-decisions.js";
+import type {
+  Decision,
+  GoalContext,
+  MergeOutcome,
+  SettleOutcome,
+  TaskRecord,
+  VerifyResult,
+} from "./goal-types.js";
 
 export type GoalEvent =
-  | { type: "PROPOSAL.ACCEPTED"; taskId: string; record: TaskRecord }
+  | { type: "PROPOSAL.ACCEPTED"; taskId: string; record: TaskRecord; newTasks?: TaskSpec[] }
+  | { type: "PROPOSAL.AWAITING"; taskId: string; record: TaskRecord; decision: Decision }
+  | ({ type: "DECISION.RESOLVED" } & DecisionResolution)
   | { type: "PROPOSAL.REJECTED"; taskId: string; reason: string; retry: boolean }
   | { type: "TASK.FAILED"; taskId: string; attempt: number; reason: string }
   | { type: "CANCEL"; reason: string };
@@ -67,9 +77,12 @@ export const goalMachine = setup({
     allSettled: ({ context }) => allSettled(context),
     hasReady: ({ context }) => readyTasks(context).length > 0,
     nothingAccepted: ({ context }) => !Object.values(context.tasks).some((t) => t.status === "accepted"),
-    hasRevisions: (_, params: { outcome: SettleOutcome }) => params.outcome.revise.length > 0,
+    hasRevisions: (_, params: { outcome: SettleOutcome }) =>
+      params.outcome.revise.length > 0 || (params.outcome.decisions?.length ?? 0) > 0,
     mergeConflicted: (_, params: { outcome: MergeOutcome }) => params.outcome.conflicts.length > 0,
     verifyPassed: (_, params: { result: VerifyResult }) => params.result.passed,
+    culpritRevisable: ({ context }, params: { result: VerifyResult }) =>
+      !params.result.passed && applyCulprit(context, params.result) !== undefined,
   },
   actions: {
     fail: assign({ reason: (_, params: { reason: string }) => params.reason }),
@@ -150,10 +163,20 @@ export const goalMachine = setup({
       // Handled on the parent so that verdicts arriving while a dispatch is in flight are never dropped.
       on: {
         "PROPOSAL.ACCEPTED": {
-          actions: assign({
-            tasks: ({ context, event }) => ({ ...context.tasks, [event.taskId]: event.record }),
-          }),
+          actions: assign(({ context, event }) =>
+            addTasks(
+              { ...context, tasks: { ...context.tasks, [event.taskId]: event.record } },
+              event.newTasks ?? [],
+            ),
+          ),
         },
+        "PROPOSAL.AWAITING": {
+          actions: assign(({ context, event }) => ({
+            tasks: { ...context.tasks, [event.taskId]: event.record },
+            decisions: [...context.decisions, event.decision],
+          })),
+        },
+        "DECISION.RESOLVED": { actions: assign(({ context, event }) => resolveDecision(context, event)) },
         "PROPOSAL.REJECTED": {
           actions: assign({
             tasks: ({ context, event }) =>
@@ -250,13 +273,18 @@ export const goalMachine = setup({
             actions: assign({ verify: ({ event }) => event.output }),
           },
           {
+            guard: { type: "culpritRevisable", params: ({ event }) => ({ result: event.output }) },
+            target: "running",
+            actions: assign(({ context, event }) => applyCulprit(context, event.output) ?? {}),
+          },
+          {
             target: "failed",
             actions: [
               assign({ verify: ({ event }) => event.output }),
               {
                 type: "fail",
                 params: ({ event }) => ({
-                  reason: `tests failed on the integration branch (exit ${event.output.exitCode})`,
+                  reason: `tests failed on the integration branch (exit ${event.output.exitCode})${event.output.culprit ? `; ${event.output.culprit} broke them and has no revisions left` : ""}`,
                 }),
               },
             ],
@@ -286,23 +314,16 @@ function updateTask(
   return task ? { ...context.tasks, [taskId]: fn(task) } : context.tasks;
 }
 
-function applySettlement(context: GoalContext, outcome: SettleOutcome): Partial<GoalContext> {
+/** Adds tasks created while the goal runs (change requests to owners) to the plan. */
+function addTasks(context: GoalContext, specs: TaskSpec[]): Partial<GoalContext> {
   const tasks = { ...context.tasks };
-  for (const r of outcome.revise) {
-    const t = tasks[r.taskId] as TaskRecord;
-    tasks[r.taskId] = {
-      ...t,
-      status: "pending",
-      base: r.base,
-      reason: r.feedback,
-      revisions: t.revisions + 1,
-    };
+  const order = [...context.order];
+  for (const spec of specs) {
+    if (tasks[spec.taskId]) continue;
+    tasks[spec.taskId] = { spec, status: "pending", attempt: 0, base: context.baseCommit, revisions: 0 };
+    order.push(spec.taskId);
   }
-  for (const r of outcome.reject) {
-    const t = tasks[r.taskId] as TaskRecord;
-    tasks[r.taskId] = { ...t, status: "rejected", reason: r.reason };
-  }
-  return { tasks, settlements: [...context.settlements, ...outcome.settlements] };
+  return { tasks, order };
 }
 
 function errorText(error: unknown): string {

@@ -1,6 +1,27 @@
 import type { Proposal, TaskSpec } from "../protocol/index.js";
 
-export type TaskStatus = "pending" | "dispatched" | "proposed" | "accepted" | "rejected" | "failed";
+/** `awaiting`: its proposal waits for a person's decision (protected paths, or a conflict only a person can settle). */
+export type TaskStatus =
+  | "pending"
+  | "dispatched"
+  | "proposed"
+  | "awaiting"
+  | "accepted"
+  | "rejected"
+  | "failed";
+
+/** A decision that waits for a person: `guild review` lists it, `guild approve` / `guild reject` settle it. */
+export interface Decision {
+  /** `<goal>:<n>`, so the CLI finds the goal from the id alone. */
+  id: string;
+  kind: "protected" | "conflict";
+  taskIds: string[];
+  paths: string[];
+  reason: string;
+  diff: string;
+  createdAt: string;
+  resolution?: { approved: boolean; reason: string; winner?: string };
+}
 
 /** The coordinator's view of one task of a plan. */
 export interface TaskRecord {
@@ -29,6 +50,8 @@ export interface VerifyResult {
   exitCode: number | null;
   output: string;
   command: string[];
+  /** When the tests failed: the proposal whose merge made them fail, found by bisecting the merge order. */
+  culprit?: string;
 }
 
 /** Everything the coordinator knows about one goal; persisted with the machine snapshot. */
@@ -43,6 +66,7 @@ export interface GoalContext {
   tasks: Record<string, TaskRecord>;
   order: string[];
   settlements: SettlementRecord[];
+  decisions: Decision[];
   merged: string[];
   integrationHead?: string;
   verify?: VerifyResult;
@@ -58,6 +82,8 @@ export interface MergeOutcome {
 /** What settlement decided: revisions to send, proposals to drop. */
 export interface SettleOutcome {
   settlements: SettlementRecord[];
+  /** Conflicts no policy could settle, waiting for a person. */
+  decisions?: Decision[];
   revise: { taskId: string; base: string; feedback: string }[];
   reject: { taskId: string; reason: string }[];
 }

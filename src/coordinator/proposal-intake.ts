@@ -1,6 +1,7 @@
 import type { Bus, EventEmitter, WorkItem } from "../bus/index.js";
 import type { Logger, ProposalMessage } from "../protocol/index.js";
 import type { GoalHandle } from "./coordinator.js";
+import { nextDecisionId } from "./goal-decisions.js";
 import { reviewProposal } from "./review-proposal.js";
 
 /**
@@ -45,11 +46,55 @@ export async function handleProposal(
       bus: deps.bus,
       repo: ctx.repo,
       ownership: goal.ownership,
+      nextDecisionId: () => nextDecisionId(ctx),
     });
     const ids = { proposalId: proposal.proposalId, taskId: proposal.taskId };
+    if (verdict.kind === "accepted" || verdict.kind === "awaiting") {
+      for (const request of verdict.newTasks) {
+        const cr = request.changeRequest;
+        if (!cr) continue;
+        await deps.events.emit(
+          "change.requested",
+          {
+            taskId: request.taskId,
+            fromTask: cr.fromTask,
+            fromRole: cr.fromRole,
+            toRole: request.role,
+            paths: request.expectedPaths,
+          },
+          proposal.goalId,
+        );
+      }
+    }
     if (verdict.kind === "accepted") {
       await deps.events.emit("proposal.accepted", { ...ids, reason: verdict.reason }, proposal.goalId);
-      goal.actor.send({ type: "PROPOSAL.ACCEPTED", taskId: proposal.taskId, record: verdict.record });
+      goal.actor.send({
+        type: "PROPOSAL.ACCEPTED",
+        taskId: proposal.taskId,
+        record: verdict.record,
+        newTasks: verdict.newTasks,
+      });
+    } else if (verdict.kind === "awaiting") {
+      const d = verdict.decision;
+      await deps.events.emit(
+        "decision.requested",
+        { decisionId: d.id, kind: d.kind, taskIds: d.taskIds, paths: d.paths, reason: d.reason },
+        proposal.goalId,
+      );
+      goal.actor.send({
+        type: "PROPOSAL.AWAITING",
+        taskId: proposal.taskId,
+        record: verdict.record,
+        decision: d,
+      });
+      if (verdict.newTasks.length > 0) {
+        goal.actor.send({
+          type: "PROPOSAL.ACCEPTED",
+          taskId: proposal.taskId,
+          record: verdict.record,
+          newTasks: verdict.newTasks,
+        });
+      }
     } else if (verdict.kind === "rejected") {
       await deps.events.emit("proposal.rejected", { ...ids, reason: verdict.reason }, proposal.goalId);
       goal.actor.send({

@@ -1,11 +1,13 @@
 import type { Bus } from "../bus/index.js";
-import { importBundle } from "../git/index.js";
+import { importBundle, proposalDiff } from "../git/index.js";
 import type { Ownership } from "../ownership/index.js";
-import { isGuildError, type Proposal, proposalRefId } from "../protocol/index.js";
-import type { TaskRecord } from "./goal-types.js";
+import { isGuildError, type Proposal, proposalRefId, type TaskSpec } from "../protocol/index.js";
+import { splitForeignChanges } from "./change-requests.js";
+import type { Decision, TaskRecord } from "./goal-types.js";
 
 export type ReviewVerdict =
-  | { kind: "accepted"; record: TaskRecord; reason: string }
+  | { kind: "accepted"; record: TaskRecord; reason: string; newTasks: TaskSpec[] }
+  | { kind: "awaiting"; record: TaskRecord; decision: Decision; newTasks: TaskSpec[] }
   | { kind: "rejected"; reason: string; retry: boolean }
   | { kind: "stale"; reason: string };
 
@@ -16,7 +18,7 @@ export type ReviewVerdict =
 export async function reviewProposal(
   proposal: Proposal,
   task: TaskRecord | undefined,
-  deps: { bus: Bus; repo: string; ownership: Ownership },
+  deps: { bus: Bus; repo: string; ownership: Ownership; nextDecisionId: () => string },
 ): Promise<ReviewVerdict> {
   if (!task) return { kind: "stale", reason: `no task ${proposal.taskId} in this goal` };
   if (task.status !== "dispatched" || proposal.attempt !== task.attempt) {
@@ -37,6 +39,7 @@ export async function reviewProposal(
       kind: "accepted",
       record: { ...task, status: "accepted", proposal, reason: "accepted: no changes were needed" },
       reason: "no changes were needed",
+      newTasks: [],
     };
   }
   const bundle = await deps.bus.blobs.get(proposal.bundleKey);
@@ -68,26 +71,64 @@ export async function reviewProposal(
       retry: false,
     };
   }
-  const foreign = imported.changedPaths.filter((p) => !matcher.canWrite(proposal.role, p));
+  const changed = imported.changedPaths;
+  const guarded = changed.filter((p) => matcher.isProtected(p));
+  const foreign = changed.filter((p) => !matcher.isProtected(p) && !matcher.canWrite(proposal.role, p));
+  let record: TaskRecord = {
+    ...task,
+    status: "accepted",
+    proposal: { ...proposal, changedPaths: changed },
+    ref: imported.ref,
+    reason: `accepted: ${changed.length} path(s), all owned by ${proposal.role}`,
+  };
+  let newTasks: TaskSpec[] = [];
+  let note = "";
   if (foreign.length > 0) {
     const owners = foreign
       .map((p) => `${p} (owner: ${matcher.rolesOf(p).join("/") || "unowned"})`)
       .join(", ");
-    return {
-      kind: "rejected",
-      reason: `changes paths ${proposal.role} does not own: ${owners}`,
-      retry: false,
+    if (config.foreignWrites === "reject") {
+      return {
+        kind: "rejected",
+        reason: `changes paths ${proposal.role} does not own: ${owners}`,
+        retry: false,
+      };
+    }
+    const split = await splitForeignChanges(
+      deps.repo,
+      proposal,
+      task.base,
+      foreign,
+      matcher,
+      config.defaultOwner,
+    );
+    newTasks = split.requests;
+    note =
+      `; changes to ${owners} sent to their owners as change requests` +
+      (split.unowned.length > 0 ? `; dropped (no owner): ${split.unowned.join(", ")}` : "");
+    const nothingLeft = split.keptPaths.length === 0;
+    record = {
+      ...record,
+      proposal: {
+        ...proposal,
+        headCommit: split.keptHead,
+        changedPaths: split.keptPaths,
+        ...(nothingLeft ? { bundleKey: null } : {}),
+      },
+      reason: `accepted: ${split.keptPaths.length} path(s) owned by ${proposal.role}${note}`,
     };
   }
-  return {
-    kind: "accepted",
-    record: {
-      ...task,
-      status: "accepted",
-      proposal: { ...proposal, changedPaths: imported.changedPaths },
-      ref: imported.ref,
-      reason: `accepted: ${imported.changedPaths.length} path(s), all owned by ${proposal.role}`,
-    },
-    reason: `${imported.changedPaths.length} path(s), all owned by ${proposal.role}`,
-  };
+  if (guarded.length > 0) {
+    const decision: Decision = {
+      id: deps.nextDecisionId(),
+      kind: "protected",
+      taskIds: [task.spec.taskId],
+      paths: guarded,
+      reason: `${proposal.role} changed protected paths: ${guarded.join(", ")}; a person must approve`,
+      diff: await proposalDiff(deps.repo, task.base, proposal.headCommit, { paths: guarded }),
+      createdAt: new Date().toISOString(),
+    };
+    return { kind: "awaiting", record: { ...record, status: "awaiting" }, decision, newTasks };
+  }
+  return { kind: "accepted", record, reason: record.reason?.replace(/^accepted: /, "") ?? "", newTasks };
 }

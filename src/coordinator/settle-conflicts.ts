@@ -60,8 +60,13 @@ export function settleConflicts(
   tasks: Record<string, TaskRecord>,
   config: GuildConfig,
   matcher: OwnershipMatcher,
-): SettleOutcome {
-  const outcome: SettleOutcome = { settlements: [], revise: [], reject: [] };
+): SettleOutcome & { undecided: ConflictPair[] } {
+  const outcome: SettleOutcome & { undecided: ConflictPair[] } = {
+    settlements: [],
+    revise: [],
+    reject: [],
+    undecided: [],
+  };
   const losers = new Set<string>();
   for (const pair of pairs) {
     if (losers.has(pair.a) || losers.has(pair.b)) continue;
@@ -70,7 +75,14 @@ export function settleConflicts(
     if (!a || !b) continue;
     const decision = pickWinner(a, b, pair.files, config, matcher);
     if (!decision) {
-      const reason = `no policy in [${config.settlement.join(", ")}] could decide between ${a.spec.role} and ${b.spec.role}`;
+      const chain = config.settlement.join(", ");
+      if (config.settlement.includes("arbiter") || config.settlement.includes("human")) {
+        // Left to the asynchronous steps of the chain: the LLM arbiter, then a person.
+        outcome.undecided.push(pair);
+        losers.add(pair.a).add(pair.b);
+        continue;
+      }
+      const reason = `no policy in [${chain}] could decide between ${a.spec.role} and ${b.spec.role}`;
       outcome.reject.push({ taskId: b.spec.taskId, reason });
       outcome.settlements.push({
         winner: a.spec.taskId,

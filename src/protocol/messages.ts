@@ -42,6 +42,10 @@ export const TaskSpec = z.object({
   expectedPaths: z.array(z.string().max(4096)).max(1000),
   dependsOn: z.array(Token).max(100).default([]),
   skill: z.string().max(100).optional(),
+  /** Set when another role changed this role's paths: the owner applies, adapts or declines the patch. */
+  changeRequest: z
+    .object({ fromTask: Token, fromRole: Token, patch: z.string().max(500_000), reason: z.string().max(2000) })
+    .optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -131,7 +135,12 @@ export const GoalControl = envelopeOf(
   "goal.control",
   z.discriminatedUnion("action", [
     z.object({ action: z.literal("cancel"), reason: z.string().default("cancelled by user") }),
-    z.object({ action: z.literal("approve"), decisionId: z.string() }),
+    z.object({
+      action: z.literal("approve"),
+      decisionId: z.string(),
+      /** For a conflict waiting for a person: the task whose change is kept. */
+      winner: Token.optional(),
+    }),
     z.object({ action: z.literal("reject"), decisionId: z.string(), reason: z.string() }),
     z.object({ action: z.literal("tell"), agentId: Token, text: z.string() }),
     z.object({ action: z.literal("status") }),

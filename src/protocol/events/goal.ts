@@ -59,5 +59,26 @@ export const goalEvents = defineEvents({
   "goal.done": z.object({ branch: z.string(), head: z.string(), summary: z.string() }),
   "goal.failed": z.object({ reason: z.string() }),
   "goal.cancelled": z.object({ reason: z.string() }),
+  "decision.requested": z.object({
+    decisionId: z.string(),
+    kind: z.enum(["protected", "conflict"]),
+    taskIds: z.array(Token),
+    paths: z.array(z.string()),
+    reason: z.string(),
+  }),
+  "decision.resolved": z.object({
+    decisionId: z.string(),
+    approved: z.boolean(),
+    reason: z.string(),
+    winner: Token.optional(),
+  }),
+  "change.requested": z.object({
+    taskId: Token,
+    fromTask: Token,
+    fromRole: z.string(),
+    toRole: z.string(),
+    paths: z.array(z.string()),
+  }),
+  "verify.culprit_found": z.object({ taskId: Token, tested: z.number().int(), output: z.string() }),
   "error.raised": z.object({ code: z.string(), message: z.string(), context: z.string() }),
 });

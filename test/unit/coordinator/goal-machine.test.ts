@@ -26,6 +26,7 @@ function input(): GoalContext {
     tasks: {},
     order: [],
     settlements: [],
+    decisions: [],
     merged: [],
   };
 }
