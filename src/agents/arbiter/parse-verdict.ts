@@ -21,22 +21,29 @@ function closingBrace(text: string, start: number): number {
   return -1;
 }
 
+// How many opening braces are tried before giving up, so a hostile reply of braces stays linear-ish.
+const MAX_STARTS = 32;
+
 /**
- * The first JSON object in a model's reply, after stripping Markdown code fences; models wrap JSON in
- * fences or prose however they are told. Returns undefined when no balanced object parses.
+ * The first JSON object in a model's reply, after dropping Markdown code-fence lines; models wrap JSON in
+ * fences or prose however they are told. Only whole fence lines go: valid JSON has no raw newline inside
+ * a string, so fences within file contents survive. Returns undefined when no balanced object parses.
  * @example extractJsonObject('Sure!\n```json\n{"decision":"pick"}\n```') // { decision: "pick" }
  */
 export function extractJsonObject(text: string): unknown {
-  const unfenced = text.replace(/```[A-Za-z0-9_-]*[ \t]*\r?\n?/g, "");
-  for (let start = unfenced.indexOf("{"); start >= 0; start = unfenced.indexOf("{", start + 1)) {
+  const unfenced = text.replace(/^[ \t]*```[A-Za-z0-9_-]*[ \t]*$/gm, "");
+  let start = unfenced.indexOf("{");
+  for (let tries = 0; start >= 0 && tries < MAX_STARTS; tries++) {
     const end = closingBrace(unfenced, start);
-    if (end < 0) return undefined;
-    try {
-      const value: unknown = JSON.parse(unfenced.slice(start, end + 1));
-      if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
-    } catch {
-      // Not JSON (a brace in prose); try the next one.
+    if (end >= 0) {
+      try {
+        const value: unknown = JSON.parse(unfenced.slice(start, end + 1));
+        if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+      } catch {
+        // Not JSON (a brace in prose); try the next one.
+      }
     }
+    start = unfenced.indexOf("{", start + 1);
   }
   return undefined;
 }
