@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { isGuildError } from "../protocol/index.js";
 import { registerGoalCommand } from "./commands/goal.js";
 import { registerOwnersCommand } from "./commands/owners.js";
+import { registerPlanCommand } from "./commands/plan.js";
 import { registerProcessCommands } from "./commands/processes.js";
 import { registerStatusCommand } from "./commands/status.js";
 import { registerUpCommand } from "./commands/up.js";
@@ -13,6 +14,7 @@ const program = new Command()
   .version("0.1.0");
 registerUpCommand(program);
 registerGoalCommand(program);
+registerPlanCommand(program);
 registerWatchCommand(program);
 registerStatusCommand(program);
 registerOwnersCommand(program);

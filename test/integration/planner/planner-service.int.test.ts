@@ -154,7 +154,9 @@ describe("LLM planner service over NATS", () => {
     expect(message).toContain('task pwn: expected path "../../etc/passwd" leaves the repository');
     expect(message).toContain("task cfg: guild.yaml is protected: it needs a person");
     expect(message).toContain("task cfg (backend): src/lib/auth.ts is owned by security, not backend");
-    const [first] = llm.requests as { body: { messages: { content: string }[]; tools: unknown[] } }[];
+    const [first] = llm.requests as unknown as {
+      body: { messages: { content: string }[]; tools: unknown[] };
+    }[];
     expect(first?.body.messages[0]?.content).not.toContain("root");
     expect(first?.body.tools).toHaveLength(1);
   });
