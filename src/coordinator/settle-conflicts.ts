@@ -20,7 +20,8 @@ export function pickWinner(
 ): { winner: TaskRecord; loser: TaskRecord; policy: string; reason: string } | undefined {
   for (const policy of config.settlement) {
     if (policy === "ownership") {
-      const owns = (t: TaskRecord) => files.every((f) => matcher.rolesOf(f).includes(t.spec.role));
+      // Both sides may write a co-owned file; its primary owner (listed first) owns the conflicting lines.
+      const owns = (t: TaskRecord) => files.every((f) => matcher.rolesOf(f)[0] === t.spec.role);
       const [ownsA, ownsB] = [owns(a), owns(b)];
       if (ownsA !== ownsB) {
         const [winner, loser] = ownsA ? [a, b] : [b, a];
@@ -28,7 +29,7 @@ export function pickWinner(
           winner,
           loser,
           policy,
-          reason: `${winner.spec.role} owns ${files.join(", ")}; ${loser.spec.role} does not`,
+          reason: `${winner.spec.role} is the primary owner of ${files.join(", ")}; ${loser.spec.role} is not`,
         };
       }
     }

@@ -21,6 +21,7 @@ import {
 import { createBrain } from "../brains/index.js";
 import { BUILTIN_ROLES, charterFor } from "../roles.js";
 import { createToolSet } from "../tools/index.js";
+import { changeRequestBrain } from "./change-request-brain.js";
 import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
 
 export interface StageDeps {
@@ -77,11 +78,14 @@ export function createStages(deps: StageDeps, state: StageState) {
     const roleConfig = { ...ownership.config.roles[role], ...deps.roleOverride } as RoleConfig;
     const builtinSkill = (BUILTIN_ROLES as Record<string, { skill: string } | undefined>)[role]?.skill;
     const brainConfig = roleConfig.brain ?? { kind: "offline" as const };
-    const brain = createBrain(
-      brainConfig.kind === "offline" && !brainConfig.skill && !assignment.task.skill && builtinSkill
-        ? { kind: "offline", skill: builtinSkill }
-        : brainConfig,
-    );
+    const brain =
+      assignment.task.changeRequest && brainConfig.kind === "offline"
+        ? changeRequestBrain
+        : createBrain(
+            brainConfig.kind === "offline" && !brainConfig.skill && !assignment.task.skill && builtinSkill
+              ? { kind: "offline", skill: builtinSkill }
+              : brainConfig,
+          );
     const taskId = assignment.task.taskId;
     const tools = createToolSet({
       workdir: workspace.dir,

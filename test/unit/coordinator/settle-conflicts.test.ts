@@ -9,7 +9,8 @@ rules:
   - { pattern: "src/**", owners: ["@backend"] }
   - { pattern: "src/auth.ts", owners: ["@security"] }
   - { pattern: "perf/**", owners: ["@performance", "@security"] }
-roles: { security: {}, backend: {}, performance: {} }
+  - { pattern: "shared/**", owners: ["@docs", "@performance", "@security"] }
+roles: { security: {}, backend: {}, performance: {}, docs: {} }
 rolePriority: [security, backend, performance]
 `;
 
@@ -54,21 +55,23 @@ describe("settling conflicts", () => {
         winner: "s",
         loser: "b",
         policy: "ownership",
-        reason: "security owns src/auth.ts; backend does not",
+        reason: "security is the primary owner of src/auth.ts; backend is not",
         files: ["src/auth.ts"],
       },
     ]);
     expect(out.revise).toHaveLength(1);
     expect(out.revise[0]?.taskId).toBe("b");
     expect(out.revise[0]?.base).toBe("s".repeat(40));
-    expect(out.revise[0]?.feedback).toMatch(/security owns src\/auth.ts/);
+    expect(out.revise[0]?.feedback).toMatch(/security is the primary owner of src\/auth.ts/);
   });
 
   it("falls back to role priority when ownership cannot decide (security over performance)", () => {
     const { config, matcher } = setup();
     const tasks = { p: task("p", "performance"), s: task("s", "security") };
-    const out = settleConflicts([{ a: "p", b: "s", files: ["perf/cache.ts"] }], tasks, config, matcher);
+    const out = settleConflicts([{ a: "p", b: "s", files: ["shared/cache.ts"] }], tasks, config, matcher);
     expect(out.settlements[0]).toMatchObject({ winner: "s", loser: "p", policy: "priority" });
+    const coOwned = settleConflicts([{ a: "s", b: "p", files: ["perf/cache.ts"] }], tasks, config, matcher);
+    expect(coOwned.settlements[0]).toMatchObject({ winner: "p", loser: "s", policy: "ownership" });
   });
 
   it("rejects the loser when revisions are spent or the chain has no revise step", () => {
@@ -77,7 +80,7 @@ describe("settling conflicts", () => {
     expect(
       settleConflicts([{ a: "s", b: "b", files: ["src/auth.ts"] }], tasks, spent.config, spent.matcher)
         .reject,
-    ).toEqual([{ taskId: "b", reason: "lost conflict: security owns src/auth.ts; backend does not" }]);
+    ).toEqual([{ taskId: "b", reason: "lost conflict: security is the primary owner of src/auth.ts; backend is not" }]);
     const noRevise = setup("[ownership, priority]");
     const fresh = { s: task("s", "security"), b: task("b", "backend") };
     const out = settleConflicts(
@@ -90,10 +93,19 @@ describe("settling conflicts", () => {
     expect(out.reject.map((r) => r.taskId)).toEqual(["b"]);
   });
 
+  it("leaves a conflict no synchronous policy decides to the arbiter or a person when the chain has them", () => {
+    const { config, matcher } = setup("[ownership, arbiter, human]");
+    const tasks = { p: task("p", "performance"), s: task("s", "security") };
+    const out = settleConflicts([{ a: "p", b: "s", files: ["shared/x.ts"] }], tasks, config, matcher);
+    expect(out.undecided).toEqual([{ a: "p", b: "s", files: ["shared/x.ts"] }]);
+    expect(out.reject).toEqual([]);
+    expect(out.settlements).toEqual([]);
+  });
+
   it("rejects with the reason when no policy in the chain decides", () => {
     const { config, matcher } = setup("[ownership]");
     const tasks = { p: task("p", "performance"), s: task("s", "security") };
-    const out = settleConflicts([{ a: "p", b: "s", files: ["perf/x.ts"] }], tasks, config, matcher);
+    const out = settleConflicts([{ a: "p", b: "s", files: ["shared/x.ts"] }], tasks, config, matcher);
     expect(out.settlements[0]?.policy).toBe("none");
     expect(out.reject[0]?.reason).toMatch(/no policy in \[ownership\] could decide/);
   });
