@@ -4,6 +4,7 @@ import { registerGoalCommand } from "./commands/goal.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerProcessCommands } from "./commands/processes.js";
+import { registerReviewCommands } from "./commands/review.js";
 import { registerStatusCommand } from "./commands/status.js";
 import { registerUpCommand } from "./commands/up.js";
 import { registerWatchCommand } from "./commands/watch.js";
@@ -17,6 +18,7 @@ registerGoalCommand(program);
 registerPlanCommand(program);
 registerWatchCommand(program);
 registerStatusCommand(program);
+registerReviewCommands(program);
 registerOwnersCommand(program);
 registerProcessCommands(program);
 

@@ -24,6 +24,7 @@ import {
 } from "../protocol/index.js";
 import { ackAfterPersist } from "./durable-ack.js";
 import { cancelGoalAgents } from "./durable-cancel.js";
+import { answerGoal } from "./goal-control.js";
 import { provideGoalEffects } from "./goal-effects.js";
 import type { goalMachine } from "./goal-machine.js";
 import { announceEnd, restoreGoals } from "./goal-recovery.js";
@@ -276,7 +277,7 @@ export class Coordinator {
         goal.actor.send({ type: "CANCEL", reason: action.reason });
         return { ok: true, message: "cancelling", status: "cancelled" };
       default:
-        return { ok: false, message: `${action.action} is not supported by this coordinator yet`, status };
+        return answerGoal(goal.actor, action, { bus: this.#bus, events: this.#events });
     }
   }
 
