@@ -46,3 +46,20 @@ export async function claimTask(
     throw error;
   }
 }
+
+/**
+ * Whether `agentId` still holds (task, attempt). A worker that stalled past AckWait (a zombie) finds its
+ * claim taken over by the replica the task was redelivered to, and must not propose.
+ */
+export async function holdsClaim(
+  kv: KeyValue,
+  goalId: string,
+  taskId: string,
+  attempt: number,
+  agentId: string,
+): Promise<boolean> {
+  const current = await kv.get(claimKey(goalId, taskId));
+  if (!current || current.operation === "DEL") return false;
+  const held = JSON.parse(decoder.decode(current.value)) as ClaimRecord;
+  return held.agentId === agentId && held.attempt === attempt;
+}

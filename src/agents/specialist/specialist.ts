@@ -6,6 +6,7 @@ import {
   type WorkConsumer,
   type WorkItem,
 } from "../../bus/index.js";
+import { removeWorkspace } from "../../git/index.js";
 import {
   AgentInbox,
   type Clock,
@@ -16,7 +17,7 @@ import {
   systemClock,
   TaskAssignment,
 } from "../../protocol/index.js";
-import { claimTask } from "./claim.js";
+import { claimTask, holdsClaim } from "./claim.js";
 import { type Assignment, specialistMachine } from "./machine.js";
 import { createStages, type StageState } from "./stages.js";
 
@@ -156,7 +157,18 @@ export class Specialist {
     );
     try {
       const final = await this.#runMachine(assignment, stages);
-      if (final === "failed") {
+      if (final === "cancelled" && state.workspace) {
+        // Cancelled work is kept: what was not committed goes to a salvage ref, reported as an event.
+        const ws = state.workspace;
+        state.workspace = undefined;
+        await removeWorkspace(ws, {
+          salvage: true,
+          reason: `cancelled: ${this.#actor?.getSnapshot().context.error ?? "by the coordinator"}`,
+          onEvent: (e) => void this.#events.emit(e.type, e.payload, goalId),
+        }).catch((error: unknown) => this.#logger.warn({ err: error }, "could not salvage the workspace"));
+      }
+      // Only the claim's holder speaks for the task: a zombie's failure must not trigger a retry.
+      if (final === "failed" && (await holdsClaim(this.#bus.kv, goalId, taskId, attempt, this.agentId))) {
         const reason = this.#actor?.getSnapshot().context.error ?? "unknown error";
         await this.#events.emit("task.failed", { taskId, attempt, reason }, goalId);
       }
@@ -176,7 +188,14 @@ export class Specialist {
       actors: {
         prepareWorkspace: fromPromise(({ input }) => stages.prepareWorkspace(input)),
         work: fromPromise(({ input }) => stages.work(input)),
-        propose: fromPromise(({ input }) => stages.propose(input)),
+        propose: fromPromise(async ({ input }) => {
+          // Fencing: a worker that stalled past AckWait lost the task to another replica; it must not propose.
+          const { goalId, attempt, task } = input.assignment;
+          if (!(await holdsClaim(this.#bus.kv, goalId, task.taskId, attempt, this.agentId))) {
+            throw new Error(`claim on ${task.taskId} attempt ${attempt} was taken over; not proposing`);
+          }
+          return stages.propose(input);
+        }),
       },
     });
     const actor = createActor(machine, { input: { agentId: this.agentId, role: this.role } });

@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+
+/** A guild process (coordinator or agent) run by tsx as a child, killed for real in tests. */
+export interface GuildProcess {
+  readonly pid: number;
+  readonly output: () => string;
+  /** Resolves with the exit code or signal once the child is gone. */
+  readonly exited: Promise<string>;
+  kill(signal?: NodeJS.Signals): Promise<string>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+/**
+ * Spawns `node --import tsx <script>` with `env` added and waits until it prints `ready` on stdout.
+ * Use with `await using`; disposal kills it with SIGKILL if it is still running.
+ */
+export async function spawnGuildProcess(
+  script: string,
+  env: Record<string, string>,
+  options: { readyTimeoutMs?: number } = {},
+): Promise<GuildProcess> {
+  // Node itself with tsx's loader, not the tsx CLI: the CLI forks a second process a signal would miss.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const take = (d: Buffer) => {
+    output = (output + d.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", take);
+  child.stderr?.on("data", take);
+  const exited = new Promise<string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(signal ?? String(code))),
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${script} was not ready in time:\n${output}`)),
+      options.readyTimeoutMs ?? 30_000,
+    );
+    const onData = () => {
+      if (!/^ready$/m.test(output)) return;
+      clearTimeout(timer);
+      child.stdout?.off("data", onData);
+      resolve();
+    };
+    child.stdout?.on("data", onData);
+    void exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${how}) before it was ready:\n${output}`));
+    });
+  });
+  const kill = async (signal: NodeJS.Signals = "SIGKILL") => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return {
+    pid: child.pid as number,
+    output: () => output,
+    exited,
+    kill,
+    async [Symbol.asyncDispose]() {
+      await kill("SIGKILL");
+    },
+  };
+}
