@@ -10,17 +10,17 @@ import { planWithRules } from "./planner-rules.js";
 export interface PlanGoalInput {
   text: string;
   /** The repository; its tracked files give the LLM planner a sample of the tree. */
-  repo?: string;
+  repo?: string | undefined;
   ownership: { config: GuildConfig; matcher: OwnershipMatcher };
   /** A prepared plan (`guild goal --plan`): used instead of any planner, after the same check. */
-  prepared?: readonly TaskSpec[];
+  prepared?: readonly TaskSpec[] | undefined;
   /** Needed only when `config.planner` is an LLM brain. */
-  bus?: Bus;
-  goalId?: string;
+  bus?: Bus | undefined;
+  goalId?: string | undefined;
   /** Publishes `plan.attempt.failed`, `plan.repaired`, then `plan.created` or `plan.rejected`. */
-  events?: EventEmitter;
-  attempts?: number;
-  timeoutMs?: number;
+  events?: EventEmitter | undefined;
+  attempts?: number | undefined;
+  timeoutMs?: number | undefined;
 }
 
 /** A checked plan and who made it (`prepared`, `rules`, or the LLM planner's name like `openai:gpt-4.1`). */
