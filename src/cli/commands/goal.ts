@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { z } from "zod";
 import type { Bus } from "../../bus/index.js";
-import { GoalSubmitReply, type GuildEvent, makeEnvelope } from "../../protocol/index.js";
+import { GoalSubmitReply, type GuildEvent, makeEnvelope, TaskSpec } from "../../protocol/index.js";
 import { formatEvent, GoalProgress } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
@@ -12,6 +14,8 @@ export interface GoalOptions {
   wait?: boolean;
   json?: boolean;
   timeoutMs?: number;
+  /** A prepared plan (e.g. edited output of `guild plan --json`), used instead of the planner. */
+  plan?: TaskSpec[];
 }
 
 export interface GoalResult {
@@ -32,7 +36,12 @@ export async function submitGoal(
   const request = makeEnvelope({
     type: "goal.submit",
     source: "cli",
-    payload: { text, repo: resolve(options.repo), baseRef: options.base ?? "HEAD" },
+    payload: {
+      text,
+      repo: resolve(options.repo),
+      baseRef: options.base ?? "HEAD",
+      ...(options.plan ? { plan: options.plan } : {}),
+    },
   });
   const reply = await bus.request("guild.goal.submit", request, GoalSubmitReply, { timeoutMs: 30_000 });
   const { goalId } = reply.payload;
@@ -71,18 +80,36 @@ export function registerGoalCommand(program: Command): void {
     .option("--base <ref>", "base branch or commit", "HEAD")
     .option("--wait", "stream the goal's events until it ends")
     .option("--json", "print events as JSON lines")
-    .action(async (text: string, opts: { repo: string; base: string; wait?: boolean; json?: boolean }) => {
-      const connection = await connectBus({});
-      try {
-        const result = await submitGoal(
-          connection.bus,
-          text,
-          { repo: opts.repo, base: opts.base, wait: Boolean(opts.wait), json: Boolean(opts.json) },
-          processOutput,
-        );
-        process.exitCode = result.status === "done" || result.status === "submitted" ? 0 : 1;
-      } finally {
-        await connection.close();
-      }
-    });
+    .option(
+      "--plan <file>",
+      "a prepared plan (JSON task list, e.g. from `guild plan --json`) instead of the planner",
+    )
+    .action(
+      async (
+        text: string,
+        opts: { repo: string; base: string; wait?: boolean; json?: boolean; plan?: string },
+      ) => {
+        const plan = opts.plan
+          ? z.array(TaskSpec).parse(JSON.parse(readFileSync(opts.plan, "utf8")))
+          : undefined;
+        const connection = await connectBus({});
+        try {
+          const result = await submitGoal(
+            connection.bus,
+            text,
+            {
+              repo: opts.repo,
+              base: opts.base,
+              wait: Boolean(opts.wait),
+              json: Boolean(opts.json),
+              ...(plan ? { plan } : {}),
+            },
+            processOutput,
+          );
+          process.exitCode = result.status === "done" || result.status === "submitted" ? 0 : 1;
+        } finally {
+          await connection.close();
+        }
+      },
+    );
 }
