@@ -1,4 +1,18 @@
 export {
+  type ArbiterServiceOptions,
+  arbiterRetryPrompt,
+  arbiterSystemPrompt,
+  arbiterUserPrompt,
+  extractJsonObject,
+  type JudgeModel,
+  type JudgeModelOptions,
+  judgeModelOf,
+  type ParsedVerdict,
+  parseVerdict,
+  startArbiterService,
+  untrustedTag,
+} from "./arbiter/index.js";
+export {
   firstJsonValue,
   type ParsedPlan,
   type PlannerModel,

@@ -1,3 +1,10 @@
+export {
+  type ArbitrationOptions,
+  type ArbitrationOutcome,
+  type ArbitrationResult,
+  arbitrate,
+  requestArbitration,
+} from "./arbiter-request.js";
 export { Coordinator, type CoordinatorOptions, type GoalHandle } from "./coordinator.js";
 export { blockedTasks, type GoalEvent, goalMachine, readyTasks } from "./goal-machine.js";
 export { stateName, statusOf } from "./goal-status.js";
