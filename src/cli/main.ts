@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { isGuildError } from "../protocol/index.js";
+import { registerCancelCommand } from "./commands/cancel.js";
 import { registerGoalCommand } from "./commands/goal.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
@@ -15,6 +16,7 @@ const program = new Command()
   .version("0.1.0");
 registerUpCommand(program);
 registerGoalCommand(program);
+registerCancelCommand(program);
 registerPlanCommand(program);
 registerWatchCommand(program);
 registerStatusCommand(program);
