@@ -6,7 +6,7 @@ import { makeEnvelope, subjects, TaskAssignment, type TaskSpec } from "../protoc
 import { nextDecisionId } from "./goal-decisions.js";
 import { blockedTasks, goalMachine, readyTasks } from "./goal-machine.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
-import { planWithRules } from "./planner-rules.js";
+import { planGoal } from "./plan-goal.js";
 import { type ConflictPair, settleConflicts } from "./settle-conflicts.js";
 import { acceptedWithCommits, createVerifier, mergeEntries } from "./verify-integration.js";
 
@@ -23,28 +23,17 @@ export function provideGoalEffects(deps: EffectDeps) {
   const { config, matcher } = ownership;
 
   async function plan(ctx: GoalContext): Promise<TaskSpec[]> {
-    const tasks = ctx.preparedPlan ?? planWithRules(ctx.text, config);
-    if (tasks.length === 0) throw new Error("the plan is empty: no role with a skill owns any path");
-    const unowned = tasks.flatMap((t) =>
-      t.expectedPaths.filter((p) => matcher.rolesOf(p.replace(/\*+/g, "x")).length === 0),
-    );
-    if (unowned.length > 0 && !config.defaultOwner) {
-      await events.emit(
-        "error.raised",
-        {
-          code: "plan.invalid",
-          message: `expected paths with no owner: ${unowned.join(", ")}`,
-          context: "plan",
-        },
-        ctx.goalId,
-      );
-    }
-    await events.emit(
-      "plan.created",
-      { tasks, planner: ctx.preparedPlan ? "prepared" : "rules" },
-      ctx.goalId,
-    );
-    return tasks;
+    // Prepared plan, else the LLM planner (over the bus) when configured, else the rules; all checked.
+    const planned = await planGoal({
+      text: ctx.text,
+      repo: ctx.repo,
+      ownership,
+      prepared: ctx.preparedPlan,
+      bus,
+      events,
+      goalId: ctx.goalId,
+    });
+    return planned.tasks;
   }
 
   async function dispatch(ctx: GoalContext): Promise<string[]> {

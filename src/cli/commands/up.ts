@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { plannerKind } from "../../coordinator/index.js";
+import { loadOwnership } from "../../ownership/index.js";
 import { createLogger, type GuildEvent } from "../../protocol/index.js";
 import { formatEvent } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
@@ -36,9 +38,12 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     logger,
   });
   if (connection.notice) output.err(connection.notice);
+  // An LLM planner configured in this folder's guild.yaml is served by this process.
+  const { config } = await loadOwnership({ repoDir: options.home ?? process.cwd() });
   const runtime = await startGuild({
     bus: connection.bus,
     logger,
+    ...(config.planner !== "rules" && plannerKind(config) === "llm" ? { plannerBrain: config.planner } : {}),
     ...(options.roles ? { roles: options.roles } : {}),
     ...(options.replicas ? { replicas: options.replicas } : {}),
   });

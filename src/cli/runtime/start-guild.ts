@@ -1,9 +1,9 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILTIN_ROLES, Specialist } from "../../agents/index.js";
-import type { Bus } from "../../bus/index.js";
+import { BUILTIN_ROLES, Specialist, startPlannerService } from "../../agents/index.js";
+import type { Bus, Subscription } from "../../bus/index.js";
 import { Coordinator } from "../../coordinator/index.js";
-import type { Logger } from "../../protocol/index.js";
+import type { BrainConfig, Logger } from "../../protocol/index.js";
 
 /** guild's own `node_modules/.bin`, put on PATH for commands guild runs (e.g. the demo app's `tsx --test`). */
 export function guildBinDir(): string {
@@ -18,6 +18,8 @@ export interface GuildRuntimeOptions {
   replicas?: number;
   coordinator?: boolean;
   ackWaitMs?: number;
+  /** Serve `guild.plan.request` with this brain (guild.yaml `planner`, when it is an LLM). */
+  plannerBrain?: BrainConfig;
 }
 
 export interface GuildRuntime {
@@ -34,6 +36,9 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
       ? undefined
       : new Coordinator({ bus: options.bus, logger: options.logger, extraPath });
   await coordinator?.start();
+  const services: Subscription[] = [];
+  if (options.plannerBrain)
+    services.push(await startPlannerService(options.bus, { brainConfig: options.plannerBrain }));
   const agents: Specialist[] = [];
   for (const role of options.roles ?? Object.keys(BUILTIN_ROLES)) {
     for (let i = 1; i <= (options.replicas ?? 1); i++) {
@@ -54,6 +59,7 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
     agents,
     async stop() {
       await Promise.all(agents.map((a) => a.stop()));
+      for (const service of services) await service.unsubscribe();
       await coordinator?.stop();
     },
   };
