@@ -12,9 +12,15 @@ import type {
 
 export type GoalEvent =
   | { type: "PROPOSAL.ACCEPTED"; taskId: string; record: TaskRecord; newTasks?: TaskSpec[] }
-  | { type: "PROPOSAL.AWAITING"; taskId: string; record: TaskRecord; decision: Decision }
+  | {
+      type: "PROPOSAL.AWAITING";
+      taskId: string;
+      record: TaskRecord;
+      decision: Decision;
+      newTasks?: TaskSpec[];
+    }
   | ({ type: "DECISION.RESOLVED" } & DecisionResolution)
-  | { type: "PROPOSAL.REJECTED"; taskId: string; reason: string; retry: boolean }
+  | { type: "PROPOSAL.REJECTED"; taskId: string; attempt: number; reason: string; retry: boolean }
   | { type: "TASK.FAILED"; taskId: string; attempt: number; reason: string }
   | { type: "CANCEL"; reason: string };
 
@@ -26,6 +32,12 @@ export function readyTasks(context: GoalContext): TaskRecord[] {
       (t) =>
         t.status === "pending" && t.spec.dependsOn.every((dep) => context.tasks[dep]?.status === "accepted"),
     );
+}
+
+/** Whether `attempt` is the one the task is currently dispatched with. */
+function isCurrent(context: GoalContext, taskId: string, attempt: number): boolean {
+  const task = context.tasks[taskId];
+  return task?.status === "dispatched" && task.attempt === attempt;
 }
 
 /** Pending tasks that can never run because a task they depend on was rejected or failed. */
@@ -162,7 +174,10 @@ export const goalMachine = setup({
       },
       // Handled on the parent so that verdicts arriving while a dispatch is in flight are never dropped.
       on: {
+        // A verdict counts only for the attempt it reviewed: the review awaits I/O, and meanwhile the
+        // attempt may have failed and been dispatched again.
         "PROPOSAL.ACCEPTED": {
+          guard: ({ context, event }) => isCurrent(context, event.taskId, event.record.attempt),
           actions: assign(({ context, event }) =>
             addTasks(
               { ...context, tasks: { ...context.tasks, [event.taskId]: event.record } },
@@ -171,13 +186,18 @@ export const goalMachine = setup({
           ),
         },
         "PROPOSAL.AWAITING": {
+          guard: ({ context, event }) => isCurrent(context, event.taskId, event.record.attempt),
           actions: assign(({ context, event }) => ({
-            tasks: { ...context.tasks, [event.taskId]: event.record },
+            ...addTasks(
+              { ...context, tasks: { ...context.tasks, [event.taskId]: event.record } },
+              event.newTasks ?? [],
+            ),
             decisions: [...context.decisions, event.decision],
           })),
         },
         "DECISION.RESOLVED": { actions: assign(({ context, event }) => resolveDecision(context, event)) },
         "PROPOSAL.REJECTED": {
+          guard: ({ context, event }) => isCurrent(context, event.taskId, event.attempt),
           actions: assign({
             tasks: ({ context, event }) =>
               updateTask(context, event.taskId, (t) =>

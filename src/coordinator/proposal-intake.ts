@@ -86,20 +86,14 @@ export async function handleProposal(
         taskId: proposal.taskId,
         record: verdict.record,
         decision: d,
+        newTasks: verdict.newTasks,
       });
-      if (verdict.newTasks.length > 0) {
-        goal.actor.send({
-          type: "PROPOSAL.ACCEPTED",
-          taskId: proposal.taskId,
-          record: verdict.record,
-          newTasks: verdict.newTasks,
-        });
-      }
     } else if (verdict.kind === "rejected") {
       await deps.events.emit("proposal.rejected", { ...ids, reason: verdict.reason }, proposal.goalId);
       goal.actor.send({
         type: "PROPOSAL.REJECTED",
         taskId: proposal.taskId,
+        attempt: proposal.attempt,
         reason: verdict.reason,
         retry: verdict.retry,
       });

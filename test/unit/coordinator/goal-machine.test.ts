@@ -182,7 +182,13 @@ describe("goal machine", () => {
   it("fails when no task produced an accepted proposal", async () => {
     const { actor } = start({ plan: [spec("a", "backend")] });
     await waitFor(actor, (s) => s.context.tasks.a?.status === "dispatched");
-    actor.send({ type: "PROPOSAL.REJECTED", taskId: "a", reason: "wrote outside ownership", retry: false });
+    actor.send({
+      type: "PROPOSAL.REJECTED",
+      taskId: "a",
+      attempt: 1,
+      reason: "wrote outside ownership",
+      retry: false,
+    });
     const final = await waitFor(actor, (s) => s.status === "done");
     expect(final.value).toBe("failed");
     expect(final.context.tasks.a?.status).toBe("rejected");
@@ -191,7 +197,7 @@ describe("goal machine", () => {
   it("rejects the dependants of a rejected task instead of waiting forever", async () => {
     const { actor } = start({ plan: [spec("a", "backend"), spec("b", "tests", ["a"]), spec("c", "docs")] });
     await waitFor(actor, (s) => s.context.tasks.a?.status === "dispatched");
-    actor.send({ type: "PROPOSAL.REJECTED", taskId: "a", reason: "bad", retry: false });
+    actor.send({ type: "PROPOSAL.REJECTED", taskId: "a", attempt: 1, reason: "bad", retry: false });
     actor.send(accept(actor.getSnapshot().context, "c"));
     const final = await waitFor(actor, (s) => s.status === "done");
     expect(final.value).toBe("done");
