@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { type EventObject, getInitialSnapshot, getMicrosteps, getNextSnapshot } from "xstate";
+import { goalMachine } from "../../../src/coordinator/goal-machine.js";
+import type { TaskRecord } from "../../../src/coordinator/goal-types.js";
+import { CoverageRecorder, definitionEdges, leafStates, valueName } from "../../helpers/model-coverage.js";
+import {
+  type GoalModelEvent,
+  type GoalSnapshot,
+  goalEvents,
+  goalInput,
+  INVOKE,
+  MODEL_PLAN,
+  proposalFor,
+  serializeGoal,
+} from "../../helpers/model-goal.js";
+import { goalStepViolations } from "../../helpers/model-goal-invariants.js";
+import { canReach, exploreModel } from "../../helpers/model-graph.js";
+import { replayPath } from "../../helpers/model-replay.js";
+
+const model = exploreModel<GoalSnapshot>({
+  machine: goalMachine,
+  input: goalInput(),
+  events: goalEvents,
+  serialize: serializeGoal,
+});
+const isFinal = (s: GoalSnapshot) => s.status === "done";
+
+/** The state the last microstep left and its event (`always` for eventless ones), computed purely. */
+function lastMicrostep(prev: GoalSnapshot, event: EventObject): { from: string; event: string } {
+  const steps = getMicrosteps(goalMachine, prev, event as never);
+  const chain = [valueName(prev.value), ...steps.map(([s]) => valueName(s.value))];
+  return { from: chain.at(-2) ?? chain[0] ?? "", event: steps.length > 1 ? "always" : event.type };
+}
+
+describe("goal machine (model-based)", () => {
+  it("explores a finite state graph from planning that reaches every end state", () => {
+    const ends = new Set([...model.states.values()].filter(isFinal).map((s) => valueName(s.value)));
+    expect([...ends].sort()).toEqual(["cancelled", "done", "failed"]);
+    expect(model.edges.length).toBeGreaterThan(model.states.size);
+  });
+
+  it("can end from every reachable state without being cancelled (no state waits forever)", () => {
+    const live = canReach(model, isFinal, (e) => e.event.type !== "CANCEL");
+    const stuck = [...model.states.keys()].filter((k) => !live.has(k));
+    expect(stuck).toEqual([]);
+  });
+
+  it("keeps every invariant on every edge of the state graph", () => {
+    const broken: string[] = [];
+    for (const e of model.edges) {
+      const left = isFinal(e.next) && !isFinal(e.prev) ? lastMicrostep(e.prev, e.event) : undefined;
+      for (const v of goalStepViolations(e.prev, e.event, e.next, left))
+        broken.push(`${e.from} --${e.event.type}--> ${v}`);
+    }
+    expect(broken.slice(0, 10)).toEqual([]);
+  });
+
+  it("replays a path for every (state, event, next state) class on a real actor, covering every transition", async () => {
+    const classes = new Map<string, (typeof model.edges)[number]>();
+    for (const e of model.edges) {
+      const key = `${valueName(e.prev.value)}|${e.event.type}|${valueName(e.next.value)}`;
+      if (!classes.has(key)) classes.set(key, e);
+    }
+    const coverage = new CoverageRecorder();
+    const broken: string[] = [];
+    for (const edge of classes.values()) {
+      const head = model.pathTo(edge.from);
+      const recorder = await replayPath<GoalSnapshot>({
+        machine: goalMachine,
+        input: goalInput(),
+        events: [...head.events, edge.event],
+        expected: [...head.expected, edge.to],
+        serialize: serializeGoal,
+        check(prev, event, next, microsteps) {
+          const last = microsteps.at(-1);
+          const left = last ? { from: last.from, event: last.events[0] ?? "?" } : undefined;
+          for (const v of goalStepViolations(prev, event, next, left)) broken.push(`${event.type}: ${v}`);
+        },
+      });
+      coverage.merge(recorder);
+    }
+    expect(broken.slice(0, 10)).toEqual([]);
+    const missing = [...definitionEdges(goalMachine)].filter((k) => !coverage.edges.has(k));
+    expect(missing).toEqual([]);
+    const unvisited = [...leafStates(goalMachine)].filter((s) => !coverage.states.has(s));
+    expect(unvisited).toEqual([]);
+    // CANCEL is declared once on the root; it must work from every state that is not an end.
+    const cancelledFrom = new Set(
+      [...classes.keys()].filter((k) => k.split("|")[1] === "CANCEL").map((k) => k.split("|")[0]),
+    );
+    const open = [...leafStates(goalMachine)].filter((s) => !["done", "failed", "cancelled"].includes(s));
+    expect(open.filter((s) => !cancelledFrom.has(s))).toEqual([]);
+  });
+});
+
+/** Drives the pure machine through events (no effects run), as the model does. */
+function drive(events: GoalModelEvent[]): GoalSnapshot {
+  let s = getInitialSnapshot(goalMachine, goalInput());
+  for (const e of events) s = getNextSnapshot(goalMachine, s, e as never);
+  return s;
+}
+
+const planned: GoalModelEvent = { type: `xstate.done.actor.${INVOKE.plan}`, output: MODEL_PLAN };
+const dispatched = (ids: string[]): GoalModelEvent => ({
+  type: `xstate.done.actor.${INVOKE.dispatch}`,
+  output: ids,
+});
+
+describe("goal machine: stale verdicts", () => {
+  it("ignores an acceptance reviewed against an attempt that is no longer current", () => {
+    // The intake reads the snapshot, awaits the bundle import, then sends the verdict built from that old
+    // snapshot; meanwhile the agent reported attempt 1 failed and attempt 2 went out.
+    const s1 = drive([planned, dispatched(["a"])]);
+    const old = s1.context.tasks.a as TaskRecord;
+    const s2 = drive([
+      planned,
+      dispatched(["a"]),
+      { type: "TASK.FAILED", taskId: "a", attempt: 1, reason: "worker crashed" },
+      dispatched(["a"]),
+      {
+        type: "PROPOSAL.ACCEPTED",
+        taskId: "a",
+        record: { ...old, status: "accepted", proposal: proposalFor(old) },
+      },
+    ]);
+    const a = s2.context.tasks.a as TaskRecord;
+    expect(a.attempt).toBe(2);
+    expect(a.status).toBe("dispatched");
+  });
+});
