@@ -97,6 +97,10 @@ export function applySettlement(context: GoalContext, outcome: SettleOutcome): P
     const t = tasks[r.taskId] as TaskRecord;
     tasks[r.taskId] = { ...t, status: "rejected", reason: r.reason };
   }
+  for (const { taskId, head } of outcome.heads ?? []) {
+    const t = tasks[taskId] as TaskRecord;
+    if (t.proposal) tasks[taskId] = { ...t, proposal: { ...t.proposal, headCommit: head } };
+  }
   const waiting: Decision[] = outcome.decisions ?? [];
   for (const d of waiting)
     for (const id of d.taskIds) {

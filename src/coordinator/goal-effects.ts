@@ -1,12 +1,13 @@
 import { fromPromise } from "xstate";
 import type { Bus, EventEmitter } from "../bus/index.js";
-import { detectConflicts, mergeIntoIntegration, proposalDiff } from "../git/index.js";
+import { detectConflicts, type FileReport, mergeIntoIntegration, proposalDiff } from "../git/index.js";
 import type { Ownership } from "../ownership/index.js";
 import { makeEnvelope, subjects, TaskAssignment, type TaskSpec } from "../protocol/index.js";
 import { nextDecisionId } from "./goal-decisions.js";
 import { blockedTasks, goalMachine, readyTasks } from "./goal-machine.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
 import { planGoal } from "./plan-goal.js";
+import { arbitrateConflict } from "./settle-arbiter.js";
 import { type ConflictPair, settleConflicts } from "./settle-conflicts.js";
 import { acceptedWithCommits, createVerifier, mergeEntries } from "./verify-integration.js";
 
@@ -83,7 +84,8 @@ export function provideGoalEffects(deps: EffectDeps) {
     }
     outcome.decisions = [];
     for (const pair of outcome.undecided) {
-      const decided = await settleUndecided(ctx, pair, outcome);
+      const files = report.pairs.find((p) => p.a === pair.a && p.b === pair.b)?.files ?? [];
+      const decided = await settleUndecided(ctx, pair, files, outcome);
       if (decided) continue;
       const [a, b] = [ctx.tasks[pair.a] as TaskRecord, ctx.tasks[pair.b] as TaskRecord];
       const reason = `no policy in [${config.settlement.join(", ")}] could decide between ${a.spec.role} and ${b.spec.role}; a person must choose`;
@@ -132,10 +134,37 @@ export function provideGoalEffects(deps: EffectDeps) {
   async function settleUndecided(
     ctx: GoalContext,
     pair: ConflictPair,
+    files: FileReport[],
     outcome: SettleOutcome,
   ): Promise<boolean> {
+    const [a, b] = [ctx.tasks[pair.a] as TaskRecord, ctx.tasks[pair.b] as TaskRecord];
+    if (config.settlement.includes("arbiter")) {
+      const arbitration = await arbitrateConflict(
+        {
+          bus,
+          repo: ctx.repo,
+          goalId: ctx.goalId,
+          goalText: ctx.text,
+          canRevise: config.settlement.includes("revise"),
+        },
+        a,
+        b,
+        pair,
+        files,
+        outcome,
+      );
+      if (arbitration.settled) return true;
+      await events.emit(
+        "error.raised",
+        {
+          code: "brain.failed",
+          message: `arbiter: ${arbitration.why}`,
+          context: `settling ${pair.a} vs ${pair.b}`,
+        },
+        ctx.goalId,
+      );
+    }
     if (!config.settlement.includes("human")) {
-      const b = ctx.tasks[pair.b] as TaskRecord;
       const reason = `no policy in [${config.settlement.join(", ")}] could decide; ${b.spec.taskId} is dropped`;
       outcome.reject.push({ taskId: pair.b, reason });
       outcome.settlements.push({ winner: pair.a, loser: pair.b, policy: "none", reason, files: pair.files });

@@ -82,6 +82,8 @@ export interface MergeOutcome {
 /** What settlement decided: revisions to send, proposals to drop. */
 export interface SettleOutcome {
   settlements: SettlementRecord[];
+  /** Proposals whose head settlement replaced (an arbiter's combination of both sides). */
+  heads?: { taskId: string; head: string }[];
   /** Conflicts no policy could settle, waiting for a person. */
   decisions?: Decision[];
   revise: { taskId: string; base: string; feedback: string }[];

@@ -1,6 +1,7 @@
 export { type ExportBundleOptions, exportBundle } from "./bundle-export.js";
 export { type ImportBundleOptions, type ImportedProposal, importBundle } from "./bundle-import.js";
 export type { RejectionRule } from "./bundle-rejection.js";
+export { combineProposals, fileAt } from "./combine-proposals.js";
 export {
   type ConflictReport,
   detectConflicts,

@@ -44,6 +44,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     bus: connection.bus,
     logger,
     ...(config.planner !== "rules" && plannerKind(config) === "llm" ? { plannerBrain: config.planner } : {}),
+    ...(config.arbiter ? { arbiterBrain: config.arbiter } : {}),
     ...(options.roles ? { roles: options.roles } : {}),
     ...(options.replicas ? { replicas: options.replicas } : {}),
   });

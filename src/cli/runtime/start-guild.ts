@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILTIN_ROLES, Specialist, startPlannerService } from "../../agents/index.js";
+import { BUILTIN_ROLES, Specialist, startArbiterService, startPlannerService } from "../../agents/index.js";
 import type { Bus, Subscription } from "../../bus/index.js";
 import { Coordinator } from "../../coordinator/index.js";
 import type { BrainConfig, Logger } from "../../protocol/index.js";
@@ -20,6 +20,8 @@ export interface GuildRuntimeOptions {
   ackWaitMs?: number;
   /** Serve `guild.plan.request` with this brain (guild.yaml `planner`, when it is an LLM). */
   plannerBrain?: BrainConfig;
+  /** Serve `guild.arbiter.request` with this brain (guild.yaml `arbiter`). */
+  arbiterBrain?: BrainConfig;
 }
 
 export interface GuildRuntime {
