@@ -189,11 +189,12 @@ export class NatsBus implements Bus {
     if (!this.connection.isClosed()) await this.connection.drain();
   }
 
-  #listen(
+  /** Subscribes and waits for the server to have it (a flush), so a request sent right after finds it. */
+  async #listen(
     subject: string,
     queue: string | undefined,
     onMessage: (m: Msg) => void | Promise<void>,
-  ): Subscription {
+  ): Promise<Subscription> {
     const serial = serialDelivery(onMessage, (e, m) =>
       this.#logger?.error({ err: e, subject: m.subject }, "subscriber threw"),
     );
@@ -201,9 +202,11 @@ export class NatsBus implements Bus {
       ...(queue === undefined ? {} : { queue }),
       callback: (_err, m) => serial.push(m),
     });
+    await this.connection.flush();
     return {
       unsubscribe: async () => {
         sub.unsubscribe();
+        if (!this.connection.isClosed()) await this.connection.flush().catch(() => undefined);
         await serial.idle();
       },
     };
