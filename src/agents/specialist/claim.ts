@@ -63,3 +63,17 @@ export async function holdsClaim(
   const held = JSON.parse(decoder.decode(current.value)) as ClaimRecord;
   return held.agentId === agentId && held.attempt === attempt;
 }
+
+const ENDED = new Set(["done", "failed", "cancelled"]);
+
+/** Whether the coordinator's stored record says the goal has ended, so its queued tasks are moot. */
+export async function goalHasEnded(kv: KeyValue, goalId: string): Promise<boolean> {
+  const entry = await kv.get(`goal.${goalId}`).catch(() => null);
+  if (!entry || entry.operation !== "PUT") return false;
+  try {
+    const record = JSON.parse(decoder.decode(entry.value)) as { status?: unknown };
+    return typeof record.status === "string" && ENDED.has(record.status);
+  } catch {
+    return false;
+  }
+}

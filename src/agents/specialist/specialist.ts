@@ -17,7 +17,7 @@ import {
   systemClock,
   TaskAssignment,
 } from "../../protocol/index.js";
-import { claimTask, holdsClaim } from "./claim.js";
+import { claimTask, goalHasEnded, holdsClaim } from "./claim.js";
 import { type Assignment, specialistMachine } from "./machine.js";
 import { createStages, type StageState } from "./stages.js";
 
@@ -119,6 +119,11 @@ export class Specialist {
     const assignment = item.data.payload;
     const { goalId, attempt } = assignment;
     const taskId = assignment.task.taskId;
+    if (await goalHasEnded(this.#bus.kv, goalId)) {
+      // A task still queued for a cancelled or finished goal: nothing would merge it.
+      await item.ack();
+      return;
+    }
     const claimed = await claimTask(
       this.#bus.kv,
       goalId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { claimTask } from "../../../../src/agents/specialist/claim.js";
+import { claimTask, goalHasEnded } from "../../../../src/agents/specialist/claim.js";
 import { MemoryBus } from "../../../../src/bus/index.js";
 
 describe("task claim fencing", () => {
@@ -15,6 +15,25 @@ describe("task claim fencing", () => {
       // A newer attempt always wins; the old one can no longer claim.
       expect(await claimTask(kv, "g1", "t1", 2, "a-1", false, 20)).toBe(true);
       expect(await claimTask(kv, "g1", "t1", 1, "a-2", true, 30)).toBe(false);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it("tells a queued task of an ended goal from one of a running goal", async () => {
+    const bus = new MemoryBus();
+    try {
+      const put = (id: string, status: string) =>
+        bus.kv.put(`goal.${id}`, new TextEncoder().encode(JSON.stringify({ goalId: id, status })));
+      await put("g-run", "running");
+      await put("g-cancel", "cancelled");
+      await put("g-done", "done");
+      await bus.kv.put("goal.g-bad", new TextEncoder().encode("{not json"));
+      expect(await goalHasEnded(bus.kv, "g-run")).toBe(false);
+      expect(await goalHasEnded(bus.kv, "g-cancel")).toBe(true);
+      expect(await goalHasEnded(bus.kv, "g-done")).toBe(true);
+      expect(await goalHasEnded(bus.kv, "g-bad")).toBe(false);
+      expect(await goalHasEnded(bus.kv, "g-unknown")).toBe(false);
     } finally {
       await bus.close();
     }
