@@ -1,8 +1,9 @@
-import { type BrainConfig, GuildError } from "../../protocol/index.js";
+import type { BrainConfig } from "../../protocol/index.js";
 import { createAnthropicBrain } from "./anthropic.js";
 import type { Brain } from "./brain.js";
 import type { PriceTable } from "./budget.js";
 import { createCliBrain } from "./cli.js";
+import { llmCredentials } from "./llm-config.js";
 import { createOfflineBrain } from "./offline.js";
 import { createOpenAIBrain } from "./openai.js";
 import { createScriptedBrain } from "./scripted.js";
@@ -13,13 +14,6 @@ export interface CreateBrainOptions {
   timeoutMs?: number;
   maxRetries?: number;
   stream?: boolean;
-}
-
-// Local OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio) need no key, but the SDK wants one.
-const NO_KEY = "not-needed";
-
-function missingKey(name: string): GuildError {
-  return new GuildError("brain.failed", `${name} is not set`, { details: { env: name } });
 }
 
 /**
@@ -39,29 +33,15 @@ export function createBrain(
     ...(options.stream === undefined ? {} : { stream: options.stream }),
   };
   switch (config.kind) {
-    case "openai": {
-      const baseURL = config.baseURL ?? env.OPENAI_BASE_URL;
-      const apiKey = env.OPENAI_API_KEY ?? (baseURL ? NO_KEY : undefined);
-      if (!apiKey) throw missingKey("OPENAI_API_KEY");
+    case "openai":
       return createOpenAIBrain({
         model: config.model,
-        apiKey,
-        ...(baseURL ? { baseURL } : {}),
+        ...llmCredentials(config, env),
         ...(config.temperature === undefined ? {} : { temperature: config.temperature }),
         ...common,
       });
-    }
-    case "anthropic": {
-      const baseURL = config.baseURL ?? env.ANTHROPIC_BASE_URL;
-      const apiKey = env.ANTHROPIC_API_KEY;
-      if (!apiKey) throw missingKey("ANTHROPIC_API_KEY");
-      return createAnthropicBrain({
-        model: config.model,
-        apiKey,
-        ...(baseURL ? { baseURL } : {}),
-        ...common,
-      });
-    }
+    case "anthropic":
+      return createAnthropicBrain({ model: config.model, ...llmCredentials(config, env), ...common });
     case "cli":
       return createCliBrain({
         command: config.command,
