@@ -106,6 +106,14 @@ export function createCliBrain(options: CliBrainOptions): Brain {
         const reason = `refused: the agent changed git config or hooks; restored ${tampered.length} file(s)`;
         yield { kind: "tool_result", id: "cli-git", tool: "cli", ok: false, output: reason };
       }
+      if (context.signal.aborted) {
+        // Cancelled: the agent's edits stay as they are, for the specialist to salvage.
+        yield {
+          kind: "summary",
+          text: `${options.command[0]} cancelled (${status}); its edits are left for salvage`,
+        };
+        return;
+      }
       const { applied, refused } = yield* harvestChanges(context.workdir, mark, context.tools);
       const tail = output.trim().split("\n").slice(-5).join("\n");
       const lines = [

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Actor, createActor, fromPromise } from "xstate";
 import {
   type Bus,
@@ -162,6 +163,10 @@ export class Specialist {
     );
     try {
       const final = await this.#runMachine(assignment, stages);
+      if (final === "cancelled") {
+        // The machine leaves at once; the stage that was running may still be touching the worktree.
+        await Promise.race([state.inflight?.catch(() => undefined), sleep(15_000)]);
+      }
       if (final === "cancelled" && state.workspace) {
         // Cancelled work is kept: what was not committed goes to a salvage ref, reported as an event.
         const ws = state.workspace;
@@ -192,7 +197,11 @@ export class Specialist {
     const machine = specialistMachine.provide({
       actors: {
         prepareWorkspace: fromPromise(({ input }) => stages.prepareWorkspace(input)),
-        work: fromPromise(({ input }) => stages.work(input)),
+        work: fromPromise(({ input }) => {
+          const running = stages.work(input);
+          stages.state.inflight = running;
+          return running;
+        }),
         propose: fromPromise(async ({ input }) => {
           // Fencing: a worker that stalled past AckWait lost the task to another replica; it must not propose.
           const { goalId, attempt, task } = input.assignment;

@@ -44,6 +44,8 @@ const STEP_TEXT_LIMIT = 4000;
 export interface StageState {
   workspace?: Workspace | undefined;
   config?: GuildConfig;
+  /** The work stage in flight, so a cancel can wait for it to stop before salvaging the worktree. */
+  inflight?: Promise<unknown>;
 }
 
 export function createStages(deps: StageDeps, state: StageState) {
@@ -229,5 +231,5 @@ export function createStages(deps: StageDeps, state: StageState) {
     state.workspace = undefined;
   }
 
-  return { prepareWorkspace, work, propose, cleanup };
+  return { prepareWorkspace, work, propose, cleanup, state };
 }
