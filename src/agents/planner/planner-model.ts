@@ -16,5 +16,9 @@ export function plannerModelOf(
   env: NodeJS.ProcessEnv,
   options: PlannerModelOptions = {},
 ): PlannerModel {
-  return chatModelOf(config, env, { ...options, timeoutMs: options.timeoutMs ?? 180_000, purpose: "a planner" });
+  return chatModelOf(config, env, {
+    ...options,
+    timeoutMs: options.timeoutMs ?? 180_000,
+    purpose: "a planner",
+  });
 }
