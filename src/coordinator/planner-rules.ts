@@ -55,7 +55,7 @@ export function planWithRules(goalText: string, config: GuildConfig): TaskSpec[]
     const expectedPaths = ownedPatterns(config, role);
     if (!template || expectedPaths.length === 0) continue;
     tasks.push({
-      taskId: `${role}-${skill}`,
+      taskId: skill === role ? role : `${role}-${skill}`,
       role,
       title: template.title,
       instructions: `${template.instructions}\n\nGoal: ${goalText}`,

@@ -29,7 +29,7 @@ describe("guild plan", () => {
     expect(result.ok).toBe(true);
     expect(output.lines[0]).toBe('plan for "make it safer" by rules: 5 task(s)');
     expect(output.lines).toContain(
-      "1. security-security [security] Find and fix security problems (skill security)",
+      "1. security [security] Find and fix security problems (skill security)",
     );
     expect(output.lines).toContain("     src/lib/safe-*.ts  → security");
     expect(output.lines).toContain("     public/**  → frontend");
