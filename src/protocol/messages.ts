@@ -44,7 +44,12 @@ export const TaskSpec = z.object({
   skill: z.string().max(100).optional(),
   /** Set when another role changed this role's paths: the owner applies, adapts or declines the patch. */
   changeRequest: z
-    .object({ fromTask: Token, fromRole: Token, patch: z.string().max(500_000), reason: z.string().max(2000) })
+    .object({
+      fromTask: Token,
+      fromRole: Token,
+      patch: z.string().max(500_000),
+      reason: z.string().max(2000),
+    })
     .optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;

@@ -69,7 +69,7 @@ const ENDED = new Set(["done", "failed", "cancelled"]);
 /** Whether the coordinator's stored record says the goal has ended, so its queued tasks are moot. */
 export async function goalHasEnded(kv: KeyValue, goalId: string): Promise<boolean> {
   const entry = await kv.get(`goal.${goalId}`).catch(() => null);
-  if (!entry || entry.operation !== "PUT") return false;
+  if (entry?.operation !== "PUT") return false;
   try {
     const record = JSON.parse(decoder.decode(entry.value)) as { status?: unknown };
     return typeof record.status === "string" && ENDED.has(record.status);

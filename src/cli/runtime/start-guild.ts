@@ -41,6 +41,8 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
   const services: Subscription[] = [];
   if (options.plannerBrain)
     services.push(await startPlannerService(options.bus, { brainConfig: options.plannerBrain }));
+  if (options.arbiterBrain)
+    services.push(await startArbiterService(options.bus, { brainConfig: options.arbiterBrain }));
   const agents: Specialist[] = [];
   for (const role of options.roles ?? Object.keys(BUILTIN_ROLES)) {
     for (let i = 1; i <= (options.replicas ?? 1); i++) {

@@ -28,9 +28,7 @@ describe("guild plan", () => {
     const result = await runPlan(undefined, "make it safer", { repo: repo.path }, output);
     expect(result.ok).toBe(true);
     expect(output.lines[0]).toBe('plan for "make it safer" by rules: 5 task(s)');
-    expect(output.lines).toContain(
-      "1. security [security] Find and fix security problems (skill security)",
-    );
+    expect(output.lines).toContain("1. security [security] Find and fix security problems (skill security)");
     expect(output.lines).toContain("     src/lib/safe-*.ts  → security");
     expect(output.lines).toContain("     public/**  → frontend");
     expect(output.lines).toContain("dependencies:");

@@ -80,7 +80,9 @@ describe("settling conflicts", () => {
     expect(
       settleConflicts([{ a: "s", b: "b", files: ["src/auth.ts"] }], tasks, spent.config, spent.matcher)
         .reject,
-    ).toEqual([{ taskId: "b", reason: "lost conflict: security is the primary owner of src/auth.ts; backend is not" }]);
+    ).toEqual([
+      { taskId: "b", reason: "lost conflict: security is the primary owner of src/auth.ts; backend is not" },
+    ]);
     const noRevise = setup("[ownership, priority]");
     const fresh = { s: task("s", "security"), b: task("b", "backend") };
     const out = settleConflicts(
