@@ -4,7 +4,8 @@ import { detectConflicts, type FileReport, mergeIntoIntegration, proposalDiff } 
 import type { Ownership } from "../ownership/index.js";
 import { makeEnvelope, subjects, TaskAssignment, type TaskSpec } from "../protocol/index.js";
 import { nextDecisionId } from "./goal-decisions.js";
-import { blockedTasks, goalMachine, readyTasks } from "./goal-machine.js";
+import { goalMachine } from "./goal-machine.js";
+import { blockedTasks, readyTasks } from "./goal-tasks.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
 import { planGoal } from "./plan-goal.js";
 import { arbitrateConflict } from "./settle-arbiter.js";

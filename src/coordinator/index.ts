@@ -6,8 +6,9 @@ export {
   requestArbitration,
 } from "./arbiter-request.js";
 export { Coordinator, type CoordinatorOptions, type GoalHandle } from "./coordinator.js";
-export { blockedTasks, type GoalEvent, goalMachine, readyTasks } from "./goal-machine.js";
+export { type GoalEvent, goalMachine } from "./goal-machine.js";
 export { stateName, statusOf } from "./goal-status.js";
+export { blockedTasks, readyTasks } from "./goal-tasks.js";
 export type {
   GoalContext,
   MergeOutcome,

@@ -1,11 +1,7 @@
 import type { SnapshotFrom } from "xstate";
 import { nextDecisionId } from "../../src/coordinator/goal-decisions.js";
-import {
-  blockedTasks,
-  type GoalEvent,
-  type goalMachine,
-  readyTasks,
-} from "../../src/coordinator/goal-machine.js";
+import type { GoalEvent, goalMachine } from "../../src/coordinator/goal-machine.js";
+import { blockedTasks, readyTasks } from "../../src/coordinator/goal-tasks.js";
 import type {
   Decision,
   GoalContext,

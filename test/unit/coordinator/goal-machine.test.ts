@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, waitFor } from "xstate";
-import { goalMachine, readyTasks } from "../../../src/coordinator/goal-machine.js";
+import { goalMachine } from "../../../src/coordinator/goal-machine.js";
 import { stateName, statusOf } from "../../../src/coordinator/goal-status.js";
+import { readyTasks } from "../../../src/coordinator/goal-tasks.js";
 import type {
   GoalContext,
   SettleOutcome,

@@ -1,0 +1,55 @@
+import type { TaskSpec } from "../protocol/index.js";
+import type { GoalContext, TaskRecord } from "./goal-types.js";
+
+/** A task is ready when every task it depends on has been accepted. */
+export function readyTasks(context: GoalContext): TaskRecord[] {
+  return context.order
+    .map((id) => context.tasks[id] as TaskRecord)
+    .filter(
+      (t) =>
+        t.status === "pending" && t.spec.dependsOn.every((dep) => context.tasks[dep]?.status === "accepted"),
+    );
+}
+
+/** Whether `attempt` is the one the task is currently dispatched with. */
+export function isCurrent(context: GoalContext, taskId: string, attempt: number): boolean {
+  const task = context.tasks[taskId];
+  return task?.status === "dispatched" && task.attempt === attempt;
+}
+
+/** Pending tasks that can never run because a task they depend on was rejected or failed. */
+export function blockedTasks(context: GoalContext): TaskRecord[] {
+  return Object.values(context.tasks).filter(
+    (t) =>
+      t.status === "pending" &&
+      t.spec.dependsOn.some((dep) => ["rejected", "failed"].includes(context.tasks[dep]?.status ?? "failed")),
+  );
+}
+
+export function allSettled(context: GoalContext): boolean {
+  const blocked = new Set(blockedTasks(context));
+  return Object.values(context.tasks).every(
+    (t) => t.status === "accepted" || t.status === "rejected" || t.status === "failed" || blocked.has(t),
+  );
+}
+
+export function updateTask(
+  context: GoalContext,
+  taskId: string,
+  fn: (t: TaskRecord) => TaskRecord,
+): GoalContext["tasks"] {
+  const task = context.tasks[taskId];
+  return task ? { ...context.tasks, [taskId]: fn(task) } : context.tasks;
+}
+
+/** Adds tasks created while the goal runs (change requests to owners) to the plan. */
+export function addTasks(context: GoalContext, specs: TaskSpec[]): Partial<GoalContext> {
+  const tasks = { ...context.tasks };
+  const order = [...context.order];
+  for (const spec of specs) {
+    if (tasks[spec.taskId]) continue;
+    tasks[spec.taskId] = { spec, status: "pending", attempt: 0, base: context.baseCommit, revisions: 0 };
+    order.push(spec.taskId);
+  }
+  return { tasks, order };
+}
