@@ -19,11 +19,25 @@ export function isCurrent(context: GoalContext, taskId: string, attempt: number)
 
 /** Pending tasks that can never run because a task they depend on was rejected or failed. */
 export function blockedTasks(context: GoalContext): TaskRecord[] {
-  return Object.values(context.tasks).filter(
-    (t) =>
-      t.status === "pending" &&
-      t.spec.dependsOn.some((dep) => ["rejected", "failed"].includes(context.tasks[dep]?.status ?? "failed")),
+  // Transitive: a task after a blocked task is blocked too (t02 rejected blocks t03, and so t04).
+  const dead = new Set(
+    Object.values(context.tasks)
+      .filter((t) => t.status === "rejected" || t.status === "failed")
+      .map((t) => t.spec.taskId),
   );
+  const blocked: TaskRecord[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of Object.values(context.tasks)) {
+      if (t.status !== "pending" || dead.has(t.spec.taskId)) continue;
+      if (t.spec.dependsOn.some((dep) => dead.has(dep) || !context.tasks[dep])) {
+        dead.add(t.spec.taskId);
+        blocked.push(t);
+        grew = true;
+      }
+    }
+  }
+  return blocked;
 }
 
 export function allSettled(context: GoalContext): boolean {

@@ -130,9 +130,8 @@ describe("goal machine: stale verdicts", () => {
   });
 });
 
-// Known defect: `it.fails` passes while the defect exists and turns red once the machine is fixed.
-describe("goal machine: known defects", () => {
-  it.fails("ends a goal whose chain of three lost its first link (blocking must be transitive)", () => {
+describe("goal machine: defects found by the model, fixed", () => {
+  it("ends a goal whose chain of three lost its first link (blocking must be transitive)", () => {
     // Seen in bench/coordinator.bench.ts: t02 rejected, t03 (after t02) blocked, t04 (after t03) neither ready
     // nor blocked, so running.reviewing waits forever.
     const chain = [...MODEL_PLAN, { ...(MODEL_PLAN[1] as TaskSpec), taskId: "c", dependsOn: ["b"] }];
