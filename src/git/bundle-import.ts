@@ -81,7 +81,11 @@ export async function importBundle(
         );
       }
     }
-    const unpacked = await runGit(repoDir, ["bundle", "unbundle", file], { env, okCodes: [1, 128] });
+    // Under the repository lock: unbundle walks every ref, other worktrees' HEADs included, and fails
+    // with "bad object worktrees/<x>/HEAD" while a worktree is being added or removed beside it.
+    const unpacked = await withRepoLock(repoDir, () =>
+      runGit(repoDir, ["bundle", "unbundle", file], { env, okCodes: [1, 128] }),
+    );
     if (unpacked.code !== 0)
       throw rejected("malformed_bundle", `git could not unpack the bundle: ${unpacked.stderr.trim()}`);
     const { changedPaths } = await checkProposal(repoDir, {
