@@ -42,6 +42,8 @@ export interface CoordinatorOptions {
   coordinatorId?: string;
   /** Redelivery deadline of a proposal taken but not acked (the coordinator died): default 60 s. */
   proposalAckWaitMs?: number;
+  /** Proposals reviewed at once (each review waits on git); default 4. */
+  reviewers?: number;
 }
 
 export interface GoalHandle {
@@ -58,7 +60,8 @@ export class Coordinator {
   readonly #extraPath: string[] | undefined;
   readonly goals = new Map<string, GoalHandle>();
   #subs: Subscription[] = [];
-  #proposals: WorkConsumer<ProposalMessage> | undefined;
+  #proposals: WorkConsumer<ProposalMessage>[] = [];
+  readonly #reviewers: number;
   #running = false;
   #loop: Promise<void> | undefined;
   readonly #store: GoalStore;
@@ -70,6 +73,7 @@ export class Coordinator {
     this.#events = createEventEmitter(this.#bus, "coordinator", this.#logger);
     this.#extraPath = options.extraPath;
     this.#proposalAckWaitMs = options.proposalAckWaitMs ?? 60_000;
+    this.#reviewers = Math.max(1, options.reviewers ?? 4);
     this.#store = new GoalStore(this.#bus.kv, {
       owner: options.coordinatorId ?? `c-${randomBytes(4).toString("hex")}`,
       logger: this.#logger,
@@ -110,21 +114,28 @@ export class Coordinator {
         this.goals.get(event.goalId)?.actor.send({ type: "TASK.FAILED", taskId, attempt, reason });
       }),
     );
-    this.#proposals = await this.#bus.consumer("proposals", {
-      durable: "coordinator-proposals",
-      subject: "guild.proposal.>",
-      schema: ProposalMessage,
-      ackWaitMs: this.#proposalAckWaitMs,
-    });
+    // Several reviews at once, each pulling one proposal at a time from the shared durable consumer:
+    // a review waits on git (import, checks), and the goal machine drops verdicts for stale attempts.
+    for (let i = 0; i < this.#reviewers; i++) {
+      this.#proposals.push(
+        await this.#bus.consumer("proposals", {
+          durable: "coordinator-proposals",
+          subject: "guild.proposal.>",
+          schema: ProposalMessage,
+          ackWaitMs: this.#proposalAckWaitMs,
+        }),
+      );
+    }
     this.#running = true;
-    this.#loop = this.#intake();
+    this.#loop = Promise.all(this.#proposals.map((consumer) => this.#intake(consumer))).then(() => undefined);
   }
 
   async stop(): Promise<void> {
     this.#running = false;
     await this.#loop;
     for (const sub of this.#subs) await sub.unsubscribe();
-    await this.#proposals?.close();
+    for (const consumer of this.#proposals) await consumer.close();
+    this.#proposals = [];
     for (const goal of this.goals.values()) goal.actor.stop();
     for (const goalId of this.goals.keys()) await this.#store.flush(goalId).catch(() => undefined);
     this.#store.close();
@@ -281,10 +292,10 @@ export class Coordinator {
     }
   }
 
-  async #intake(): Promise<void> {
+  async #intake(consumer: WorkConsumer<ProposalMessage>): Promise<void> {
     while (this.#running) {
       try {
-        const item = await this.#proposals?.next({ expiresMs: 500 });
+        const item = await consumer.next({ expiresMs: 500 });
         if (!item) continue;
         const goalId = item.data.payload.goalId;
         await handleProposal(

@@ -1,7 +1,6 @@
 import type { Bus, EventEmitter, WorkItem } from "../bus/index.js";
 import type { Logger, ProposalMessage } from "../protocol/index.js";
 import type { GoalHandle } from "./coordinator.js";
-import { nextDecisionId } from "./goal-decisions.js";
 import { reviewProposal } from "./review-proposal.js";
 
 /**
@@ -46,7 +45,6 @@ export async function handleProposal(
       bus: deps.bus,
       repo: ctx.repo,
       ownership: goal.ownership,
-      nextDecisionId: () => nextDecisionId(ctx),
     });
     const ids = { proposalId: proposal.proposalId, taskId: proposal.taskId };
     if (verdict.kind === "accepted" || verdict.kind === "awaiting") {

@@ -18,7 +18,7 @@ export type ReviewVerdict =
 export async function reviewProposal(
   proposal: Proposal,
   task: TaskRecord | undefined,
-  deps: { bus: Bus; repo: string; ownership: Ownership; nextDecisionId: () => string },
+  deps: { bus: Bus; repo: string; ownership: Ownership },
 ): Promise<ReviewVerdict> {
   if (!task) return { kind: "stale", reason: `no task ${proposal.taskId} in this goal` };
   if (task.status !== "dispatched" || proposal.attempt !== task.attempt) {
@@ -121,7 +121,8 @@ export async function reviewProposal(
   }
   if (guarded.length > 0) {
     const decision: Decision = {
-      id: deps.nextDecisionId(),
+      // Named after the proposal, so reviews running side by side never pick the same id.
+      id: `${proposal.goalId}:${task.spec.taskId}-${proposal.attempt}`,
       kind: "protected",
       taskIds: [task.spec.taskId],
       paths: guarded,
