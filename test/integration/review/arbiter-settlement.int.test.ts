@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startArbiterService } from "../../../src/agents/index.js";
 import { startScriptedOpenAI } from "../../helpers/scripted-llm/index.js";
-import { startScenario, task } from "./scenario.js";
+import { startScenario } from "./scenario.js";
 
 const FILES = {
   "guild.yaml": `version: 1
@@ -29,20 +29,7 @@ describe("settlement by the LLM arbiter on a real coordinator", () => {
       brainConfig: { kind: "openai", model: "judge", baseURL: llm.baseURL },
     });
     try {
-      const { goalId, base } = await s.submit([
-        task("p", "performance", ["shared/**"]),
-        task("s", "security", ["shared/**"]),
-      ]);
-      await s.propose(
-        goalId,
-        { taskId: "p", role: "performance", attempt: 1, base },
-        { "shared/util.ts": "ONE\ntwo\nthree\n" },
-      );
-      await s.propose(
-        goalId,
-        { taskId: "s", role: "security", attempt: 1, base },
-        { "shared/util.ts": "uno\ntwo\nthree\n" },
-      );
+      await s.conflictingPair("shared/util.ts", "shared/**", "ONE\ntwo\nthree\n", "uno\ntwo\nthree\n");
       const settled = await s.waitFor("conflict.settled");
       expect(settled.payload.policy).toBe("arbiter");
       expect(settled.payload.reason).toMatch(/Both renames are wanted/);
@@ -56,20 +43,7 @@ describe("settlement by the LLM arbiter on a real coordinator", () => {
 
   it("moves on to a person when no arbiter answers", async () => {
     await using s = await startScenario(FILES);
-    const { goalId, base } = await s.submit([
-      task("p", "performance", ["shared/**"]),
-      task("s", "security", ["shared/**"]),
-    ]);
-    await s.propose(
-      goalId,
-      { taskId: "p", role: "performance", attempt: 1, base },
-      { "shared/util.ts": "ONE\ntwo\nthree\n" },
-    );
-    await s.propose(
-      goalId,
-      { taskId: "s", role: "security", attempt: 1, base },
-      { "shared/util.ts": "uno\ntwo\nthree\n" },
-    );
+    await s.conflictingPair("shared/util.ts", "shared/**", "ONE\ntwo\nthree\n", "uno\ntwo\nthree\n");
     const requested = await s.waitFor("decision.requested");
     expect(requested.payload.kind).toBe("conflict");
     const raised = s.events.find((e) => e.type === "error.raised");

@@ -30,19 +30,11 @@ ${extra}`,
 describe("settlement chain on a real coordinator", () => {
   it("ownership: the primary owner of a co-owned file wins; the other revises on top of it", async () => {
     await using s = await startScenario(files());
-    const { goalId, base } = await s.submit([
-      task("p", "performance", ["perf/**"]),
-      task("s", "security", ["perf/**"]),
-    ]);
-    const pHead = await s.propose(
-      goalId,
-      { taskId: "p", role: "performance", attempt: 1, base },
-      { "perf/cache.ts": "fast1\nline2\nline3\n" },
-    );
-    await s.propose(
-      goalId,
-      { taskId: "s", role: "security", attempt: 1, base },
-      { "perf/cache.ts": "safe1\nline2\nline3\n" },
+    const { goalId, pHead } = await s.conflictingPair(
+      "perf/cache.ts",
+      "perf/**",
+      "fast1\nline2\nline3\n",
+      "safe1\nline2\nline3\n",
     );
     const settled = await s.waitFor("conflict.settled");
     expect(settled.payload).toMatchObject({
@@ -63,19 +55,11 @@ describe("settlement chain on a real coordinator", () => {
 
   it("role priority: security over performance when neither is the primary owner", async () => {
     await using s = await startScenario(files());
-    const { goalId, base } = await s.submit([
-      task("p", "performance", ["shared/**"]),
-      task("s", "security", ["shared/**"]),
-    ]);
-    await s.propose(
-      goalId,
-      { taskId: "p", role: "performance", attempt: 1, base },
-      { "shared/util.ts": "ONE\ntwo\nthree\n" },
-    );
-    const sHead = await s.propose(
-      goalId,
-      { taskId: "s", role: "security", attempt: 1, base },
-      { "shared/util.ts": "uno\ntwo\nthree\n" },
+    const { goalId, sHead } = await s.conflictingPair(
+      "shared/util.ts",
+      "shared/**",
+      "ONE\ntwo\nthree\n",
+      "uno\ntwo\nthree\n",
     );
     const settled = await s.waitFor("conflict.settled");
     expect(settled.payload).toMatchObject({ winner: "s", loser: "p", policy: "priority" });
@@ -93,19 +77,11 @@ describe("settlement chain on a real coordinator", () => {
 
   it("person: a conflict no policy decides waits in review until approved with a winner", async () => {
     await using s = await startScenario(files("[ownership, human]"));
-    const { goalId, base } = await s.submit([
-      task("p", "performance", ["shared/**"]),
-      task("s", "security", ["shared/**"]),
-    ]);
-    const pHead = await s.propose(
-      goalId,
-      { taskId: "p", role: "performance", attempt: 1, base },
-      { "shared/util.ts": "ONE\ntwo\nthree\n" },
-    );
-    await s.propose(
-      goalId,
-      { taskId: "s", role: "security", attempt: 1, base },
-      { "shared/util.ts": "uno\ntwo\nthree\n" },
+    const { goalId, pHead } = await s.conflictingPair(
+      "shared/util.ts",
+      "shared/**",
+      "ONE\ntwo\nthree\n",
+      "uno\ntwo\nthree\n",
     );
     const requested = await s.waitFor("decision.requested");
     expect(requested.payload).toMatchObject({

@@ -126,6 +126,25 @@ export async function startScenario(files: Record<string, string>) {
     }
   }
 
+  /** Submits tasks `p` (performance) and `s` (security) and has both change the same lines of `file`. */
+  async function conflictingPair(file: string, pattern: string, pContent: string, sContent: string) {
+    const { goalId, base } = await submit([
+      task("p", "performance", [pattern]),
+      task("s", "security", [pattern]),
+    ]);
+    const pHead = await propose(
+      goalId,
+      { taskId: "p", role: "performance", attempt: 1, base },
+      { [file]: pContent },
+    );
+    const sHead = await propose(
+      goalId,
+      { taskId: "s", role: "security", attempt: 1, base },
+      { [file]: sContent },
+    );
+    return { goalId, base, pHead, sHead };
+  }
+
   async function control(goalId: string, payload: GoalControl["payload"]) {
     const request = makeEnvelope({ type: "goal.control", source: "test", goalId, payload });
     return (await bus.request(subjects.goalControl(goalId), request, ControlReply, { timeoutMs: 10_000 }))
@@ -139,6 +158,7 @@ export async function startScenario(files: Record<string, string>) {
     waitFor,
     submit,
     propose,
+    conflictingPair,
     control,
     async [Symbol.asyncDispose]() {
       await sub.unsubscribe();
