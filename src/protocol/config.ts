@@ -79,6 +79,8 @@ export const GuildConfig = z
     /** The LLM judge of the `arbiter` settlement policy (openai or anthropic); unset means no arbiter. */
     arbiter: BrainConfig.optional(),
     prices: z.record(z.string(), z.object({ input: z.number(), output: z.number() })).default({}),
+    /** Tokens all agents of one goal may spend together; a task that would pass it ends as a partial proposal. */
+    goalBudget: z.object({ maxTokens: z.number().int().positive().optional() }).default({}),
     /** Who plans goals: the rule-based planner for offline skills, or an LLM brain (openai, anthropic). */
     planner: z.union([z.literal("rules"), BrainConfig]).default("rules"),
   })

@@ -22,6 +22,7 @@ import { createBrain } from "../brains/index.js";
 import { BUILTIN_ROLES, charterFor } from "../roles.js";
 import { createToolSet } from "../tools/index.js";
 import { changeRequestBrain } from "./change-request-brain.js";
+import { addGoalTokens, goalMeter } from "./goal-tokens.js";
 import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
 
 export interface StageDeps {
@@ -106,6 +107,7 @@ export function createStages(deps: StageDeps, state: StageState) {
     });
     const budget = Budget.parse(roleConfig.budget ?? {});
     const outcome: WorkOutcome = { summary: "", inputTokens: 0, outputTokens: 0 };
+    const meter = await goalMeter(deps.bus.kv, assignment.goalId, ownership.config.goalBudget.maxTokens);
     try {
       for await (const step of brain.run({
         task: {
@@ -121,6 +123,7 @@ export function createStages(deps: StageDeps, state: StageState) {
         workdir: workspace.dir,
         signal: deps.signal(),
         budget,
+        meter,
       })) {
         const usage = "usage" in step ? step.usage : undefined;
         if (usage) {
@@ -156,6 +159,7 @@ export function createStages(deps: StageDeps, state: StageState) {
         assignment.goalId,
       );
     }
+    await addGoalTokens(deps.bus.kv, assignment.goalId, outcome.inputTokens + outcome.outputTokens);
     return outcome;
   }
 

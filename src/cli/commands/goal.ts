@@ -16,6 +16,8 @@ export interface GoalOptions {
   timeoutMs?: number;
   /** A prepared plan (e.g. edited output of `guild plan --json`), used instead of the planner. */
   plan?: TaskSpec[];
+  /** Names the goal instead of letting the coordinator pick an id. */
+  goalId?: string;
 }
 
 export interface GoalResult {
@@ -41,6 +43,7 @@ export async function submitGoal(
       repo: resolve(options.repo),
       baseRef: options.base ?? "HEAD",
       ...(options.plan ? { plan: options.plan } : {}),
+      ...(options.goalId ? { goalId: options.goalId } : {}),
     },
   });
   const reply = await bus.request("guild.goal.submit", request, GoalSubmitReply, { timeoutMs: 30_000 });
