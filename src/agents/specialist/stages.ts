@@ -53,12 +53,30 @@ export function createStages(deps: StageDeps, state: StageState) {
   const { events, agentId, role } = deps;
 
   async function prepareWorkspace({ assignment }: { assignment: Assignment }): Promise<PreparedWorkspace> {
-    const ws = await createWorkspace({
+    const options = {
       repoDir: assignment.repo,
       goalId: assignment.goalId,
       taskId: assignment.task.taskId,
       baseCommit: assignment.baseCommit,
-    });
+    };
+    let ws: Workspace;
+    try {
+      ws = await createWorkspace(options);
+    } catch (error) {
+      // The claim is ours (fenced in KV), so a worktree left for this task belongs to a worker that died or
+      // stalled: keep its uncommitted work on a salvage ref, remove it, and start afresh.
+      const stale = isGuildError(error, "git.failed") ? error.details?.dir : undefined;
+      if (typeof stale !== "string") throw error;
+      await removeWorkspace(
+        { repoDir: assignment.repo, dir: stale },
+        {
+          salvage: true,
+          reason: `taken over by ${agentId} from a worker that stopped`,
+          onEvent: (e) => void events.emit(e.type, e.payload, assignment.goalId),
+        },
+      );
+      ws = await createWorkspace(options);
+    }
     state.workspace = ws;
     await events.emit(
       "workspace.ready",
