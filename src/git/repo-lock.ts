@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { GuildError } from "../protocol/index.js";
 
@@ -7,6 +16,10 @@ const tails = new Map<string, Promise<unknown>>();
 const lockFiles = new Map<string, string>();
 const LOCK_NAME = "guild-repo.lock";
 const MAX_WAIT_MS = 120_000;
+// The holder touches the lock file this often; a lock not touched for STALE_MS has a holder that is
+// stopped or hung (SIGSTOP, a frozen VM), which a pid check cannot see, so it is broken.
+const REFRESH_MS = 5_000;
+const STALE_MS = 20_000;
 
 function keyOf(repoDir: string): string {
   try {
@@ -52,7 +65,7 @@ async function acquire(file: string): Promise<void> {
     }
     // A holder that died (crash, kill -9) never releases; its pid tells us so on this host.
     const holder = Number.parseInt(safeRead(file), 10);
-    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && (!alive(holder) || ageMs(file) > STALE_MS)) {
       safeUnlink(file);
       continue;
     }
@@ -64,6 +77,14 @@ async function acquire(file: string): Promise<void> {
     await new Promise((r) =>
       setTimeout(r, Math.min(5 * 2 ** Math.min(attempt, 5), 100) * (0.5 + Math.random())),
     );
+  }
+}
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 
@@ -93,10 +114,21 @@ export async function withRepoLock<T>(repoDir: string, fn: () => Promise<T>): Pr
   const locked = async () => {
     const file = lockFileOf(key);
     await acquire(file);
+    const lease = setInterval(() => {
+      try {
+        const now = new Date();
+        utimesSync(file, now, now);
+      } catch {
+        // Broken by a waiter that thought us stuck: finish; git's own locks still guard each step.
+      }
+    }, REFRESH_MS);
+    lease.unref();
     try {
       return await fn();
     } finally {
-      safeUnlink(file);
+      clearInterval(lease);
+      // Only our own lock: if ours was broken while we were stopped, the file is someone else's now.
+      if (safeRead(file) === String(process.pid)) safeUnlink(file);
     }
   };
   const before = tails.get(key) ?? Promise.resolve();
