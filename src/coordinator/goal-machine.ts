@@ -1,7 +1,7 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { TaskSpec } from "../protocol/index.js";
 import { applyCulprit, applySettlement, type DecisionResolution, resolveDecision } from "./goal-decisions.js";
-import { addTasks, allSettled, blockedTasks, isCurrent, readyTasks, updateTask } from "./goal-tasks.js";
+import { addTasks, allSettled, isCurrent, readyTasks, updateTask } from "./goal-tasks.js";
 import type {
   Decision,
   GoalContext,

@@ -2,7 +2,14 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
 import type { Brain } from "./brain.js";
 import type { PriceTable } from "./budget.js";
-import type { ChatModel, ChatRequest, LoopMessage, ModelToolCall, ModelTurn } from "./chat-model.js";
+import {
+  type ChatModel,
+  type ChatRequest,
+  type LoopMessage,
+  type ModelToolCall,
+  type ModelTurn,
+  sdkClientOptions,
+} from "./chat-model.js";
 import { runToolLoop } from "./tool-loop.js";
 
 export interface AnthropicBrainOptions {
@@ -68,12 +75,7 @@ function toTools(request: ChatRequest): Tool[] {
 
 /** The Anthropic messages API with tool use as a {@link ChatModel}, streaming or not. */
 export function anthropicChatModel(options: AnthropicBrainOptions): ChatModel {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-    timeout: options.timeoutMs ?? 120_000,
-    maxRetries: options.maxRetries ?? 4,
-  });
+  const client = new Anthropic(sdkClientOptions(options));
   const base = (request: ChatRequest) => ({
     model: options.model,
     max_tokens: options.maxTokens ?? 8192,

@@ -42,3 +42,18 @@ export interface ChatModel {
   readonly model: string;
   complete(request: ChatRequest): Promise<ModelTurn>;
 }
+
+/** Client settings both SDKs take, with guild's defaults: 120 s per call, 4 retries with backoff on 429/5xx. */
+export function sdkClientOptions(options: {
+  apiKey: string;
+  baseURL?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+}): { apiKey: string; baseURL?: string; timeout: number; maxRetries: number } {
+  return {
+    apiKey: options.apiKey,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    timeout: options.timeoutMs ?? 120_000,
+    maxRetries: options.maxRetries ?? 4,
+  };
+}

@@ -2,7 +2,14 @@ import OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import type { Brain } from "./brain.js";
 import type { PriceTable } from "./budget.js";
-import type { ChatModel, ChatRequest, LoopMessage, ModelToolCall, ModelTurn } from "./chat-model.js";
+import {
+  type ChatModel,
+  type ChatRequest,
+  type LoopMessage,
+  type ModelToolCall,
+  type ModelTurn,
+  sdkClientOptions,
+} from "./chat-model.js";
 import { runToolLoop } from "./tool-loop.js";
 
 export interface OpenAIBrainOptions {
@@ -50,12 +57,7 @@ function toTools(request: ChatRequest): ChatCompletionTool[] {
 
 /** The OpenAI chat-completions API (or a compatible server) as a {@link ChatModel}, streaming or not. */
 export function openAIChatModel(options: OpenAIBrainOptions): ChatModel {
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-    timeout: options.timeoutMs ?? 120_000,
-    maxRetries: options.maxRetries ?? 4,
-  });
+  const client = new OpenAI(sdkClientOptions(options));
   const base = (request: ChatRequest) => ({
     model: options.model,
     messages: toMessages(request.system, request.messages),

@@ -38,7 +38,7 @@ export type SpecialistEvent =
  * The specialist: idle → claimed → workspaceReady → working|revising → proposing → proposed → idle.
  * Stage logic is injected with `.provide({ actors })`, so the machine is pure and testable on its own.
  */
-export const specialistMachine = setup({
+const specialist = setup({
   types: {
     context: {} as SpecialistContext,
     events: {} as SpecialistEvent,
@@ -67,7 +67,26 @@ export const specialistMachine = setup({
         params.error instanceof Error ? params.error.message : String(params.error),
     }),
   },
-}).createMachine({
+});
+
+/** Working and revising run the same brain loop; revising differs only in that the task carries feedback. */
+const workState = specialist.createStateConfig({
+  invoke: {
+    src: "work",
+    input: ({ context }) => ({
+      assignment: context.assignment as Assignment,
+      workspace: context.workspace as PreparedWorkspace,
+    }),
+    onDone: { target: "proposing", actions: assign({ outcome: ({ event }) => event.output }) },
+    onError: {
+      target: "failed",
+      actions: { type: "recordError", params: ({ event }) => ({ error: event.error }) },
+    },
+  },
+  on: { CANCEL: "cancelled" },
+});
+
+export const specialistMachine = specialist.createMachine({
   id: "specialist",
   initial: "idle",
   context: ({ input }) => ({
@@ -104,36 +123,8 @@ export const specialistMachine = setup({
     workspaceReady: {
       always: [{ guard: "isRevision", target: "revising" }, { target: "working" }],
     },
-    working: {
-      invoke: {
-        src: "work",
-        input: ({ context }) => ({
-          assignment: context.assignment as Assignment,
-          workspace: context.workspace as PreparedWorkspace,
-        }),
-        onDone: { target: "proposing", actions: assign({ outcome: ({ event }) => event.output }) },
-        onError: {
-          target: "failed",
-          actions: { type: "recordError", params: ({ event }) => ({ error: event.error }) },
-        },
-      },
-      on: { CANCEL: "cancelled" },
-    },
-    revising: {
-      invoke: {
-        src: "work",
-        input: ({ context }) => ({
-          assignment: context.assignment as Assignment,
-          workspace: context.workspace as PreparedWorkspace,
-        }),
-        onDone: { target: "proposing", actions: assign({ outcome: ({ event }) => event.output }) },
-        onError: {
-          target: "failed",
-          actions: { type: "recordError", params: ({ event }) => ({ error: event.error }) },
-        },
-      },
-      on: { CANCEL: "cancelled" },
-    },
+    working: workState,
+    revising: workState,
     proposing: {
       invoke: {
         src: "propose",
