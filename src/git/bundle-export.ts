@@ -2,7 +2,7 @@ import { GuildError } from "../protocol/index.js";
 import { bundleHeader } from "./bundle-format.js";
 import { runGit } from "./git-exec.js";
 import { PROPOSAL_NAMESPACE, proposalRef } from "./ref-names.js";
-import { resolveCommit } from "./workspace-create.js";
+import { resolveCommit } from "./repo-facts.js";
 
 /** Options of {@link exportBundle}. */
 export interface ExportBundleOptions {

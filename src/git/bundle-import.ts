@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from "node:path";
 import { parseBundleHeader } from "./bundle-format.js";
 import { rejected } from "./bundle-rejection.js";
-import { gitText, runGit } from "./git-exec.js";
+import { runGit } from "./git-exec.js";
 import { checkProposal, DEFAULT_LIMITS, type SizeLimits } from "./proposal-checks.js";
 import { PROPOSAL_NAMESPACE, proposalRef } from "./ref-names.js";
+import { gitPath, resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
-import { resolveCommit } from "./workspace-create.js";
 
 /** Options of {@link importBundle}. */
 export interface ImportBundleOptions {
@@ -58,7 +58,7 @@ export async function importBundle(
     throw rejected("malformed_bundle", `bundle must carry exactly one ref, has ${header.refs.length}`);
   const base = await resolveCommit(repoDir, opts.baseCommit);
 
-  const objects = await gitText(repoDir, ["rev-parse", "--path-format=absolute", "--git-path", "objects"]);
+  const objects = await gitPath(repoDir, { gitPath: "objects" });
   // Inside the git directory, so accepted packs move into place with a rename on the same disk.
   const scratch = mkdtempSync(join(dirname(objects), "guild-quarantine-"));
   try {

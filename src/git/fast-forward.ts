@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
 import { GuildError } from "../protocol/index.js";
 import { runGit } from "./git-exec.js";
+import { resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
 import { isDirty } from "./salvage.js";
-import { resolveCommit } from "./workspace-create.js";
 import { listWorktrees } from "./worktree-list.js";
 
 /** Options of {@link fastForwardBase}. */

@@ -37,6 +37,7 @@ export {
   salvageRef,
   taskBranch,
 } from "./ref-names.js";
+export { gitPath, resolveCommit } from "./repo-facts.js";
 export { withRepoLock } from "./repo-lock.js";
 export type { Salvaged } from "./salvage.js";
 export type { GitEvent, GitEventListener, Workspace } from "./workspace.js";
@@ -46,7 +47,7 @@ export {
   commitWorkspace,
   workspaceState,
 } from "./workspace-commit.js";
-export { type CreateWorkspaceOptions, createWorkspace, resolveCommit } from "./workspace-create.js";
+export { type CreateWorkspaceOptions, createWorkspace } from "./workspace-create.js";
 export { type RecoverOptions, type RecoveryReport, recoverWorkspaces } from "./workspace-recover.js";
 export { type RemoveOptions, removeWorkspace } from "./workspace-remove.js";
 export { listWorktrees, type WorktreeEntry } from "./worktree-list.js";

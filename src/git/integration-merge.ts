@@ -2,8 +2,8 @@ import { GuildError } from "../protocol/index.js";
 import { gitText, runGit } from "./git-exec.js";
 import { mergeTree } from "./merge-tree.js";
 import { integrationBranch } from "./ref-names.js";
+import { resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
-import { resolveCommit } from "./workspace-create.js";
 
 /** An accepted proposal to merge, with what its merge commit's trailers record. */
 export interface IntegrationEntry {

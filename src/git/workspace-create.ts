@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { GuildError } from "../protocol/index.js";
 import { gitText, runGit } from "./git-exec.js";
 import { salvageRef, taskBranch } from "./ref-names.js";
+import { gitPath, resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
 import { isDirty } from "./salvage.js";
 import type { GitEventListener, Workspace } from "./workspace.js";
@@ -23,15 +24,6 @@ export interface CreateWorkspaceOptions {
 
 const BASE_FILE = "guild-base";
 
-/** Resolves a revision to a full commit id, or throws `git.failed` naming it. */
-export async function resolveCommit(repoDir: string, rev: string): Promise<string> {
-  try {
-    return await gitText(repoDir, ["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`]);
-  } catch (e) {
-    throw new GuildError("git.failed", `not a commit: ${rev}`, { cause: e, details: { rev } });
-  }
-}
-
 /** Creates a task's worktree on `guild/<goal>/<task>` from the base commit, sparse when patterns are given. */
 export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Workspace> {
   const repoDir = resolve(opts.repoDir);
@@ -42,8 +34,7 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
   const sparse = opts.sparse;
 
   await withRepoLock(repoDir, async () => {
-    if (!opts.root)
-      ignoreGuildDir(await gitText(repoDir, ["rev-parse", "--path-format=absolute", "--git-common-dir"]));
+    if (!opts.root) ignoreGuildDir(await gitPath(repoDir, "--git-common-dir"));
     const holder = (await listWorktrees(repoDir)).find((w) => w.branch === `refs/heads/${branch}`);
     if (holder && !holder.missing) {
       throw new GuildError("git.failed", `branch ${branch} is already checked out at ${holder.dir}`, {

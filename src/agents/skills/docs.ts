@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { API_DOC_PATH } from "./api-doc-path.js";
 import { describeSymbol, type SymbolDoc } from "./docs-symbols.js";
 import { inScope, isTsSource, listFiles } from "./path-scope.js";
 import { isTestPath } from "./security.js";
 import { loadSources } from "./ts-project.js";
 import type { SkillOptions, SkillReport } from "./types.js";
-
-/** Where the docs skill writes the API reference. */
-export const API_DOC_PATH = "docs/API.md";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -37,6 +35,8 @@ function sourceFiles(workdir: string, options: SkillOptions): string[] {
 }
 
 /** Writes `docs/API.md` from the exported symbols of `src/**\/*.ts` and their JSDoc, grouped by module. */
+export { API_DOC_PATH };
+
 export async function docsSkill(workdir: string, options: SkillOptions = {}): Promise<SkillReport> {
   const report: SkillReport = { skill: "docs", findings: [], changes: [], skipped: [] };
   const files = sourceFiles(workdir, options);

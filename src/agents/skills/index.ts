@@ -1,16 +1,14 @@
 import { GuildError } from "../../protocol/index.js";
-import { docsSkill } from "./docs.js";
-import { frontendSkill } from "./frontend.js";
-import { securitySkill } from "./security.js";
-import { testsSkill } from "./tests.js";
 import type { Skill, SkillOptions, SkillReport } from "./types.js";
 
+// Loaded on first use: the skills pull in ts-morph and the TypeScript compiler (tens of MB), which an
+// agent with an LLM or scripted brain never needs, and every git process it spawns forks that memory.
 const SKILLS = {
-  security: securitySkill,
-  docs: docsSkill,
-  tests: testsSkill,
-  frontend: frontendSkill,
-} satisfies Record<string, Skill>;
+  security: async () => (await import("./security.js")).securitySkill,
+  docs: async () => (await import("./docs.js")).docsSkill,
+  tests: async () => (await import("./tests.js")).testsSkill,
+  frontend: async () => (await import("./frontend.js")).frontendSkill,
+} satisfies Record<string, () => Promise<Skill>>;
 
 /** A name `runSkill` accepts. */
 export type SkillName = keyof typeof SKILLS;
@@ -36,10 +34,11 @@ export async function runSkill(
   if (!isSkillName(name)) {
     throw new GuildError("config.invalid", `no offline skill named ${name}; known: ${skillNames.join(", ")}`);
   }
-  return SKILLS[name](workdir, options);
+  const skill = await SKILLS[name]();
+  return skill(workdir, options);
 }
 
-export { API_DOC_PATH } from "./docs.js";
+export { API_DOC_PATH } from "./api-doc-path.js";
 export { inScope, matchesPattern } from "./path-scope.js";
 export { characterizationPath } from "./tests-render.js";
 export type { FileChange, Finding, Severity, Skill, SkillOptions, SkillReport, Skipped } from "./types.js";

@@ -7,7 +7,7 @@ import { tempDir } from "../../../helpers/temp-dir.js";
 async function frontend(files: Record<string, string>) {
   using dir = tempDir();
   writeFiles(dir.path, files);
-  return runSkill("frontend", dir.path);
+  return await runSkill("frontend", dir.path);
 }
 
 describe("frontend skill", () => {

@@ -1,0 +1,53 @@
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import { GuildError } from "../protocol/index.js";
+import { gitText } from "./git-exec.js";
+
+// Answers that cannot change while a process runs: a commit id names the same commit forever, and a
+// repository's git directories stay where they are. Each costs a git process (a fork of this one,
+// several milliseconds when the process is large), and the hot paths ask them for every proposal.
+const commits = new Map<string, true>();
+const dirs = new Map<string, string>();
+const FULL_OID = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
+const MAX_ENTRIES = 10_000;
+
+function realKey(repoDir: string): string {
+  try {
+    return realpathSync(repoDir);
+  } catch {
+    return resolve(repoDir);
+  }
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_ENTRIES) map.clear();
+  map.set(key, value);
+}
+
+/** Resolves a revision to a full commit id, or throws `git.failed` naming it; verified full ids are remembered. */
+export async function resolveCommit(repoDir: string, rev: string): Promise<string> {
+  const key = `${realKey(repoDir)}\0${rev}`;
+  if (FULL_OID.test(rev) && commits.has(key)) return rev;
+  let id: string;
+  try {
+    id = await gitText(repoDir, ["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`]);
+  } catch (e) {
+    throw new GuildError("git.failed", `not a commit: ${rev}`, { cause: e, details: { rev } });
+  }
+  if (id === rev) remember(commits, key, true);
+  return id;
+}
+
+/** An absolute path git reports for `repoDir` (`--git-common-dir`, `--git-dir`, or `--git-path <name>`), asked once. */
+export async function gitPath(
+  repoDir: string,
+  which: "--git-common-dir" | "--git-dir" | { gitPath: string },
+): Promise<string> {
+  const args = typeof which === "string" ? [which] : ["--git-path", which.gitPath];
+  const key = `${realKey(repoDir)}\0${args.join(" ")}`;
+  const known = dirs.get(key);
+  if (known !== undefined) return known;
+  const path = await gitText(repoDir, ["rev-parse", "--path-format=absolute", ...args]);
+  remember(dirs, key, path);
+  return path;
+}
