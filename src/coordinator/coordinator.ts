@@ -7,7 +7,7 @@ import {
   type Subscription,
   type WorkConsumer,
 } from "../bus/index.js";
-import { integrationBranch, resolveCommit } from "../git/index.js";
+import { IncrementalMerge, integrationBranch, resolveCommit } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import {
   type ControlReply,
@@ -49,6 +49,8 @@ export interface CoordinatorOptions {
 export interface GoalHandle {
   actor: Actor<typeof goalMachine>;
   ownership: Ownership;
+  /** Merges accepted proposals while the goal runs, so the final merge is a ref update. */
+  premerge: IncrementalMerge;
   finished: Promise<GoalContext & { status: GoalStatus }>;
 }
 
@@ -154,11 +156,11 @@ export class Coordinator {
       logger: this.#logger,
       ...(this.#extraPath ? { extraPath: this.#extraPath } : {}),
     });
-    for (const { record, actor, ownership } of restored) {
+    for (const { record, actor, ownership, premerge } of restored) {
       const updated = new Date(record.updatedAt);
       if (updated < since) since = updated;
       const finished = this.#watch(record.goalId, actor, record.state);
-      this.goals.set(record.goalId, { actor, ownership, finished });
+      this.goals.set(record.goalId, { actor, ownership, premerge, finished });
       await this.#events.emit(
         "coordinator.state.changed",
         { from: "restored", to: record.state, status: record.status },
@@ -196,15 +198,17 @@ export class Coordinator {
       decisions: [],
       merged: [],
     };
+    const premerge = new IncrementalMerge(request.repo, baseCommit);
     const machine = provideGoalEffects({
       bus: this.#bus,
       events: this.#events,
       ownership,
+      premerge,
       ...(this.#extraPath ? { extraPath: this.#extraPath } : {}),
     });
     const actor = createActor(machine, { input });
     const finished = this.#watch(goalId, actor);
-    this.goals.set(goalId, { actor, ownership, finished });
+    this.goals.set(goalId, { actor, ownership, premerge, finished });
     actor.start();
     // The goal is accepted only once its first record is stored: a crash after the reply cannot lose it.
     await this.#store.flush(goalId);

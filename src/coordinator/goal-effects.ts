@@ -1,6 +1,12 @@
 import { fromPromise } from "xstate";
 import type { Bus, EventEmitter } from "../bus/index.js";
-import { detectConflicts, type FileReport, mergeIntoIntegration, proposalDiff } from "../git/index.js";
+import {
+  detectConflicts,
+  type FileReport,
+  type IncrementalMerge,
+  mergeIntoIntegration,
+  proposalDiff,
+} from "../git/index.js";
 import type { Ownership } from "../ownership/index.js";
 import { makeEnvelope, subjects, TaskAssignment, type TaskSpec } from "../protocol/index.js";
 import { nextDecisionId } from "./goal-decisions.js";
@@ -17,6 +23,8 @@ export interface EffectDeps {
   events: EventEmitter;
   ownership: Ownership;
   extraPath?: string[];
+  /** The goal's merge prepared while it runs; used when it holds exactly the entries to merge. */
+  premerge?: IncrementalMerge;
 }
 
 /** Binds the goal machine's side effects (plan, dispatch, settle, merge, verify) to the bus and git. */
@@ -176,11 +184,13 @@ export function provideGoalEffects(deps: EffectDeps) {
 
   async function merge(ctx: GoalContext): Promise<MergeOutcome> {
     const entries = mergeEntries(ctx);
+    const prepared = await deps.premerge?.preparedFor(entries);
     const result = await mergeIntoIntegration(ctx.repo, {
       goalId: ctx.goalId,
       base: ctx.baseCommit,
       entries,
       fromScratch: true,
+      ...(prepared ? { prepared } : {}),
     });
     for (const id of result.merged) {
       await events.emit(

@@ -1,6 +1,6 @@
 import { type Actor, createActor, type Snapshot } from "xstate";
 import type { Bus, EventEmitter } from "../bus/index.js";
-import { integrationBranch } from "../git/index.js";
+import { IncrementalMerge, integrationBranch } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import type { GoalStatus, Logger } from "../protocol/index.js";
 import { provideGoalEffects } from "./goal-effects.js";
@@ -13,6 +13,7 @@ export interface RestoredGoal {
   record: GoalRecord;
   actor: Actor<typeof goalMachine>;
   ownership: Ownership;
+  premerge: IncrementalMerge;
 }
 
 export interface RecoveryDeps {
@@ -43,15 +44,17 @@ export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> 
       continue;
     }
     const ownership = await loadOwnership({ repoDir: record.context.repo });
+    const premerge = new IncrementalMerge(record.context.repo, record.context.baseCommit);
     const machine = provideGoalEffects({
       bus: deps.bus,
       events: deps.events,
       ownership,
+      premerge,
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
     });
     const snapshot = { ...record.snapshot, context: record.context } as unknown as Snapshot<unknown>;
     const actor = createActor(machine, { snapshot, input: record.context });
-    restored.push({ record, actor, ownership });
+    restored.push({ record, actor, ownership, premerge });
   }
   return restored;
 }

@@ -2,6 +2,7 @@ import type { Bus, EventEmitter, WorkItem } from "../bus/index.js";
 import type { Logger, ProposalMessage } from "../protocol/index.js";
 import type { GoalHandle } from "./coordinator.js";
 import { reviewProposal } from "./review-proposal.js";
+import { mergeEntries } from "./verify-integration.js";
 
 /**
  * Reviews one proposal and feeds the verdict to its goal. It is acked only after the verdict is in the
@@ -72,6 +73,8 @@ export async function handleProposal(
         record: verdict.record,
         newTasks: verdict.newTasks,
       });
+      // In the background: the review worker moves on; the final merge waits for it if it must.
+      void goal.premerge.offer(mergeEntries(goal.actor.getSnapshot().context));
     } else if (verdict.kind === "awaiting") {
       const d = verdict.decision;
       await deps.events.emit(

@@ -67,7 +67,7 @@ export async function importBundle(
     const quarantine = join(scratch, "objects");
     mkdirSync(join(quarantine, "pack"), { recursive: true });
     const env = { GIT_OBJECT_DIRECTORY: quarantine, GIT_ALTERNATE_OBJECT_DIRECTORIES: objects };
-    for (const pre of header.prerequisites) {
+    for (const pre of header.prerequisites.filter((p) => p !== base)) {
       // A prerequisite the base does not contain means the work sits on history the goal never had.
       const known = await runGit(repoDir, ["merge-base", "--is-ancestor", pre, base], { okCodes: [1, 128] });
       if (known.code !== 0) {

@@ -1,7 +1,8 @@
 import { type ConflictHunk, parseConflictHunks } from "./conflict-hunks.js";
 import { candidatePairs } from "./conflict-pairs.js";
-import { runGit, splitNul } from "./git-exec.js";
+import { runGit } from "./git-exec.js";
 import { mergeTree } from "./merge-tree.js";
+import { changedBetween } from "./repo-facts.js";
 
 /** A proposal as conflict detection sees it: its commits `base..head`. */
 export interface ProposalRange {
@@ -122,9 +123,8 @@ async function show(repoDir: string, spec: string): Promise<string | undefined> 
   return out.code === 0 ? out.stdout.toString("utf8") : undefined;
 }
 
-async function changedPaths(repoDir: string, base: string, head: string): Promise<string[]> {
-  const out = await runGit(repoDir, ["diff", "--name-only", "-z", "--no-renames", base, head]);
-  return splitNul(out.stdout);
+function changedPaths(repoDir: string, base: string, head: string): Promise<string[]> {
+  return changedBetween(repoDir, base, head);
 }
 
 /** Maps items through `fn` with at most `width` in flight, keeping order. */

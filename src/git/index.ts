@@ -13,11 +13,14 @@ export type { ConflictHunk, HunkSide, LineRange } from "./conflict-hunks.js";
 export { candidatePairs } from "./conflict-pairs.js";
 export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
 export { GUILD_IDENTITY, gitEnv } from "./git-exec.js";
+export { IncrementalMerge, type PreparedMerge } from "./incremental-merge.js";
 export {
   type IntegrationEntry,
   type IntegrationResult,
   type MergeIntegrationOptions,
+  type MergeStep,
   mergeIntoIntegration,
+  mergeStep,
   trialMerge,
 } from "./integration-merge.js";
 export { type MergeMessage, type MergeTreeResult, mergeTree } from "./merge-tree.js";

@@ -23,6 +23,11 @@ export interface MergeIntegrationOptions {
   entries: IntegrationEntry[];
   /** Rebuild the branch from `base` with exactly these entries (after a proposal was withdrawn). */
   fromScratch?: boolean;
+  /**
+   * The same entries already merged from `base` (by an {@link IncrementalMerge}, in its own order):
+   * the branch is set to that head instead of merging again. Implies `fromScratch`.
+   */
+  prepared?: { head: string; merged: string[] };
 }
 
 /** The integration branch after merging, and the entry it stopped at, if any. */
@@ -49,16 +54,14 @@ export async function mergeIntoIntegration(
   return withRepoLock(repoDir, async () => {
     const found = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1] });
     const old = found.stdout.toString().trim();
-    if (old && !opts.fromScratch && !(await isAncestor(repoDir, base, old))) {
+    if (old && !opts.fromScratch && !opts.prepared && !(await isAncestor(repoDir, base, old))) {
       throw new GuildError("git.failed", `${branch} does not contain the base ${base}`, {
         details: { branch, base },
       });
     }
-    const { head, merged, conflicts } = await composeMerges(
-      repoDir,
-      opts.fromScratch ? base : old || base,
-      opts.entries,
-    );
+    const { head, merged, conflicts } = opts.prepared
+      ? { ...opts.prepared, conflicts: [] }
+      : await composeMerges(repoDir, opts.fromScratch ? base : old || base, opts.entries);
     // One compare-and-swap at the end: the branch moves only from the value it was read at.
     await runGit(repoDir, ["update-ref", "-m", "guild: merge into integration", ref, head, old]);
     return { branch, head, merged, conflicts };
@@ -76,6 +79,28 @@ export async function trialMerge(
   return composeMerges(repoDir, await resolveCommit(repoDir, opts.base), opts.entries);
 }
 
+/** What merging one entry onto a head gave: a new merge commit, nothing (already in), or a conflict. */
+export type MergeStep =
+  | { kind: "merged"; head: string }
+  | { kind: "contained" }
+  | { kind: "conflict"; files: string[] };
+
+/** Merges one entry onto `head` with merge-tree and commit-tree; no ref moves and no checkout is touched. */
+export async function mergeStep(repoDir: string, head: string, entry: IntegrationEntry): Promise<MergeStep> {
+  const theirs = await resolveCommit(repoDir, entry.head);
+  if (await isAncestor(repoDir, theirs, head)) return { kind: "contained" };
+  const result = await mergeTree(repoDir, head, theirs);
+  if (!result.clean) {
+    const files = new Set(result.conflictedPaths);
+    for (const m of result.messages) if (m.type.startsWith("CONFLICT")) for (const p of m.paths) files.add(p);
+    return { kind: "conflict", files: [...files].sort() };
+  }
+  const commit = await gitText(repoDir, ["commit-tree", result.tree, "-p", head, "-p", theirs, "-F", "-"], {
+    input: mergeMessage(entry),
+  });
+  return { kind: "merged", head: commit };
+}
+
 async function composeMerges(
   repoDir: string,
   start: string,
@@ -85,22 +110,12 @@ async function composeMerges(
   const merged: string[] = [];
   const conflicts: { id: string; files: string[] }[] = [];
   for (const entry of entries) {
-    const theirs = await resolveCommit(repoDir, entry.head);
-    if (await isAncestor(repoDir, theirs, head)) {
-      merged.push(entry.id);
-      continue;
-    }
-    const result = await mergeTree(repoDir, head, theirs);
-    if (!result.clean) {
-      const files = new Set(result.conflictedPaths);
-      for (const m of result.messages)
-        if (m.type.startsWith("CONFLICT")) for (const p of m.paths) files.add(p);
-      conflicts.push({ id: entry.id, files: [...files].sort() });
+    const step = await mergeStep(repoDir, head, entry);
+    if (step.kind === "conflict") {
+      conflicts.push({ id: entry.id, files: step.files });
       break;
     }
-    head = await gitText(repoDir, ["commit-tree", result.tree, "-p", head, "-p", theirs, "-F", "-"], {
-      input: mergeMessage(entry),
-    });
+    if (step.kind === "merged") head = step.head;
     merged.push(entry.id);
   }
   return { head, merged, conflicts };

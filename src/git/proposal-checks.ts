@@ -1,6 +1,7 @@
 import { rejected } from "./bundle-rejection.js";
 import { gitText, runGit, splitNul } from "./git-exec.js";
 import { symlinkEscapeReason, unsafePathReason } from "./path-safety.js";
+import { changedBetween } from "./repo-facts.js";
 
 /** Size limits of a proposal, per file and for all new content together. */
 export interface SizeLimits {
@@ -39,17 +40,27 @@ export async function checkProposal(
   opts: CheckProposalOptions,
 ): Promise<{ changedPaths: string[] }> {
   const env = opts.env ?? {};
-  const ancestor = await runGit(repoDir, ["merge-base", "--is-ancestor", opts.base, opts.head], {
-    env,
-    okCodes: [1],
-  });
-  if (ancestor.code !== 0) {
-    throw rejected("not_based_on_base", `${opts.head} is not based on the goal's base commit ${opts.base}`, {
-      base: opts.base,
-      head: opts.head,
+  const range = await rangeCommits(repoDir, opts.base, opts.head, env);
+  // One commit straight on the base (what an agent's proposal nearly always is) needs no ancestry
+  // query, and its own diff is the net diff; anything else is asked of git.
+  const single = range.length === 1 && range[0]?.parents.length === 1 && range[0].parents[0] === opts.base;
+  if (!single) {
+    const ancestor = await runGit(repoDir, ["merge-base", "--is-ancestor", opts.base, opts.head], {
+      env,
+      okCodes: [1],
     });
+    if (ancestor.code !== 0) {
+      throw rejected(
+        "not_based_on_base",
+        `${opts.head} is not based on the goal's base commit ${opts.base}`,
+        {
+          base: opts.base,
+          head: opts.head,
+        },
+      );
+    }
   }
-  const changes = await rangeChanges(repoDir, opts.base, opts.head, env);
+  const changes = await rangeChanges(repoDir, range, env);
   for (const c of changes) {
     const reason = unsafePathReason(c.path);
     if (reason) throw rejected("unsafe_path", `${reason}: ${JSON.stringify(c.path)}`, { path: c.path });
@@ -69,19 +80,38 @@ export async function checkProposal(
       paths: guarded,
     });
   }
-  const net = await runGit(repoDir, ["diff", "--name-only", "-z", "--no-renames", opts.base, opts.head], {
+  const changedPaths = await changedBetween(repoDir, opts.base, opts.head, {
     env,
+    ...(single ? { known: touched } : {}),
   });
-  return { changedPaths: splitNul(net.stdout) };
+  return { changedPaths };
 }
 
-async function rangeChanges(
+interface RangeCommit {
+  id: string;
+  parents: string[];
+}
+
+async function rangeCommits(
   repoDir: string,
   base: string,
   head: string,
   env: Record<string, string>,
+): Promise<RangeCommit[]> {
+  const out = await gitText(repoDir, ["rev-list", "--parents", `${base}..${head}`], { env });
+  if (out === "") return [];
+  return out.split("\n").map((line) => {
+    const [id = "", ...parents] = line.split(" ");
+    return { id, parents };
+  });
+}
+
+async function rangeChanges(
+  repoDir: string,
+  range: RangeCommit[],
+  env: Record<string, string>,
 ): Promise<Change[]> {
-  const commits = await gitText(repoDir, ["rev-list", `${base}..${head}`], { env });
+  const commits = range.map((c) => c.id).join("\n");
   if (commits === "") return [];
   // -m: a merge commit is checked against each parent, so nothing hides inside a merge.
   const out = await runGit(

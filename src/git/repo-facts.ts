@@ -1,7 +1,7 @@
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { GuildError } from "../protocol/index.js";
-import { gitText } from "./git-exec.js";
+import { gitText, runGit, splitNul } from "./git-exec.js";
 
 // Answers that cannot change while a process runs: a commit id names the same commit forever, and a
 // repository's git directories stay where they are. Each costs a git process (a fork of this one,
@@ -38,6 +38,11 @@ export async function resolveCommit(repoDir: string, rev: string): Promise<strin
   return id;
 }
 
+/** Records a commit id git itself just reported for `repoDir` (a commit it made), so resolving it costs nothing. */
+export function rememberCommit(repoDir: string, id: string): void {
+  if (FULL_OID.test(id)) remember(commits, `${realKey(repoDir)}\0${id}`, true);
+}
+
 /** An absolute path git reports for `repoDir` (`--git-common-dir`, `--git-dir`, or `--git-path <name>`), asked once. */
 export async function gitPath(
   repoDir: string,
@@ -50,4 +55,34 @@ export async function gitPath(
   const path = await gitText(repoDir, ["rev-parse", "--path-format=absolute", ...args]);
   remember(dirs, key, path);
   return path;
+}
+
+const netPaths = new Map<string, string[]>();
+
+/**
+ * The paths that differ between two commits (`git diff --name-only`, no rename detection). A pair of
+ * full commit ids always gives the same answer, so it is remembered: review computes it once per
+ * proposal and conflict detection reads it back. `known` records an answer derived another way.
+ */
+export async function changedBetween(
+  repoDir: string,
+  base: string,
+  head: string,
+  opts: { env?: Record<string, string>; known?: string[] } = {},
+): Promise<string[]> {
+  const cacheable = FULL_OID.test(base) && FULL_OID.test(head);
+  const key = `${realKey(repoDir)}\0${base}\0${head}`;
+  const hit = cacheable ? netPaths.get(key) : undefined;
+  if (hit) return [...hit];
+  const paths =
+    opts.known ??
+    splitNul(
+      (
+        await runGit(repoDir, ["diff", "--name-only", "-z", "--no-renames", base, head], {
+          ...(opts.env ? { env: opts.env } : {}),
+        })
+      ).stdout,
+    );
+  if (cacheable) remember(netPaths, key, [...paths]);
+  return paths;
 }

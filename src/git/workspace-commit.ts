@@ -1,6 +1,6 @@
 import { GuildError } from "../protocol/index.js";
-import { gitClient } from "./git-client.js";
 import { gitText, runGit, splitNul } from "./git-exec.js";
+import { rememberCommit } from "./repo-facts.js";
 import type { Workspace } from "./workspace.js";
 
 /** Options of {@link commitWorkspace}. */
@@ -26,22 +26,35 @@ export async function commitWorkspace(
   const identity: Record<string, string> = opts.author
     ? { GIT_AUTHOR_NAME: opts.author.name, GIT_AUTHOR_EMAIL: opts.author.email }
     : {};
-  const git = gitClient(ws.dir, identity);
-  await git.add(["-A"]);
-  const staged = await runGit(ws.dir, ["diff", "--cached", "--quiet"], { okCodes: [1] });
-  if (staged.code === 1) {
-    // Hooks are the project's code, not the agent's; they run at review, not on every agent commit.
-    await git.commit(withTrailers(message, opts.trailers ?? {}), undefined, { "--no-verify": null });
+  await runGit(ws.dir, ["add", "-A"]);
+  // Hooks are the project's code, not the agent's; they run at review, not on every agent commit.
+  // Exit 1 with "nothing to commit" is the clean-tree answer; asking `diff --cached` first costs a process.
+  const commit = await runGit(ws.dir, ["commit", "--no-verify", "--quiet", "-F", "-"], {
+    input: withTrailers(message, opts.trailers ?? {}),
+    env: identity,
+    okCodes: [1],
+  });
+  if (commit.code === 1 && !/nothing (added )?to commit/.test(commit.stdout.toString())) {
+    throw new GuildError(
+      "git.failed",
+      `git commit failed: ${commit.stderr.trim() || commit.stdout.toString().trim()}`,
+      {
+        details: { dir: ws.dir, stderr: commit.stderr.slice(0, 4000) },
+      },
+    );
   }
   return workspaceState(ws);
 }
 
 /** The branch head, the number of commits since the base, and the paths changed since the base. */
 export async function workspaceState(ws: Workspace): Promise<CommitResult> {
-  const head = await gitText(ws.dir, ["rev-parse", "HEAD"]);
-  const commits = Number(await gitText(ws.dir, ["rev-list", "--count", `${ws.baseCommit}..${head}`]));
+  const since = await gitText(ws.dir, ["rev-list", "HEAD", "--not", ws.baseCommit]);
+  const ids = since === "" ? [] : since.split("\n");
+  // rev-list lists newest first; with nothing new, HEAD is the base (or history the base contains).
+  const head = ids[0] ?? (await gitText(ws.dir, ["rev-parse", "HEAD"]));
+  if (ids.length > 0) rememberCommit(ws.repoDir, head);
   const diff = await runGit(ws.dir, ["diff", "--name-only", "-z", "--no-renames", ws.baseCommit, head]);
-  return { head, commits, changedPaths: splitNul(diff.stdout) };
+  return { head, commits: ids.length, changedPaths: splitNul(diff.stdout) };
 }
 
 function withTrailers(message: string, trailers: Record<string, string>): string {

@@ -22,7 +22,7 @@ export type {
 } from "./chat-model.js";
 export { CLI_PRESETS, type CliBrainOptions, createCliBrain } from "./cli.js";
 export { harvestChanges, markWorktree, type WorktreeMark } from "./cli-harvest.js";
-export { estimateTokens, type PackedContext, packContext } from "./context-pack.js";
+export type { PackedContext } from "./context-pack.js";
 export { type CreateBrainOptions, createBrain } from "./create-brain.js";
 export { type ChatModelOptions, chatModelOf, llmCredentials, type NamedChatModel } from "./llm-config.js";
 export { chooseSkill, createOfflineBrain, type OfflineBrainOptions } from "./offline.js";

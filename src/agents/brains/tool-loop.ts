@@ -3,7 +3,6 @@ import type { BrainRunContext, BrainStep } from "./brain.js";
 import { type BudgetBreach, BudgetTracker, budgetExceeded, estimateCost, type PriceTable } from "./budget.js";
 import { composeSystemPrompt, composeTaskPrompt } from "./charter.js";
 import type { ChatModel, LoopMessage, ModelToolCall, ToolOutcome } from "./chat-model.js";
-import { packContext } from "./context-pack.js";
 
 export interface ToolLoopOptions {
   model: ChatModel;
@@ -51,6 +50,8 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Bra
   const { task, tools, signal } = context;
   const tracker = new BudgetTracker(context.budget, context.now ?? Date.now, context.meter);
   const taskText = `${task.task.title}\n${task.task.instructions}\n${task.feedback ?? ""}`;
+  // Loaded here, not at import: packing parses sources with ts-morph, which only LLM brains need.
+  const { packContext } = await import("./context-pack.js");
   const pack = packContext(context.workdir, task.task.expectedPaths, taskText);
   if (pack.files > 0) {
     yield {

@@ -1,19 +1,9 @@
-import { realpathSync } from "node:fs";
-import { relative } from "node:path";
-import { Node, SyntaxKind } from "ts-morph";
 import { z } from "zod";
-import { declarationsOf, outlineOf } from "./code-outline.js";
-import { projectOf, sourceFileOf } from "./code-project.js";
 import { defineTool } from "./define-tool.js";
-import type { ToolContext } from "./tool-context.js";
-import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
 
-const MAX_HITS = 200;
-
-function relOf(context: ToolContext, abs: string): string {
-  // ts-morph holds real paths; a worktree under a symlinked temp dir (macOS /tmp) must still yield `src/…`.
-  return relative(realpathSync(context.workdir), abs).split("\\").join("/");
-}
+// The implementations need ts-morph and the TypeScript compiler (tens of MB); they load on the first
+// call, so an agent that never reads code through these tools never carries them.
+const impl = () => import("./code-tools-run.js");
 
 /** Shows a file's declarations and signatures without bodies. */
 export const outlineTool = defineTool({
@@ -21,21 +11,8 @@ export const outlineTool = defineTool({
   description:
     "Outline a TypeScript/JavaScript file: its declarations with line ranges and signatures, no bodies.",
   input: z.object({ path: z.string().min(1) }),
-  async run(context, input) {
-    const { file, rel } = sourceFileOf(context, input.path);
-    return { ok: true, output: wrapUntrusted(`outline=${rel}`, outlineOf(file) || "(no declarations)") };
-  },
+  run: async (context, input) => (await impl()).runOutline(context, input),
 });
-
-function findDeclarations(context: ToolContext, symbol: string, path: string | undefined) {
-  const files = path ? [sourceFileOf(context, path).file] : projectOf(context).getSourceFiles();
-  const [owner, member] = symbol.includes(".") ? symbol.split(".", 2) : [symbol, undefined];
-  return files.flatMap((file) =>
-    declarationsOf(file)
-      .filter((d) => d.name === symbol || (member === undefined && d.name === owner))
-      .map((d) => ({ ...d, rel: relOf(context, file.getFilePath()) })),
-  );
-}
 
 /** Finds where a symbol is declared and shows its full text. */
 export const definitionTool = defineTool({
@@ -43,21 +20,7 @@ export const definitionTool = defineTool({
   description:
     "Find the declaration of a symbol (`name` or `Class.member`), optionally in one file; shows its code.",
   input: z.object({ symbol: z.string().min(1).max(200), path: z.string().min(1).optional() }),
-  async run(context, input) {
-    const found = findDeclarations(context, input.symbol, input.path);
-    if (found.length === 0) return { ok: false, output: `no declaration named ${input.symbol}` };
-    const text = found
-      .slice(0, 10)
-      .map((d) => `${d.rel}:${d.startLine}-${d.endLine}\n${d.node.getText()}`)
-      .join("\n\n");
-    return {
-      ok: true,
-      output: wrapUntrusted(
-        `definition=${input.symbol}`,
-        truncateMiddle(text, context.limits.maxOutputChars),
-      ),
-    };
-  },
+  run: async (context, input) => (await impl()).runDefinition(context, input),
 });
 
 /** Lists every reference to a symbol across the worktree. */
@@ -66,29 +29,7 @@ export const referencesTool = defineTool({
   description:
     "List references to a symbol (`name` or `Class.member`) across the repository, as file:line: text.",
   input: z.object({ symbol: z.string().min(1).max(200), path: z.string().min(1).optional() }),
-  async run(context, input) {
-    const [decl] = findDeclarations(context, input.symbol, input.path);
-    if (!decl) return { ok: false, output: `no declaration named ${input.symbol}` };
-    const nameNode = Node.isVariableStatement(decl.node)
-      ? decl.node
-          .getDeclarations()
-          .find((v) => v.getName() === decl.name)
-          ?.getNameNode()
-      : decl.node.getFirstChildByKind(SyntaxKind.Identifier);
-    if (!nameNode || !Node.isIdentifier(nameNode))
-      return { ok: false, output: `cannot resolve ${input.symbol}` };
-    const hits = nameNode.findReferencesAsNodes().slice(0, MAX_HITS);
-    const lines = hits.map((n) => {
-      const file = n.getSourceFile();
-      const line = n.getStartLineNumber();
-      const text = file.getFullText().split("\n")[line - 1]?.trim() ?? "";
-      return `${relOf(context, file.getFilePath())}:${line}: ${text}`;
-    });
-    return {
-      ok: true,
-      output: wrapUntrusted(`references=${input.symbol}`, lines.join("\n") || "(no references)"),
-    };
-  },
+  run: async (context, input) => (await impl()).runReferences(context, input),
 });
 
 /** Lists a module's exported API with signatures. */
@@ -96,17 +37,5 @@ export const exportsTool = defineTool({
   name: "module_exports",
   description: "List the exported API of a module: each exported name with its kind and signature.",
   input: z.object({ path: z.string().min(1) }),
-  async run(context, input) {
-    const { file, rel } = sourceFileOf(context, input.path);
-    const lines: string[] = [];
-    for (const [name, decls] of file.getExportedDeclarations()) {
-      for (const d of decls) {
-        const header = d.getText().split("{")[0]?.replace(/\s+/g, " ").trim().slice(0, 200) ?? "";
-        const from =
-          d.getSourceFile() === file ? "" : ` (from ${relOf(context, d.getSourceFile().getFilePath())})`;
-        lines.push(`${name}: ${d.getKindName()} ${header}${from}`);
-      }
-    }
-    return { ok: true, output: wrapUntrusted(`exports=${rel}`, lines.join("\n") || "(no exports)") };
-  },
+  run: async (context, input) => (await impl()).runExports(context, input),
 });

@@ -1,5 +1,5 @@
 export { applyPatchTool, pathsOfPatch } from "./apply-patch-tool.js";
-export { type Declaration, declarationsOf, outlineOf } from "./code-outline.js";
+export type { Declaration } from "./code-outline.js";
 export { definitionTool, exportsTool, outlineTool, referencesTool } from "./code-tools.js";
 export { ALL_TOOLS, createToolSet, type ToolDenial, type ToolSetOptions } from "./create-tool-set.js";
 export { defineTool, refuse, type Tool } from "./define-tool.js";

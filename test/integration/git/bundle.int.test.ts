@@ -74,6 +74,24 @@ describe("proposal bundles", () => {
     await importBundle(m.coordinator.path, bundle, { proposalId: "p1", baseCommit: m.base });
   });
 
+  it("reports the net changed paths: a single commit's own diff, deletions included, and a range's net diff", async () => {
+    using m = machines();
+    git(m.agent, "rm", "-q", "README.md");
+    const single = m.commit({ "src/c.ts": "export const c = 1;\n" }, "one commit");
+    const one = await exportBundle(m.agent, { base: m.base, head: single, ref: "p1" });
+    const first = await importBundle(m.coordinator.path, one, { proposalId: "p1", baseCommit: m.base });
+    expect(first.changedPaths).toEqual(["README.md", "src/c.ts"]);
+
+    git(m.agent, "reset", "-q", "--hard", m.base);
+    m.commit({ "src/tmp.ts": "scratch\n", "src/a.ts": "export const a = 3;\n" }, "add scratch");
+    git(m.agent, "rm", "-q", "src/tmp.ts");
+    const range = m.commit({}, "drop scratch");
+    const two = await exportBundle(m.agent, { base: m.base, head: range, ref: "p2" });
+    const second = await importBundle(m.coordinator.path, two, { proposalId: "p2", baseCommit: m.base });
+    // src/tmp.ts came and went inside the range: every commit was checked, but it is not a net change.
+    expect(second.changedPaths).toEqual(["src/a.ts"]);
+  });
+
   it("refuses a bundle carrying refs outside the proposals namespace", async () => {
     using m = machines();
     m.commit({ "src/a.ts": "x\n" });

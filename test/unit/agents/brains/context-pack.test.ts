@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { packContext } from "../../../../src/agents/brains/index.js";
+import { packContext } from "../../../../src/agents/brains/context-pack.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
 
 const BIG = Array.from(
