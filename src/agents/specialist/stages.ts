@@ -230,9 +230,10 @@ export function createStages(deps: StageDeps, state: StageState) {
         payload: proposal,
       }),
     );
-    // Persisted (JetStream) before the task is acked; the message id drops duplicates of this attempt.
+    // Persisted (JetStream) before the task is acked; the message id drops duplicates of this attempt,
+    // and names the goal: another goal's task of the same id is not a duplicate.
     await deps.bus.enqueue("proposals", subjects.proposal(assignment.goalId), message, {
-      msgId: proposal.proposalId,
+      msgId: `${proposal.goalId}.${proposal.proposalId}`,
     });
     await events.emit(
       "proposal.published",
