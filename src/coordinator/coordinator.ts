@@ -30,6 +30,7 @@ import type { goalMachine } from "./goal-machine.js";
 import { announceEnd, restoreGoals } from "./goal-recovery.js";
 import { stateName, statusOf } from "./goal-status.js";
 import { GoalStore } from "./goal-store.js";
+import { dispatchWindowOf } from "./goal-tasks.js";
 import type { GoalContext } from "./goal-types.js";
 import { handleProposal } from "./proposal-intake.js";
 
@@ -197,6 +198,7 @@ export class Coordinator {
       settlements: [],
       decisions: [],
       merged: [],
+      dispatchWindow: dispatchWindowOf(ownership.config),
     };
     const premerge = new IncrementalMerge(request.repo, baseCommit);
     const machine = provideGoalEffects({

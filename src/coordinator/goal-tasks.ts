@@ -1,14 +1,70 @@
-import type { TaskSpec } from "../protocol/index.js";
+import type { GuildConfig, TaskSpec } from "../protocol/index.js";
 import type { GoalContext, TaskRecord } from "./goal-types.js";
 
-/** A task is ready when every task it depends on has been accepted. */
+/**
+ * The tasks to dispatch now: pending, with every dependency accepted, most critical first (the longest
+ * chain of tasks waiting on it, then plan order). With a dispatch window, a role never has more than its
+ * window of tasks dispatched and undecided: the rest wait here rather than at the back of the role's
+ * work queue, so a task that becomes ready later but holds up a chain is not queued behind them.
+ */
 export function readyTasks(context: GoalContext): TaskRecord[] {
-  return context.order
+  const ready = context.order
     .map((id) => context.tasks[id] as TaskRecord)
     .filter(
       (t) =>
         t.status === "pending" && t.spec.dependsOn.every((dep) => context.tasks[dep]?.status === "accepted"),
     );
+  if (ready.length === 0) return ready;
+  const depth = chainDepths(context);
+  const rank = new Map(context.order.map((id, i) => [id, i]));
+  ready.sort(
+    (a, b) =>
+      (depth.get(b.spec.taskId) ?? 0) - (depth.get(a.spec.taskId) ?? 0) ||
+      (rank.get(a.spec.taskId) ?? 0) - (rank.get(b.spec.taskId) ?? 0),
+  );
+  const window = context.dispatchWindow;
+  if (!window) return ready;
+  const inFlight = new Map<string, number>();
+  for (const t of Object.values(context.tasks))
+    if (t.status === "dispatched") inFlight.set(t.spec.role, (inFlight.get(t.spec.role) ?? 0) + 1);
+  return ready.filter((t) => {
+    const limit = window[t.spec.role];
+    if (limit === undefined) return true;
+    const used = inFlight.get(t.spec.role) ?? 0;
+    if (used >= limit) return false;
+    inFlight.set(t.spec.role, used + 1);
+    return true;
+  });
+}
+
+/**
+ * The dispatch window of a goal: per role declared in guild.yaml, its replicas plus one queued task, so an
+ * agent that finishes finds its next task waiting, and a task that becomes ready later (the next step of
+ * a chain) is at most one task behind.
+ */
+export function dispatchWindowOf(config: GuildConfig): Record<string, number> {
+  return Object.fromEntries(Object.entries(config.roles).map(([role, c]) => [role, c.replicas + 1]));
+}
+
+/** For each task, how many tasks the longest chain of tasks depending on it holds (itself included). */
+function chainDepths(context: GoalContext): Map<string, number> {
+  const dependents = new Map<string, string[]>();
+  for (const t of Object.values(context.tasks))
+    for (const dep of t.spec.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), t.spec.taskId]);
+  const depth = new Map<string, number>();
+  const visit = (id: string, seen: Set<string>): number => {
+    const known = depth.get(id);
+    if (known !== undefined) return known;
+    // Plans are checked acyclic before they run; the guard keeps a bad one from recursing forever.
+    if (seen.has(id)) return 0;
+    seen.add(id);
+    const below = (dependents.get(id) ?? []).map((d) => visit(d, seen));
+    const d = 1 + Math.max(0, ...below);
+    depth.set(id, d);
+    return d;
+  };
+  for (const id of context.order) visit(id, new Set());
+  return depth;
 }
 
 /** Whether `attempt` is the one the task is currently dispatched with. */

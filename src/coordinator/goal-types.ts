@@ -68,6 +68,11 @@ export interface GoalContext {
   settlements: SettlementRecord[];
   decisions: Decision[];
   merged: string[];
+  /**
+   * Per role, how many of its tasks may be dispatched and undecided at once (from guild.yaml: the role's
+   * replicas plus one queued); roles not named are not limited.
+   */
+  dispatchWindow?: Record<string, number>;
   integrationHead?: string;
   verify?: VerifyResult;
   reason?: string;

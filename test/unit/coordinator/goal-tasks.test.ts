@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { dispatchWindowOf, readyTasks } from "../../../src/coordinator/goal-tasks.js";
+import type { GoalContext, TaskRecord, TaskStatus } from "../../../src/coordinator/goal-types.js";
+import { GuildConfig, type TaskSpec } from "../../../src/protocol/index.js";
+
+const BASE = "b".repeat(40);
+
+function context(
+  specs: [id: string, role: string, dependsOn: string[], status?: TaskStatus][],
+  dispatchWindow?: Record<string, number>,
+): GoalContext {
+  const tasks: Record<string, TaskRecord> = {};
+  for (const [taskId, role, dependsOn, status = "pending"] of specs) {
+    const spec: TaskSpec = { taskId, role, title: taskId, instructions: "", expectedPaths: [], dependsOn };
+    tasks[taskId] = { spec, status, attempt: status === "pending" ? 0 : 1, base: BASE, revisions: 0 };
+  }
+  return {
+    goalId: "g1",
+    text: "goal",
+    repo: "/r",
+    baseRef: "HEAD",
+    baseCommit: BASE,
+    tasks,
+    order: specs.map(([id]) => id),
+    settlements: [],
+    decisions: [],
+    merged: [],
+    ...(dispatchWindow ? { dispatchWindow } : {}),
+  };
+}
+
+const ids = (ctx: GoalContext) => readyTasks(ctx).map((t) => t.spec.taskId);
+
+describe("which tasks are dispatched next", () => {
+  it("puts the head of the longest chain first, then plan order", () => {
+    const ctx = context([
+      ["solo1", "backend", []],
+      ["head", "backend", []],
+      ["mid", "frontend", ["head"]],
+      ["tail", "docs", ["mid"]],
+      ["short", "backend", []],
+      ["after-short", "docs", ["short"]],
+      ["solo2", "backend", []],
+    ]);
+    expect(ids(ctx)).toEqual(["head", "short", "solo1", "solo2"]);
+  });
+
+  it("keeps a role within its window, counting tasks already dispatched, and leaves other roles alone", () => {
+    const ctx = context(
+      [
+        ["running", "backend", [], "dispatched"],
+        ["done", "backend", [], "accepted"],
+        ["b1", "backend", []],
+        ["b2", "backend", []],
+        ["b3", "backend", []],
+        ["f1", "frontend", []],
+        ["f2", "frontend", []],
+      ],
+      { backend: 3 },
+    );
+    expect(ids(ctx)).toEqual(["b1", "b2", "f1", "f2"]);
+  });
+
+  it("lets a chain's next step overtake independent tasks waiting for the same role", () => {
+    // The backend window is full of independent work; when a slot frees, the chain step goes first.
+    const ctx = context(
+      [
+        ["i1", "backend", [], "accepted"],
+        ["i2", "backend", [], "dispatched"],
+        ["i3", "backend", []],
+        ["i4", "backend", []],
+        ["step1", "docs", [], "accepted"],
+        ["step2", "backend", ["step1"]],
+        ["step3", "docs", ["step2"]],
+      ],
+      { backend: 2 },
+    );
+    expect(ids(ctx)).toEqual(["step2"]);
+  });
+
+  it("derives the window from guild.yaml: each declared role's replicas plus one queued task", () => {
+    const config = GuildConfig.parse({ roles: { backend: { replicas: 3 }, docs: {} } });
+    expect(dispatchWindowOf(config)).toEqual({ backend: 4, docs: 2 });
+  });
+});
