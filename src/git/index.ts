@@ -53,4 +53,10 @@ export {
 export { type CreateWorkspaceOptions, createWorkspace } from "./workspace-create.js";
 export { type RecoverOptions, type RecoveryReport, recoverWorkspaces } from "./workspace-recover.js";
 export { type RemoveOptions, removeWorkspace } from "./workspace-remove.js";
+export {
+  AgentWorktree,
+  agentDirName,
+  type ReleaseOptions,
+  type SwitchOptions,
+} from "./workspace-reuse.js";
 export { listWorktrees, type WorktreeEntry } from "./worktree-list.js";

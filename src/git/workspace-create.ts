@@ -1,13 +1,12 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { GuildError } from "../protocol/index.js";
-import { gitText, runGit } from "./git-exec.js";
+import { runGit } from "./git-exec.js";
 import { salvageRef, taskBranch } from "./ref-names.js";
 import { gitPath, resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
 import { isDirty } from "./salvage.js";
 import type { GitEventListener, Workspace } from "./workspace.js";
-import { listWorktrees } from "./worktree-list.js";
 
 /** Options of {@link createWorkspace}. */
 export interface CreateWorkspaceOptions {
@@ -35,17 +34,14 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
 
   await withRepoLock(repoDir, async () => {
     if (!opts.root) ignoreGuildDir(await gitPath(repoDir, "--git-common-dir"));
-    const holder = (await listWorktrees(repoDir)).find((w) => w.branch === `refs/heads/${branch}`);
-    if (holder && !holder.missing) {
-      throw new GuildError("git.failed", `branch ${branch} is already checked out at ${holder.dir}`, {
-        details: { branch, dir: holder.dir },
-      });
-    }
+    const { tip, holder } = await branchState(repoDir, branch);
+    if (holder && existsSync(holder)) throw heldElsewhere(branch, holder);
+    // Registered for a directory that is gone: only git's bookkeeping holds the branch.
     if (holder) await runGit(repoDir, ["worktree", "prune"]);
     if (existsSync(dir))
       throw new GuildError("git.failed", `workspace directory exists: ${dir}`, { details: { dir } });
     mkdirSync(dirname(dir), { recursive: true });
-    await keepEarlierAttempt(repoDir, opts, baseCommit);
+    await keepEarlierAttempt(repoDir, opts, baseCommit, tip);
     // -B: a branch left by an earlier attempt is reset to the new base; its commits stay reachable
     // from the reflog and from any proposal imported from it.
     const add = [
@@ -65,8 +61,7 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
   });
   // Filling the worktree is the agent's own cost and touches only its own index, so it runs unlocked.
   if (sparse) await runGit(dir, ["read-tree", "-mu", "HEAD"]);
-  const adminDir = await gitText(dir, ["rev-parse", "--absolute-git-dir"]);
-  writeFileSync(join(adminDir, BASE_FILE), `${baseCommit}\n`);
+  recordBase(worktreeAdminDir(dir), baseCommit);
   return {
     repoDir,
     dir,
@@ -78,40 +73,77 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
   };
 }
 
-// -B below resets an existing branch; commits of an earlier attempt that the new base does not
-// contain are kept under a salvage ref first, and the caller is told.
-async function keepEarlierAttempt(
+/** Where a task branch points and which worktree has it checked out, from one `for-each-ref`. */
+export async function branchState(
   repoDir: string,
-  opts: CreateWorkspaceOptions,
-  baseCommit: string,
-): Promise<void> {
-  const branch = taskBranch(opts.goalId, opts.taskId);
-  const found = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`], {
-    okCodes: [1],
+  branch: string,
+): Promise<{ tip: string | undefined; holder: string | undefined }> {
+  const out = await runGit(repoDir, [
+    "for-each-ref",
+    "--format=%(objectname)%00%(worktreepath)",
+    `refs/heads/${branch}`,
+  ]);
+  const [tip, holder] = out.stdout.toString("utf8").trim().split("\0");
+  return { tip: tip || undefined, holder: holder || undefined };
+}
+
+/** The error a caller taking over a stale worktree recognises: `details.dir` names the holder. */
+export function heldElsewhere(branch: string, dir: string): GuildError {
+  return new GuildError("git.failed", `branch ${branch} is already checked out at ${dir}`, {
+    details: { branch, dir },
   });
-  const old = found.stdout.toString().trim();
-  if (found.code !== 0 || old === "" || old === baseCommit) return;
-  const contained = await runGit(repoDir, ["merge-base", "--is-ancestor", old, baseCommit], { okCodes: [1] });
+}
+
+/**
+ * Before `-B` resets a task branch, keeps the commits of an earlier attempt that the new base does
+ * not contain under a salvage ref, and tells the caller; `tip` is where the branch points now.
+ */
+export async function keepEarlierAttempt(
+  repoDir: string,
+  task: { goalId: string; taskId: string; onEvent?: GitEventListener | undefined },
+  baseCommit: string,
+  tip: string | undefined,
+): Promise<void> {
+  if (tip === undefined || tip === baseCommit) return;
+  const contained = await runGit(repoDir, ["merge-base", "--is-ancestor", tip, baseCommit], { okCodes: [1] });
   if (contained.code === 0) return;
-  const ref = salvageRef(opts.goalId, opts.taskId);
-  await runGit(repoDir, ["update-ref", ref, old, ""]);
-  opts.onEvent?.({
+  const ref = salvageRef(task.goalId, task.taskId);
+  await runGit(repoDir, ["update-ref", ref, tip, ""]);
+  task.onEvent?.({
     type: "workspace.salvaged",
     payload: {
-      goalId: opts.goalId,
-      taskId: opts.taskId,
+      goalId: task.goalId,
+      taskId: task.taskId,
       dir: "",
       ref,
-      commit: old,
+      commit: tip,
       reason: "branch of an earlier attempt reset to a new base",
     },
   });
 }
 
+/**
+ * The worktree's own git directory (`.git/worktrees/<name>`), read from its `.git` file rather
+ * than asked of git: a process spawn costs milliseconds of a large process's event loop.
+ */
+export function worktreeAdminDir(dir: string): string {
+  const text = readFileSync(join(dir, ".git"), "utf8");
+  const m = /^gitdir: (.+)$/m.exec(text);
+  if (!m?.[1]) {
+    throw new GuildError("git.failed", `${dir} is not a linked worktree`, { details: { dir } });
+  }
+  const gitdir = m[1].trim();
+  return isAbsolute(gitdir) ? gitdir : resolve(dir, gitdir);
+}
+
+/** Records, in the worktree's admin dir, the base commit a task started from, for recovery after a crash. */
+export function recordBase(adminDir: string, baseCommit: string): void {
+  writeFileSync(join(adminDir, BASE_FILE), `${baseCommit}\n`);
+}
+
 /** Reads the base commit recorded when the worktree was created, if any. */
 export async function recordedBase(dir: string): Promise<string | undefined> {
-  const adminDir = await gitText(dir, ["rev-parse", "--absolute-git-dir"]);
-  const file = join(adminDir, BASE_FILE);
+  const file = join(worktreeAdminDir(dir), BASE_FILE);
   return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
 }
 
@@ -132,8 +164,8 @@ function sparseInput(patterns: string[]): string {
   return `${(patterns.length > 0 ? patterns : ["/*", "!/*/"]).join("\n")}\n`;
 }
 
-// The default root is inside the user's checkout; keep it out of their `git status`.
-function ignoreGuildDir(commonDir: string): void {
+/** Keeps the default root, inside the user's checkout, out of their `git status`. */
+export function ignoreGuildDir(commonDir: string): void {
   const exclude = join(commonDir, "info", "exclude");
   const text = existsSync(exclude) ? readFileSync(exclude, "utf8") : "";
   if (text.split("\n").includes("/.guild/")) return;

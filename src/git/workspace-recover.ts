@@ -22,13 +22,19 @@ export interface RecoveryReport {
   salvaged: (Salvaged & { goalId: string; taskId: string; dir: string })[];
 }
 
-/** Finds guild workspaces left by a crash; reattaches live tasks' ones and removes the rest, salvaging uncommitted work. */
+/**
+ * Finds guild workspaces left by a crash; reattaches live tasks' ones and removes the rest, salvaging
+ * uncommitted work. An agent's reused worktree (`agents/<agent>`) left on a task branch is handled
+ * like a task's; one on no branch is idle and left alone: its agent adopts it on its next task and
+ * salvages whatever it finds there first, and `Specialist.stop()` removes it.
+ */
 export async function recoverWorkspaces(repoDir: string, opts: RecoverOptions): Promise<RecoveryReport> {
   const repo = resolve(repoDir);
   const report: RecoveryReport = { reattached: [], pruned: [], salvaged: [] };
   const emit = opts.onEvent ?? (() => {});
   for (const entry of (await listWorktrees(repo)).slice(1)) {
     const ids = entry.branch ? parseTaskBranch(entry.branch) : undefined;
+    // Not a task's: the user's own worktrees, and idle agent worktrees (detached between tasks).
     if (!ids || !entry.branch || entry.locked) continue;
     const dir = entry.dir;
     if (entry.missing) {

@@ -1,0 +1,266 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { isGuildError } from "../protocol/index.js";
+import { runGit } from "./git-exec.js";
+import { parseTaskBranch, taskBranch } from "./ref-names.js";
+import { gitPath, resolveCommit } from "./repo-facts.js";
+import { withRepoLock } from "./repo-lock.js";
+import { type Salvaged, salvageWorktree } from "./salvage.js";
+import type { GitEventListener, Workspace } from "./workspace.js";
+import {
+  branchState,
+  heldElsewhere,
+  ignoreGuildDir,
+  keepEarlierAttempt,
+  recordBase,
+  worktreeAdminDir,
+} from "./workspace-create.js";
+
+/** A task to switch an agent's worktree to. */
+export interface SwitchOptions {
+  goalId: string;
+  taskId: string;
+  baseCommit: string;
+  onEvent?: GitEventListener;
+}
+
+/** Options of {@link AgentWorktree.release} and {@link AgentWorktree.remove}. */
+export interface ReleaseOptions {
+  /** Keep uncommitted work under a salvage ref first (default true); false when the task committed it all. */
+  salvage?: boolean;
+  reason?: string;
+  onEvent?: GitEventListener;
+}
+
+// The task last switched to, in the worktree's admin dir: who owns leftovers once HEAD is detached.
+const TASK_FILE = "guild-task";
+// In-progress operations `checkout` leaves behind (it drops merge and cherry-pick state itself); a
+// CLI brain stopped mid-rebase would otherwise hand the rebase to the next task.
+const OPERATION_STATE = ["rebase-merge", "rebase-apply", "REBASE_HEAD", "sequencer"];
+
+/** A directory name for an agent id: the id itself when safe, else a cleaned form with a hash to keep ids apart. */
+export function agentDirName(agentId: string): string {
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(agentId)) return agentId;
+  const clean = agentId.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 48);
+  return `${clean}-${createHash("sha256").update(agentId).digest("hex").slice(0, 10)}`;
+}
+
+/**
+ * One agent's worktree in one repository, `<repo>/.guild/worktrees/agents/<agent>`, kept for the
+ * agent's lifetime and switched from task to task. Only creating and removing it take the
+ * repository lock; a switch touches nothing but the worktree's own index and HEAD and the task's
+ * branch, and costs three or four git processes where a fresh worktree cost about nine.
+ * @example
+ * const wt = new AgentWorktree({ repoDir, agentId: "frontend-1" });
+ * const ws = await wt.switchTo({ goalId, taskId, baseCommit });
+ * // ... work and commit in ws.dir ...
+ * await wt.release({ salvage: false });
+ */
+export class AgentWorktree {
+  readonly repoDir: string;
+  readonly dir: string;
+  readonly #defaultRoot: boolean;
+  #adminDir: string | undefined;
+  // Nothing in the worktree is worth keeping: just created, or released by this process.
+  #settled = false;
+
+  constructor(opts: { repoDir: string; agentId: string; root?: string }) {
+    this.repoDir = resolve(opts.repoDir);
+    this.#defaultRoot = opts.root === undefined;
+    const root = resolve(opts.root ?? join(this.repoDir, ".guild", "worktrees", "agents"));
+    this.dir = join(root, agentDirName(opts.agentId));
+  }
+
+  /**
+   * Puts the worktree on `guild/<goal>/<task>` at the base commit, with nothing of the previous
+   * task left (tracked, untracked or ignored). Leftover uncommitted work is salvaged to the previous
+   * task's ref first; throws `git.failed` with `details.dir` when another worktree holds the branch.
+   */
+  async switchTo(task: SwitchOptions): Promise<Workspace> {
+    const branch = taskBranch(task.goalId, task.taskId);
+    const baseCommit = await resolveCommit(this.repoDir, task.baseCommit);
+    const adminDir = await this.#ensure(baseCommit);
+    if (!this.#settled) {
+      await this.#keepLeftovers(
+        adminDir,
+        "left uncommitted when the agent's next task started",
+        task.onEvent,
+      );
+      this.#settled = true;
+    }
+    const { tip, holder } = await branchState(this.repoDir, branch);
+    if (holder && !samePath(holder, this.dir)) {
+      if (existsSync(holder)) throw heldElsewhere(branch, holder);
+      await withRepoLock(this.repoDir, () => runGit(this.repoDir, ["worktree", "prune"]));
+    }
+    await keepEarlierAttempt(this.repoDir, task, baseCommit, tip);
+    writeFileSync(join(adminDir, TASK_FILE), `${branch}\n`);
+    await checkout(this.dir, branch, baseCommit);
+    for (const name of OPERATION_STATE) rmSync(join(adminDir, name), { recursive: true, force: true });
+    // -x too: build output and installed dependencies of the previous task are not the next one's.
+    // -ff: also nested repositories a task may have cloned.
+    await runGit(this.dir, ["clean", "-ffdxq"]);
+    recordBase(adminDir, baseCommit);
+    this.#settled = false;
+    return {
+      repoDir: this.repoDir,
+      dir: this.dir,
+      branch,
+      goalId: task.goalId,
+      taskId: task.taskId,
+      baseCommit,
+    };
+  }
+
+  /**
+   * Ends the current task: uncommitted work goes to a salvage ref (unless told it was all committed),
+   * then HEAD is detached so that another replica may take the branch over.
+   */
+  async release(opts: ReleaseOptions = {}): Promise<Salvaged | undefined> {
+    const adminDir = this.#current();
+    // Gone: a replica that took a task of ours over removed it; the next switch makes it again.
+    if (!adminDir) return undefined;
+    const reason = opts.reason ?? "task ended with uncommitted changes";
+    const salvaged =
+      opts.salvage === false ? undefined : await this.#keepLeftovers(adminDir, reason, opts.onEvent);
+    // --force: a brain may have left conflicts in the index, and what was there is kept by now.
+    await runGit(this.dir, ["checkout", "--quiet", "--force", "--detach"]);
+    // What was salvaged is not salvaged again if this process stops before the next switch.
+    if (salvaged) await runGit(this.dir, ["clean", "-ffdq"]);
+    this.#settled = true;
+    return salvaged;
+  }
+
+  /** Removes the worktree (salvaging uncommitted work first unless told otherwise); a later switch makes it again. */
+  async remove(opts: ReleaseOptions = {}): Promise<Salvaged | undefined> {
+    const adminDir = this.#current();
+    const reason = opts.reason ?? "worktree removed with uncommitted changes";
+    const salvaged =
+      adminDir && opts.salvage !== false && !this.#settled
+        ? await this.#keepLeftovers(adminDir, reason, opts.onEvent)
+        : undefined;
+    this.#adminDir = undefined;
+    this.#settled = false;
+    await withRepoLock(this.repoDir, async () => {
+      if (adminDir) await runGit(this.repoDir, ["worktree", "remove", "--force", "--force", this.dir]);
+      else {
+        rmSync(this.dir, { recursive: true, force: true });
+        await runGit(this.repoDir, ["worktree", "prune"]);
+      }
+    });
+    return salvaged;
+  }
+
+  // The admin dir when the worktree is there and registered, checked by reading files only.
+  #current(): string | undefined {
+    if (this.#adminDir && existsSync(join(this.dir, ".git")) && existsSync(join(this.#adminDir, "HEAD"))) {
+      return this.#adminDir;
+    }
+    this.#adminDir = adminDirIfLinked(this.dir);
+    // Found on disk (an earlier run of this agent): what it holds is unknown until looked at.
+    this.#settled = false;
+    return this.#adminDir;
+  }
+
+  async #ensure(baseCommit: string): Promise<string> {
+    const known = this.#current();
+    if (known) return known;
+    // A directory git no longer knows (removed by a takeover, then written to by a stalled brain).
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(dirname(this.dir), { recursive: true });
+    await withRepoLock(this.repoDir, async () => {
+      if (this.#defaultRoot) ignoreGuildDir(await gitPath(this.repoDir, "--git-common-dir"));
+      // --no-checkout: the switch fills it, outside the lock. --force: re-registers a path whose
+      // directory was deleted while git still lists it.
+      const add = [
+        "worktree",
+        "add",
+        "--quiet",
+        "--force",
+        "--detach",
+        "--no-checkout",
+        this.dir,
+        baseCommit,
+      ];
+      await runGit(this.repoDir, add);
+    });
+    this.#adminDir = worktreeAdminDir(this.dir);
+    this.#settled = true;
+    return this.#adminDir;
+  }
+
+  // Salvages uncommitted work to the task the worktree was last on; a worktree that never held a
+  // task has nothing of a task's to keep.
+  async #keepLeftovers(
+    adminDir: string,
+    reason: string,
+    onEvent: GitEventListener | undefined,
+  ): Promise<Salvaged | undefined> {
+    const ids = lastTask(adminDir);
+    if (!ids) return undefined;
+    const salvaged = await salvageWorktree(this.dir, ids, reason);
+    if (salvaged) {
+      onEvent?.({ type: "workspace.salvaged", payload: { ...ids, dir: this.dir, ...salvaged, reason } });
+    }
+    return salvaged;
+  }
+}
+
+async function checkout(dir: string, branch: string, baseCommit: string): Promise<void> {
+  try {
+    await runGit(dir, [
+      "checkout",
+      "--quiet",
+      "--force",
+      "--no-recurse-submodules",
+      "-B",
+      branch,
+      baseCommit,
+    ]);
+  } catch (error) {
+    // git 2.44+ refuses itself when another worktree took the branch since `branchState` looked.
+    const stderr = isGuildError(error, "git.failed") ? String(error.details?.stderr ?? "") : "";
+    const m = /is already (?:checked out|used by worktree) at '([^']+)'/.exec(stderr);
+    if (m?.[1]) throw heldElsewhere(branch, m[1]);
+    throw error;
+  }
+}
+
+// The task whose leftovers these are: the branch HEAD is on, else the task last switched to.
+function lastTask(adminDir: string): { goalId: string; taskId: string } | undefined {
+  const head = readText(join(adminDir, "HEAD"));
+  const onBranch = head.startsWith("ref: ") ? parseTaskBranch(head.slice(5)) : undefined;
+  return onBranch ?? parseTaskBranch(readText(join(adminDir, TASK_FILE)));
+}
+
+// The admin dir of a linked worktree at `dir` whose registration still points back at it.
+function adminDirIfLinked(dir: string): string | undefined {
+  try {
+    const adminDir = worktreeAdminDir(dir);
+    const back = readText(join(adminDir, "gitdir"));
+    if (back === "") return undefined;
+    return samePath(resolve(adminDir, back), join(dir, ".git")) ? adminDir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
