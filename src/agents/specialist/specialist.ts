@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Actor, createActor, fromPromise } from "xstate";
 import {
@@ -7,7 +8,7 @@ import {
   type WorkConsumer,
   type WorkItem,
 } from "../../bus/index.js";
-import { removeWorkspace } from "../../git/index.js";
+import { AgentWorktree, type GitEvent } from "../../git/index.js";
 import {
   AgentInbox,
   type Clock,
@@ -53,6 +54,8 @@ export class Specialist {
   #notes: string[] = [];
   #currentTask: string | undefined;
   #actor: Actor<typeof specialistMachine> | undefined;
+  // One worktree per repository this agent has worked in, reused from task to task.
+  readonly #worktrees = new Map<string, AgentWorktree>();
 
   constructor(options: SpecialistOptions) {
     this.agentId = options.agentId;
@@ -97,6 +100,31 @@ export class Specialist {
     await this.#inbox?.unsubscribe();
     await this.#consumer?.close();
     this.#actor?.stop();
+    for (const worktree of this.#worktrees.values()) {
+      await worktree
+        .remove({ reason: "agent stopped", onEvent: this.#emitGit() })
+        .catch((error: unknown) =>
+          this.#logger.warn({ err: error }, "could not remove the agent's worktree"),
+        );
+    }
+    this.#worktrees.clear();
+  }
+
+  #worktreeFor(repoDir: string): AgentWorktree {
+    const key = resolve(repoDir);
+    let worktree = this.#worktrees.get(key);
+    if (!worktree) {
+      worktree = new AgentWorktree({ repoDir: key, agentId: this.agentId });
+      this.#worktrees.set(key, worktree);
+    }
+    return worktree;
+  }
+
+  #emitGit(goalId?: string): (e: GitEvent) => void {
+    return (e) => {
+      const goal = e.payload.goalId ?? goalId;
+      if (goal) void this.#events.emit(e.type, e.payload, goal);
+    };
   }
 
   async #run(ackWaitMs: number): Promise<void> {
@@ -152,6 +180,7 @@ export class Specialist {
         role: this.role,
         notes: this.#notes,
         signal: () => this.#abort.signal,
+        worktreeFor: (repoDir) => this.#worktreeFor(repoDir),
         ...(this.#options.roleOverride ? { roleOverride: this.#options.roleOverride } : {}),
         ...(this.#options.extraPath ? { extraPath: this.#options.extraPath } : {}),
       },
@@ -168,14 +197,16 @@ export class Specialist {
         await Promise.race([state.inflight?.catch(() => undefined), sleep(15_000)]);
       }
       if (final === "cancelled" && state.workspace) {
-        // Cancelled work is kept: what was not committed goes to a salvage ref, reported as an event.
+        // Cancelled work is kept: what was not committed goes to a salvage ref, reported as an event. The
+        // worktree is removed rather than reused: a brain still running past the grace may write into it.
         const ws = state.workspace;
         state.workspace = undefined;
-        await removeWorkspace(ws, {
-          salvage: true,
-          reason: `cancelled: ${this.#actor?.getSnapshot().context.error ?? "by the coordinator"}`,
-          onEvent: (e) => void this.#events.emit(e.type, e.payload, goalId),
-        }).catch((error: unknown) => this.#logger.warn({ err: error }, "could not salvage the workspace"));
+        await this.#worktreeFor(ws.repoDir)
+          .remove({
+            reason: `cancelled: ${this.#actor?.getSnapshot().context.error ?? "by the coordinator"}`,
+            onEvent: this.#emitGit(goalId),
+          })
+          .catch((error: unknown) => this.#logger.warn({ err: error }, "could not salvage the workspace"));
       }
       // Only the claim's holder speaks for the task: a zombie's failure must not trigger a retry.
       if (final === "failed" && (await holdsClaim(this.#bus.kv, goalId, taskId, attempt, this.agentId))) {

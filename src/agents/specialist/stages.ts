@@ -1,8 +1,9 @@
 import type { Bus, EventEmitter } from "../../bus/index.js";
 import {
+  type AgentWorktree,
   commitWorkspace,
-  createWorkspace,
   exportBundle,
+  type GitEvent,
   removeWorkspace,
   type Workspace,
 } from "../../git/index.js";
@@ -37,6 +38,8 @@ export interface StageDeps {
   /** Notes told to this agent while it works (`guild tell`). */
   notes: string[];
   signal: () => AbortSignal;
+  /** The agent's own worktree in a repository, reused from task to task. */
+  worktreeFor: (repoDir: string) => AgentWorktree;
 }
 
 const STEP_TEXT_LIMIT = 4000;
@@ -44,6 +47,8 @@ const STEP_TEXT_LIMIT = 4000;
 /** The per-task state the stages share: workspace handle and the config read from the base commit. */
 export interface StageState {
   workspace?: Workspace | undefined;
+  /** Everything in the worktree was committed for the proposal: releasing it needs no salvage. */
+  committed?: boolean;
   config?: GuildConfig;
   /** The work stage in flight, so a cancel can wait for it to stop before salvaging the worktree. */
   inflight?: Promise<unknown>;
@@ -52,19 +57,25 @@ export interface StageState {
 export function createStages(deps: StageDeps, state: StageState) {
   const { events, agentId, role } = deps;
 
+  /** Reports a git room event on the bus, under the goal it names. */
+  function emitGit(goalId: string): (e: GitEvent) => void {
+    return (e) => void events.emit(e.type, e.payload, e.payload.goalId ?? goalId);
+  }
+
   async function prepareWorkspace({ assignment }: { assignment: Assignment }): Promise<PreparedWorkspace> {
-    const options = {
-      repoDir: assignment.repo,
+    const worktree = deps.worktreeFor(assignment.repo);
+    const task = {
       goalId: assignment.goalId,
       taskId: assignment.task.taskId,
       baseCommit: assignment.baseCommit,
+      onEvent: emitGit(assignment.goalId),
     };
     let ws: Workspace;
     try {
-      ws = await createWorkspace(options);
+      ws = await worktree.switchTo(task);
     } catch (error) {
-      // The claim is ours (fenced in KV), so a worktree left for this task belongs to a worker that died or
-      // stalled: keep its uncommitted work on a salvage ref, remove it, and start afresh.
+      // The claim is ours (fenced in KV), so another worktree on this task's branch belongs to a worker that
+      // died or stalled: keep its uncommitted work on a salvage ref, remove it, and switch again.
       const stale = isGuildError(error, "git.failed") ? error.details?.dir : undefined;
       if (typeof stale !== "string") throw error;
       await removeWorkspace(
@@ -72,10 +83,10 @@ export function createStages(deps: StageDeps, state: StageState) {
         {
           salvage: true,
           reason: `taken over by ${agentId} from a worker that stopped`,
-          onEvent: (e) => void events.emit(e.type, e.payload, assignment.goalId),
+          onEvent: emitGit(assignment.goalId),
         },
       );
-      ws = await createWorkspace(options);
+      ws = await worktree.switchTo(task);
     }
     state.workspace = ws;
     await events.emit(
@@ -195,6 +206,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       author: { name: `guild ${role}`, email: `${agentId}@guild.local` },
       trailers: { "Guild-Task": taskId, "Guild-Role": role, "Guild-Attempt": String(assignment.attempt) },
     });
+    state.committed = true;
     const proposalId = `${taskId}-${assignment.attempt}`;
     let bundleKey: string | null = null;
     if (committed.commits > 0) {
@@ -248,10 +260,18 @@ export function createStages(deps: StageDeps, state: StageState) {
     return proposal;
   }
 
-  /** Removes the worktree; its commits live on in the bundle and on the task branch. */
+  /**
+   * Releases the task's branch (the worktree stays for the agent's next task); its commits live on in
+   * the bundle and on the branch, and anything left uncommitted by a failure goes to a salvage ref.
+   */
   async function cleanup(): Promise<void> {
-    if (state.workspace) await removeWorkspace(state.workspace).catch(() => undefined);
+    const ws = state.workspace;
     state.workspace = undefined;
+    if (!ws) return;
+    await deps
+      .worktreeFor(ws.repoDir)
+      .release({ salvage: !state.committed, onEvent: emitGit(ws.goalId) })
+      .catch(() => undefined);
   }
 
   return { prepareWorkspace, work, propose, cleanup, state };

@@ -10,7 +10,7 @@ import { createLogger } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
 
 describe("a task taken over from a worker that died after making its worktree", () => {
-  it("salvages the stale worktree's uncommitted work, then finishes the task in a fresh one", async () => {
+  it("salvages the stale worktree's uncommitted work, then finishes the task in its own worktree", async () => {
     using repo = tempRepo({
       "guild.yaml": `version: 1
 rules:
