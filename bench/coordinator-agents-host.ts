@@ -15,9 +15,11 @@ export async function startAgentsHost(env: {
   roles: readonly string[];
   replicas: number;
 }): Promise<AgentsHost> {
+  // BENCH_AGENTS_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the agents' process.
+  const nodeArgs = (process.env.BENCH_AGENTS_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", "tsx", join(HERE, "coordinator-agents.ts")],
+    [...nodeArgs, "--import", "tsx", join(HERE, "coordinator-agents.ts")],
     {
       cwd: join(HERE, ".."),
       env: {

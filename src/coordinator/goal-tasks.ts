@@ -38,12 +38,18 @@ export function readyTasks(context: GoalContext): TaskRecord[] {
 }
 
 /**
- * The dispatch window of a goal: per role declared in guild.yaml, its replicas plus one queued task, so an
- * agent that finishes finds its next task waiting, and a task that becomes ready later (the next step of
- * a chain) is at most one task behind.
+ * The dispatch window of a goal: per role whose replicas guild.yaml declares, that number (a role without
+ * it is not limited: its agents may be more than one). No task waits in a role's
+ * queue while its agents are busy, so a task that becomes ready later (the next step of a chain) goes to
+ * the first agent that frees up instead of behind queued work that may take minutes; the price is the
+ * review's latency (tens of milliseconds) between an agent's proposal and its next task.
  */
 export function dispatchWindowOf(config: GuildConfig): Record<string, number> {
-  return Object.fromEntries(Object.entries(config.roles).map(([role, c]) => [role, c.replicas + 1]));
+  return Object.fromEntries(
+    Object.entries(config.roles).flatMap(([role, c]) =>
+      c.replicas === undefined ? [] : [[role, c.replicas]],
+    ),
+  );
 }
 
 /** For each task, how many tasks the longest chain of tasks depending on it holds (itself included). */

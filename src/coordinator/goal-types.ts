@@ -70,7 +70,7 @@ export interface GoalContext {
   merged: string[];
   /**
    * Per role, how many of its tasks may be dispatched and undecided at once (from guild.yaml: the role's
-   * replicas plus one queued); roles not named are not limited.
+   * replicas); roles not named are not limited.
    */
   dispatchWindow?: Record<string, number>;
   integrationHead?: string;

@@ -35,7 +35,8 @@ export type Budget = z.infer<typeof Budget>;
 export const RoleConfig = z.object({
   charter: z.string().default(""),
   brain: BrainConfig.default({ kind: "offline" }),
-  replicas: z.number().int().min(1).max(32).default(1),
+  /** How many agents of this role run; when set, the coordinator keeps at most this many of its tasks in flight. */
+  replicas: z.number().int().min(1).max(32).optional(),
   /** Commands (argv, no shell) this role may run; the first word must match exactly. */
   allowCommands: z.array(z.array(z.string()).min(1)).default([]),
   budget: Budget.partial().optional(),
