@@ -50,7 +50,9 @@ export class NatsEventLog implements EventLog {
     handler: Handler<GuildEvent>,
   ): Promise<{ done: Promise<void>; stop(): Promise<void> }> {
     const filter = options.subject ?? subjects.eventsAll;
-    const start = startOf(options);
+    const start = await this.#startOf(options);
+    // A start resolved from a time may reach back a few messages (see #seqAtOrAfter); these are dropped here.
+    const fromNanos = options.fromTime ? BigInt(options.fromTime.getTime()) * 1_000_000n : undefined;
     if (options.replayOnly && (await this.#pending(filter, start)) === 0) {
       return { done: Promise.resolve(), stop: async () => {} };
     }
@@ -58,6 +60,10 @@ export class NatsEventLog implements EventLog {
     const messages = await consumer.consume({ max_messages: 256 });
     const done = (async () => {
       for await (const m of messages) {
+        if (fromNanos !== undefined && m.info.timestampNanos < fromNanos) {
+          if (options.replayOnly && m.info.pending === 0) break;
+          continue;
+        }
         const parsed = parseInbound(m.subject, m.data, GuildEvent);
         if (parsed.ok) {
           try {
@@ -82,6 +88,40 @@ export class NatsEventLog implements EventLog {
     };
   }
 
+  /**
+   * Where a follow starts. A time is turned into a stream sequence first: an ordered consumer that starts
+   * by time cannot be recreated after a server restart (nats.js 3.4 keeps `opt_start_time` beside the
+   * start sequence it resumes from, the server refuses the pair, and the rejection is unhandled).
+   */
+  async #startOf(options: FollowOptions): Promise<Partial<OrderedConsumerOptions>> {
+    if (options.fromSeq !== undefined) {
+      return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, options.fromSeq) };
+    }
+    if (options.fromTime !== undefined) {
+      const seq = await this.#seqAtOrAfter(options.fromTime);
+      return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: seq };
+    }
+    return { deliver_policy: DeliverPolicy.All };
+  }
+
+  /**
+   * The first sequence at or after `time`, or a little before it: the stream's last sequence is read
+   * first, then a probe consumer counts the messages from `time` on, so messages appended between the
+   * two only move the answer earlier, never past a message that is due.
+   */
+  async #seqAtOrAfter(time: Date): Promise<number> {
+    const last = (await this.#jsm.streams.info(stores.events)).state.last_seq;
+    const info = await this.#jsm.consumers.add(stores.events, {
+      ack_policy: AckPolicy.None,
+      inactive_threshold: nanos(30_000),
+      mem_storage: true,
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: time.toISOString(),
+    });
+    await this.#jsm.consumers.delete(stores.events, info.name).catch(() => false);
+    return Math.max(1, last - info.num_pending + 1);
+  }
+
   /** Counts what a replay would deliver, with a short-lived probe consumer, so an empty replay ends at once. */
   async #pending(filter: string, start: Partial<OrderedConsumerOptions>): Promise<number> {
     const config: Partial<ConsumerConfig> = {
@@ -97,14 +137,4 @@ export class NatsEventLog implements EventLog {
     await this.#jsm.consumers.delete(stores.events, info.name).catch(() => false);
     return info.num_pending;
   }
-}
-
-function startOf(options: FollowOptions): Partial<OrderedConsumerOptions> {
-  if (options.fromSeq !== undefined) {
-    return { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, options.fromSeq) };
-  }
-  if (options.fromTime !== undefined) {
-    return { deliver_policy: DeliverPolicy.StartTime, opt_start_time: options.fromTime.toISOString() };
-  }
-  return { deliver_policy: DeliverPolicy.All };
 }

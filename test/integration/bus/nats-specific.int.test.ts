@@ -110,6 +110,40 @@ describe("NatsBus on a real nats-server", () => {
     await bus.close();
   });
 
+  it("keeps a follower that started from a time across a server restart, from exactly that time", async () => {
+    // nats.js 3.4 recreates an ordered consumer with both a start time and a start sequence, which the
+    // server refuses, as an unhandled rejection: the coordinator's task.failed follower crashed it.
+    await using server = await startNats();
+    const bus = await NatsBus.connect({ url: server.url, name: "restart-from-time" });
+    const crashes: unknown[] = [];
+    const onCrash = (e: unknown) => crashes.push(e);
+    process.on("unhandledRejection", onCrash);
+    try {
+      const goal = unique("g");
+      await bus.events.append(online(goal, "old"));
+      await new Promise((r) => setTimeout(r, 20));
+      const cut = new Date();
+      await new Promise((r) => setTimeout(r, 20));
+      await bus.events.append(online(goal, "new"));
+      const seen: string[] = [];
+      const follow = await bus.events.follow({ subject: subjects.eventsOfGoal(goal), fromTime: cut }, (e) => {
+        if (e.type === "agent.online") seen.push(e.payload.agentId);
+      });
+      await vi.waitFor(() => expect(seen).toEqual(["new"]));
+      await server.restart();
+      await vi.waitFor(async () => void (await bus.events.append(online(goal, "after"))), {
+        timeout: 15_000,
+      });
+      await vi.waitFor(() => expect(seen).toContain("after"), { timeout: 15_000 });
+      expect(seen.filter((a) => a === "old")).toEqual([]);
+      expect(crashes).toEqual([]);
+      await follow.unsubscribe();
+    } finally {
+      process.off("unhandledRejection", onCrash);
+      await bus.close();
+    }
+  });
+
   it("provisions idempotently: a second client on the same server finds the same streams and data", async () => {
     await using server = await startNats();
     const first = await NatsBus.connect({ url: server.url });

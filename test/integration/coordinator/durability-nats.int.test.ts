@@ -35,7 +35,9 @@ describe("a NATS server restarted mid-goal (file store kept)", () => {
       await submitDurableGoal(bus, repo.path, goalId);
       await goal.waitFor((e) => e.type === "task.claimed");
       await server.restart();
-      const end = await goal.waitFor(isTerminal, 150_000);
+      const end = await goal.waitFor(isTerminal, 150_000).catch((e: Error) => {
+        throw new Error(`${e.message}\ncoordinator output:\n${coordinator.output()}`);
+      });
       expect(`${end.type} ${JSON.stringify(end.payload)}`, coordinator.output()).toMatch(/^goal\.done/);
       expect(mergesPerTask(repo, goalId)).toEqual({ "t-api": 1, "t-web": 1, "t-web2": 1 });
       const record = await bus.kv.get(`goal.${goalId}`);
