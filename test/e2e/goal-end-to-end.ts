@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { expect } from "vitest";
 import type { Bus } from "../../src/bus/index.js";
 import { submitGoal } from "../../src/cli/commands/goal.js";
@@ -43,10 +44,16 @@ export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; rep
     const roles = new Set(trailers.split("\n").filter(Boolean));
     expect(roles.has("security")).toBe(true);
     expect(roles.has("docs")).toBe(true);
+    // Each agent works in its own worktree, kept from task to task; no two agents share one.
     const worktrees = events.filter((e) => e.type === "workspace.ready");
-    const dirs = new Set(worktrees.map((e) => (e.type === "workspace.ready" ? e.payload.dir : "")));
-    expect(dirs.size).toBe(worktrees.length);
-    expect(new Set(worktrees.map((e) => e.source)).size).toBeGreaterThanOrEqual(4);
+    const dirOf = new Map<string, string>();
+    for (const e of worktrees) {
+      if (e.type !== "workspace.ready") continue;
+      expect(e.payload.dir).toBe(join(repo.path, ".guild", "worktrees", "agents", e.source));
+      dirOf.set(e.source, e.payload.dir);
+    }
+    expect(new Set(dirOf.values()).size).toBe(dirOf.size);
+    expect(dirOf.size).toBeGreaterThanOrEqual(4);
 
     // The project's tests ran on the merged result and passed.
     const verify = events.find((e) => e.type === "verify.finished");
