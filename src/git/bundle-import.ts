@@ -5,7 +5,7 @@ import { rejected } from "./bundle-rejection.js";
 import { runGit } from "./git-exec.js";
 import { checkProposal, DEFAULT_LIMITS, type SizeLimits } from "./proposal-checks.js";
 import { PROPOSAL_NAMESPACE, proposalRef } from "./ref-names.js";
-import { gitPath, resolveCommit } from "./repo-facts.js";
+import { gitPath, rememberCommit, resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
 
 /** Options of {@link importBundle}. */
@@ -88,7 +88,7 @@ export async function importBundle(
     );
     if (unpacked.code !== 0)
       throw rejected("malformed_bundle", `git could not unpack the bundle: ${unpacked.stderr.trim()}`);
-    const { changedPaths } = await checkProposal(repoDir, {
+    const { changedPaths, tipIsCommit } = await checkProposal(repoDir, {
       base,
       head: tip.oid,
       env,
@@ -104,6 +104,8 @@ export async function importBundle(
       }
       adopt(quarantine, objects);
       await runGit(repoDir, ["update-ref", ref, tip.oid, current]);
+      // Verified and stored: merging it later need not ask git what it is.
+      if (tipIsCommit) rememberCommit(repoDir, tip.oid);
     });
     return { ref, head: tip.oid, changedPaths };
   } finally {

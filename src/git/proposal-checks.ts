@@ -38,7 +38,7 @@ interface Change {
 export async function checkProposal(
   repoDir: string,
   opts: CheckProposalOptions,
-): Promise<{ changedPaths: string[] }> {
+): Promise<{ changedPaths: string[]; tipIsCommit: boolean }> {
   const env = opts.env ?? {};
   const range = await rangeCommits(repoDir, opts.base, opts.head, env);
   // One commit straight on the base (what an agent's proposal nearly always is) needs no ancestry
@@ -84,7 +84,8 @@ export async function checkProposal(
     env,
     ...(single ? { known: touched } : {}),
   });
-  return { changedPaths };
+  // rev-list names commits: a tip listed first is a commit itself (not a tag pointing at one).
+  return { changedPaths, tipIsCommit: range[0]?.id === opts.head };
 }
 
 interface RangeCommit {
