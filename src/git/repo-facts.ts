@@ -11,7 +11,8 @@ const dirs = new Map<string, string>();
 const FULL_OID = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 const MAX_ENTRIES = 10_000;
 
-function realKey(repoDir: string): string {
+/** A repository's identity for per-repository state: its real path (the resolved path if it is gone). */
+export function repoKey(repoDir: string): string {
   try {
     return realpathSync(repoDir);
   } catch {
@@ -26,7 +27,7 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 
 /** Resolves a revision to a full commit id, or throws `git.failed` naming it; verified full ids are remembered. */
 export async function resolveCommit(repoDir: string, rev: string): Promise<string> {
-  const key = `${realKey(repoDir)}\0${rev}`;
+  const key = `${repoKey(repoDir)}\0${rev}`;
   if (FULL_OID.test(rev) && commits.has(key)) return rev;
   let id: string;
   try {
@@ -40,7 +41,7 @@ export async function resolveCommit(repoDir: string, rev: string): Promise<strin
 
 /** Records a commit id git itself just reported for `repoDir` (a commit it made), so resolving it costs nothing. */
 export function rememberCommit(repoDir: string, id: string): void {
-  if (FULL_OID.test(id)) remember(commits, `${realKey(repoDir)}\0${id}`, true);
+  if (FULL_OID.test(id)) remember(commits, `${repoKey(repoDir)}\0${id}`, true);
 }
 
 /** An absolute path git reports for `repoDir` (`--git-common-dir`, `--git-dir`, or `--git-path <name>`), asked once. */
@@ -49,7 +50,7 @@ export async function gitPath(
   which: "--git-common-dir" | "--git-dir" | { gitPath: string },
 ): Promise<string> {
   const args = typeof which === "string" ? [which] : ["--git-path", which.gitPath];
-  const key = `${realKey(repoDir)}\0${args.join(" ")}`;
+  const key = `${repoKey(repoDir)}\0${args.join(" ")}`;
   const known = dirs.get(key);
   if (known !== undefined) return known;
   const path = await gitText(repoDir, ["rev-parse", "--path-format=absolute", ...args]);
@@ -71,7 +72,7 @@ export async function changedBetween(
   opts: { env?: Record<string, string>; known?: string[] } = {},
 ): Promise<string[]> {
   const cacheable = FULL_OID.test(base) && FULL_OID.test(head);
-  const key = `${realKey(repoDir)}\0${base}\0${head}`;
+  const key = `${repoKey(repoDir)}\0${base}\0${head}`;
   const hit = cacheable ? netPaths.get(key) : undefined;
   if (hit) return [...hit];
   const paths =

@@ -1,16 +1,8 @@
 import { execFileSync } from "node:child_process";
-import {
-  closeSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-  unlinkSync,
-  utimesSync,
-  writeSync,
-} from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { GuildError } from "../protocol/index.js";
+import { repoKey } from "./repo-facts.js";
 
 const tails = new Map<string, Promise<unknown>>();
 const lockFiles = new Map<string, string>();
@@ -20,14 +12,6 @@ const MAX_WAIT_MS = 120_000;
 // stopped or hung (SIGSTOP, a frozen VM), which a pid check cannot see, so it is broken.
 const REFRESH_MS = 5_000;
 const STALE_MS = 20_000;
-
-function keyOf(repoDir: string): string {
-  try {
-    return realpathSync(repoDir);
-  } catch {
-    return resolve(repoDir);
-  }
-}
 
 // One lock file per repository, in the common git dir, so every worktree and process agrees on it.
 function lockFileOf(key: string): string {
@@ -110,7 +94,7 @@ function safeUnlink(file: string): void {
  * steps (worktree add/remove, ref updates, bundle import) go through it; agents' own work does not.
  */
 export async function withRepoLock<T>(repoDir: string, fn: () => Promise<T>): Promise<T> {
-  const key = keyOf(repoDir);
+  const key = repoKey(repoDir);
   const locked = async () => {
     const file = lockFileOf(key);
     await acquire(file);

@@ -6,7 +6,7 @@ import { submitGoal } from "../../../src/cli/commands/goal.js";
 import { collectOutput } from "../../../src/cli/output.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { createLogger } from "../../../src/protocol/index.js";
-import { tempRepo } from "../../helpers/git-repo.js";
+import { frontendRepo } from "./frontend-repo.js";
 
 const task = (taskId: string, path: string) => ({
   taskId,
@@ -19,15 +19,7 @@ const task = (taskId: string, path: string) => ({
 
 describe("a specialist's own worktree", () => {
   it("serves its tasks one after another, releases each branch, and goes when the agent stops", async () => {
-    using repo = tempRepo({
-      "guild.yaml": `version: 1
-rules:
-  - { pattern: "web/**", owners: ["@frontend"] }
-roles:
-  frontend: { brain: { kind: scripted, delayMs: 10 } }
-`,
-      "web/index.txt": "web\n",
-    });
+    using repo = frontendRepo();
     const bus = new MemoryBus();
     const guild = await startGuild({ bus, logger: createLogger({ level: "silent" }), roles: ["frontend"] });
     const agentDir = join(repo.path, ".guild", "worktrees", "agents", "frontend-1");

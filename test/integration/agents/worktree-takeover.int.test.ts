@@ -7,19 +7,11 @@ import { collectOutput } from "../../../src/cli/output.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { createWorkspace } from "../../../src/git/index.js";
 import { createLogger } from "../../../src/protocol/index.js";
-import { tempRepo } from "../../helpers/git-repo.js";
+import { frontendRepo } from "./frontend-repo.js";
 
 describe("a task taken over from a worker that died after making its worktree", () => {
   it("salvages the stale worktree's uncommitted work, then finishes the task in its own worktree", async () => {
-    using repo = tempRepo({
-      "guild.yaml": `version: 1
-rules:
-  - { pattern: "web/**", owners: ["@frontend"] }
-roles:
-  frontend: { brain: { kind: scripted, delayMs: 10 } }
-`,
-      "web/index.txt": "web\n",
-    });
+    using repo = frontendRepo();
     // What a worker killed mid-task leaves behind: the task's worktree, with work it never committed.
     const stale = await createWorkspace({
       repoDir: repo.path,
