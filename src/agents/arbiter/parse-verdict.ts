@@ -1,25 +1,11 @@
 import { type ArbitrationRequestPayload, ArbitrationVerdict, verdictProblems } from "../../protocol/index.js";
+import { balancedEnd } from "../json-scan.js";
 
 /** Longest judge reply read at all; a combine of 50 files of 100k characters fits. */
 const MAX_REPLY_CHARS = 6_000_000;
 
 /** A judge's reply read as a verdict: the verdict, or every reason it was refused. */
 export type ParsedVerdict = { ok: true; verdict: ArbitrationVerdict } | { ok: false; errors: string[] };
-
-function closingBrace(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return i;
-  }
-  return -1;
-}
 
 // How many opening braces are tried before giving up, so a hostile reply of braces stays linear-ish.
 const MAX_STARTS = 32;
@@ -34,7 +20,7 @@ export function extractJsonObject(text: string): unknown {
   const unfenced = text.replace(/^[ \t]*```[A-Za-z0-9_-]*[ \t]*$/gm, "");
   let start = unfenced.indexOf("{");
   for (let tries = 0; start >= 0 && tries < MAX_STARTS; tries++) {
-    const end = closingBrace(unfenced, start);
+    const end = balancedEnd(unfenced, start);
     if (end >= 0) {
       try {
         const value: unknown = JSON.parse(unfenced.slice(start, end + 1));

@@ -1,4 +1,5 @@
 import { PlanDraft } from "../../protocol/index.js";
+import { balancedEnd } from "../json-scan.js";
 
 /** A model reply read as a plan draft, or why it could not be. */
 export type ParsedPlan = { ok: true; draft: PlanDraft } | { ok: false; reason: string };
@@ -13,21 +14,8 @@ const MAX_ISSUES = 20;
 export function firstJsonValue(text: string): string | undefined {
   const start = text.search(/[{[]/);
   if (start < 0) return undefined;
-  const stack: string[] = [];
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{" || c === "[") stack.push(c === "{" ? "}" : "]");
-    else if (c === "}" || c === "]") {
-      if (stack.pop() !== c) return undefined;
-      if (stack.length === 0) return text.slice(start, i + 1);
-    }
-  }
-  return undefined;
+  const end = balancedEnd(text, start);
+  return end < 0 ? undefined : text.slice(start, end + 1);
 }
 
 /**

@@ -10,26 +10,10 @@ import type {
   VerifyResult,
 } from "../../../src/coordinator/goal-types.js";
 import type { Proposal, TaskSpec } from "../../../src/protocol/index.js";
-
-const BASE = "a".repeat(40);
+import { BASE, goalInput } from "../../helpers/model-goal.js";
 
 function spec(taskId: string, role: string, dependsOn: string[] = []): TaskSpec {
   return { taskId, role, title: taskId, instructions: "", expectedPaths: [], dependsOn };
-}
-
-function input(): GoalContext {
-  return {
-    goalId: "g1",
-    text: "t",
-    repo: "/r",
-    baseRef: "HEAD",
-    baseCommit: BASE,
-    tasks: {},
-    order: [],
-    settlements: [],
-    decisions: [],
-    merged: [],
-  };
 }
 
 function proposal(taskId: string, attempt: number): Proposal {
@@ -82,7 +66,7 @@ function start(script: Script) {
       ),
     },
   });
-  const actor = createActor(machine, { input: input() });
+  const actor = createActor(machine, { input: goalInput() });
   actor.start();
   return { actor, dispatched, settled };
 }
