@@ -12,6 +12,7 @@ import type {
 } from "./goal-types.js";
 
 export type GoalEvent =
+  | { type: "PROPOSAL.RECEIVED"; taskId: string; attempt: number }
   | { type: "PROPOSAL.ACCEPTED"; taskId: string; record: TaskRecord; newTasks?: TaskSpec[] }
   | {
       type: "PROPOSAL.AWAITING";
@@ -143,6 +144,16 @@ export const goalMachine = setup({
       },
       // Handled on the parent so that verdicts arriving while a dispatch is in flight are never dropped.
       on: {
+        // The agent is done with the attempt: its role's dispatch window frees up while review runs.
+        "PROPOSAL.RECEIVED": {
+          guard: ({ context, event }) =>
+            context.tasks[event.taskId]?.status === "dispatched" &&
+            isCurrent(context, event.taskId, event.attempt),
+          actions: assign({
+            tasks: ({ context, event }) =>
+              updateTask(context, event.taskId, (t) => ({ ...t, status: "proposed" })),
+          }),
+        },
         // A verdict counts only for the attempt it reviewed: the review awaits I/O, and meanwhile the
         // attempt may have failed and been dispatched again.
         "PROPOSAL.ACCEPTED": {

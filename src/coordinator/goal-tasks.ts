@@ -4,7 +4,8 @@ import type { GoalContext, TaskRecord } from "./goal-types.js";
 /**
  * The tasks to dispatch now: pending, with every dependency accepted, most critical first (the longest
  * chain of tasks waiting on it, then plan order). With a dispatch window, a role never has more than its
- * window of tasks dispatched and undecided: the rest wait here rather than at the back of the role's
+ * window of tasks with an agent (dispatched, no proposal received yet; a proposal in review holds no
+ * agent, so it holds no slot): the rest wait here rather than at the back of the role's
  * work queue, so a task that becomes ready later but holds up a chain is not queued behind them.
  */
 export function readyTasks(context: GoalContext): TaskRecord[] {
@@ -41,8 +42,9 @@ export function readyTasks(context: GoalContext): TaskRecord[] {
  * The dispatch window of a goal: per role whose replicas guild.yaml declares, that number (a role without
  * it is not limited: its agents may be more than one). No task waits in a role's
  * queue while its agents are busy, so a task that becomes ready later (the next step of a chain) goes to
- * the first agent that frees up instead of behind queued work that may take minutes; the price is the
- * review's latency (tens of milliseconds) between an agent's proposal and its next task.
+ * the first agent that frees up instead of behind queued work that may take minutes. A slot frees when the
+ * agent's proposal is received, not when it is decided, so review never keeps an agent idle; the price is
+ * one round trip (the proposal, then the next dispatch) between an agent's proposal and its next task.
  */
 export function dispatchWindowOf(config: GuildConfig): Record<string, number> {
   return Object.fromEntries(
@@ -73,10 +75,10 @@ function chainDepths(context: GoalContext): Map<string, number> {
   return depth;
 }
 
-/** Whether `attempt` is the one the task is currently dispatched with. */
+/** Whether `attempt` is the one the task is currently dispatched with (its proposal may be in review). */
 export function isCurrent(context: GoalContext, taskId: string, attempt: number): boolean {
   const task = context.tasks[taskId];
-  return task?.status === "dispatched" && task.attempt === attempt;
+  return (task?.status === "dispatched" || task?.status === "proposed") && task.attempt === attempt;
 }
 
 /** Pending tasks that can never run because a task they depend on was rejected or failed. */

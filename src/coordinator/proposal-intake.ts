@@ -27,8 +27,9 @@ export async function handleProposal(
     await item.ack();
     return;
   }
-  const snapshot = goal.actor.getSnapshot();
-  const ctx = snapshot.context;
+  // First, so the agent's role gets its next task while this proposal is in review.
+  goal.actor.send({ type: "PROPOSAL.RECEIVED", taskId: proposal.taskId, attempt: proposal.attempt });
+  const ctx = goal.actor.getSnapshot().context;
   await deps.events.emit(
     "proposal.received",
     {

@@ -21,7 +21,7 @@ export async function reviewProposal(
   deps: { bus: Bus; repo: string; ownership: Ownership },
 ): Promise<ReviewVerdict> {
   if (!task) return { kind: "stale", reason: `no task ${proposal.taskId} in this goal` };
-  if (task.status !== "dispatched" || proposal.attempt !== task.attempt) {
+  if ((task.status !== "dispatched" && task.status !== "proposed") || proposal.attempt !== task.attempt) {
     return {
       kind: "stale",
       reason: `attempt ${proposal.attempt} is not current (task is at attempt ${task.attempt}, ${task.status})`,

@@ -48,7 +48,12 @@ function taskViolations(prev: GoalContext, next: GoalContext): string[] {
   const out: string[] = [];
   for (const [id, t] of Object.entries(next.tasks)) {
     const before = prev.tasks[id];
-    if (t.status === "dispatched" && t.attempt < 1) out.push(`${id} dispatched with attempt ${t.attempt}`);
+    if ((t.status === "dispatched" || t.status === "proposed") && t.attempt < 1)
+      out.push(`${id} ${t.status} with attempt ${t.attempt}`);
+    if (t.status === "proposed" && before?.status !== "proposed" && before?.status !== "dispatched")
+      out.push(`${id} proposed from ${before?.status}: only a dispatched attempt can propose`);
+    if (before?.status === "proposed" && t.status === "dispatched")
+      out.push(`${id} proposed went back to dispatched`);
     if (before && t.attempt < before.attempt) out.push(`${id} attempt fell ${before.attempt} → ${t.attempt}`);
     if (t.attempt > MAX_ATTEMPTS + t.revisions)
       out.push(`${id} at attempt ${t.attempt} with ${t.revisions} revisions`);
@@ -84,8 +89,11 @@ export function goalStepViolations(
     if (ctx.tasks[id]?.status !== "accepted") out.push(`merged ${id} is ${ctx.tasks[id]?.status}`);
   // A goal that ends early (cancelled, or a dispatch that failed) may leave tasks out with agents.
   const stillRunning = ["running", "cancelled", "failed"].includes(top(next));
-  if (!stillRunning && Object.values(ctx.tasks).some((t) => t.status === "dispatched"))
-    out.push(`a task is still dispatched in ${valueName(next.value)}`);
+  if (
+    !stillRunning &&
+    Object.values(ctx.tasks).some((t) => t.status === "dispatched" || t.status === "proposed")
+  )
+    out.push(`a task is still dispatched or in review in ${valueName(next.value)}`);
   if (["merging", "verifying"].includes(top(prev)) && !["running", "failed"].includes(top(next))) {
     if (JSON.stringify(prev.context.tasks) !== JSON.stringify(ctx.tasks))
       out.push("tasks changed after settling");

@@ -173,13 +173,20 @@ function taskEvents(ctx: GoalContext): GoalModelEvent[] {
   const detour = detoursTaken(ctx) < DETOURS;
   for (const t of tasksInOrder(ctx)) {
     const taskId = t.spec.taskId;
-    if (t.status === "dispatched") {
+    // The intake reports a proposal before reviewing it; verdicts may also meet a task still `dispatched`
+    // (a coordinator restarted between persisting the verdict's cause and the report).
+    const current = t.status === "dispatched" || t.status === "proposed";
+    if (t.status === "dispatched") out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt });
+    // A late duplicate report (a redelivered proposal) or one for an earlier attempt changes nothing.
+    if (t.status === "proposed") out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt });
+    if (current && t.attempt > 1) out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt - 1 });
+    if (current) {
       out.push(
         { type: "PROPOSAL.ACCEPTED", taskId, record: { ...t, status: "accepted", proposal: proposalFor(t) } },
         { type: "PROPOSAL.REJECTED", taskId, attempt: t.attempt, reason: "final", retry: false },
       );
     }
-    if (t.status === "dispatched" && detour) {
+    if (current && detour) {
       out.push(
         {
           type: "PROPOSAL.AWAITING",
@@ -188,15 +195,18 @@ function taskEvents(ctx: GoalContext): GoalModelEvent[] {
           decision: decision(ctx, "protected", [taskId]),
         },
         { type: "PROPOSAL.REJECTED", taskId, attempt: t.attempt, reason: "retry", retry: true },
-        { type: "TASK.FAILED", taskId, attempt: t.attempt, reason: "crashed" },
       );
     }
-    if (t.status === "dispatched" && detour && taskId === "a" && !ctx.tasks[CHANGE_REQUEST.taskId]) {
+    // An agent reports a failure only before it proposes; once proposed, the review decides.
+    if (t.status === "dispatched" && detour) {
+      out.push({ type: "TASK.FAILED", taskId, attempt: t.attempt, reason: "crashed" });
+    }
+    if (current && detour && taskId === "a" && !ctx.tasks[CHANGE_REQUEST.taskId]) {
       const record: TaskRecord = { ...t, status: "accepted", proposal: proposalFor(t) };
       out.push({ type: "PROPOSAL.ACCEPTED", taskId, record, newTasks: [CHANGE_REQUEST] });
     }
     // A verdict reviewed against an earlier attempt (the review awaited I/O meanwhile) must change nothing.
-    if (t.status === "dispatched" && t.attempt > 1) {
+    if (current && t.attempt > 1) {
       const old = { ...t, attempt: t.attempt - 1 };
       out.push(
         {

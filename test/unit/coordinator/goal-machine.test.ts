@@ -39,6 +39,7 @@ interface Script {
   plan: TaskSpec[];
   settle?: (ctx: GoalContext) => SettleOutcome;
   verify?: VerifyResult;
+  dispatchWindow?: Record<string, number>;
 }
 
 function start(script: Script) {
@@ -66,7 +67,10 @@ function start(script: Script) {
       ),
     },
   });
-  const actor = createActor(machine, { input: goalInput() });
+  const input = script.dispatchWindow
+    ? { ...goalInput(), dispatchWindow: script.dispatchWindow }
+    : goalInput();
+  const actor = createActor(machine, { input });
   actor.start();
   return { actor, dispatched, settled };
 }
@@ -105,6 +109,28 @@ describe("goal machine", () => {
     actor.send(accept(actor.getSnapshot().context, "a"));
     await waitFor(actor, (s) => s.context.tasks.b?.status === "dispatched");
     expect(dispatched.at(-1)).toEqual(["b"]);
+  });
+
+  it("gives a role its next task once a proposal is received, and still takes that attempt's verdict", async () => {
+    const { actor, dispatched } = start({
+      plan: [spec("a1", "backend"), spec("a2", "backend"), spec("after", "docs", ["a1"])],
+      dispatchWindow: { backend: 1 },
+    });
+    await waitFor(actor, (s) => stateName(s.value) === "running.reviewing");
+    expect(dispatched).toEqual([["a1"]]);
+    // A stale report (an earlier attempt) frees nothing.
+    actor.send({ type: "PROPOSAL.RECEIVED", taskId: "a1", attempt: 0 });
+    expect(actor.getSnapshot().context.tasks.a1?.status).toBe("dispatched");
+    actor.send({ type: "PROPOSAL.RECEIVED", taskId: "a1", attempt: 1 });
+    await waitFor(actor, (s) => s.context.tasks.a2?.status === "dispatched");
+    expect(dispatched.at(-1)).toEqual(["a2"]);
+    expect(actor.getSnapshot().context.tasks.a1?.status).toBe("proposed");
+    // A proposed attempt is past failing: a late failure report changes nothing, the verdict still counts.
+    actor.send({ type: "TASK.FAILED", taskId: "a1", attempt: 1, reason: "late" });
+    expect(actor.getSnapshot().context.tasks.a1?.status).toBe("proposed");
+    actor.send(accept(actor.getSnapshot().context, "a1"));
+    await waitFor(actor, (s) => s.context.tasks.after?.status === "dispatched");
+    expect(actor.getSnapshot().context.tasks.a1?.status).toBe("accepted");
   });
 
   it("retries a failed attempt with a new attempt, and ignores failures of stale attempts", async () => {

@@ -61,6 +61,21 @@ describe("which tasks are dispatched next", () => {
     expect(ids(ctx)).toEqual(["b1", "b2", "f1", "f2"]);
   });
 
+  it("frees a role's slot when its agent's proposal is received, before the verdict", () => {
+    const ctx = context(
+      [
+        ["in-review", "backend", [], "proposed"],
+        ["working", "backend", [], "dispatched"],
+        ["b1", "backend", []],
+        ["b2", "backend", []],
+        ["after-review", "docs", ["in-review"]],
+      ],
+      { backend: 2 },
+    );
+    // One agent is busy, the other proposed and is free; the dependent waits for the verdict.
+    expect(ids(ctx)).toEqual(["b1"]);
+  });
+
   it("lets a chain's next step overtake independent tasks waiting for the same role", () => {
     // The backend window is full of independent work; when a slot frees, the chain step goes first.
     const ctx = context(
