@@ -57,6 +57,7 @@ export function phaseBreakdown(events: GuildEvent[]) {
   const lastAccepted = at.get("last.accepted");
   const done = at.get("goal.done") ?? at.get("goal.failed");
   return {
+    handoff: handoffBreakdown(events, at),
     queue: describe(series("task.dispatched", "task.claimed")),
     workspace: describe(series("task.claimed", "workspace.ready")),
     work: describe(series("workspace.ready", "proposal.published")),
@@ -68,4 +69,31 @@ export function phaseBreakdown(events: GuildEvent[]) {
     merge: span(at.get("state:merging"), at.get("state:verifying")),
     verify: span(at.get("state:verifying"), done),
   };
+}
+
+/**
+ * An agent's time between two tasks: from its proposal being published to its next task being claimed, split
+ * into the proposal's trip to the coordinator (published → received), the coordinator's reaction (received →
+ * the next task dispatched) and the work queue (dispatched → claimed). Reaction can be negative when the next
+ * task was already queued.
+ */
+function handoffBreakdown(events: GuildEvent[], at: Map<string, string>) {
+  const byAgent = new Map<string, string[]>();
+  for (const e of events)
+    if (e.type === "task.claimed") {
+      const { agentId, taskId } = e.payload as { agentId: string; taskId: string };
+      byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), taskId]);
+    }
+  const total: number[] = [];
+  const trip: number[] = [];
+  const react: number[] = [];
+  for (const tasks of byAgent.values())
+    for (let i = 1; i < tasks.length; i++) {
+      const [prev, next] = [tasks[i - 1], tasks[i]];
+      total.push(span(at.get(`proposal.published:${prev}`), at.get(`task.claimed:${next}`)));
+      trip.push(span(at.get(`proposal.published:${prev}`), at.get(`proposal.received:${prev}`)));
+      react.push(span(at.get(`proposal.received:${prev}`), at.get(`task.dispatched:${next}`)));
+    }
+  const p50 = (values: number[]) => percentile(values.filter(Number.isFinite), 50);
+  return { total: p50(total), trip: p50(trip), react: p50(react) };
 }

@@ -70,7 +70,7 @@ export async function runScenario(s: Scenario) {
     const result = await submitGoal(
       s.bus,
       "benchmark goal",
-      { repo: repo.path, wait: true, plan: s.plan, timeoutMs: 120_000 },
+      { repo: repo.path, wait: true, plan: s.plan, timeoutMs: Math.max(120_000, s.delayMs * 20) },
       collectOutput(),
     );
     const wallMs = performance.now() - started;
@@ -80,6 +80,12 @@ export async function runScenario(s: Scenario) {
     agentCpu = await agents.stop();
     if (result.status !== "done") throw failureReport(s.plan, result.status, result.events, wallMs);
     const ideal = idealMakespan(s.plan, s.replicas, s.delayMs);
+    // BENCH_EVENTS_DIR keeps each run's events as JSON lines, for a closer look at where time went.
+    const dumpDir = process.env.BENCH_EVENTS_DIR;
+    if (dumpDir) {
+      const lines = result.events.map((e) => JSON.stringify(e)).join("\n");
+      writeFileSync(join(dumpDir, `coordinator-${s.delayMs}ms-${s.plan.length}-${Date.now()}.jsonl`), lines);
+    }
     const merges = repo.git("rev-list", "--merges", "--count", `main..guild/${result.goalId}.integration`);
     return {
       wallMs,
