@@ -5,36 +5,46 @@ import type { GoalContext, TaskRecord } from "./goal-types.js";
  * The tasks to dispatch now: pending, with every dependency accepted, most critical first (the longest
  * chain of tasks waiting on it, then plan order). With a dispatch window, a role never has more than its
  * window of tasks with an agent (dispatched, no proposal received yet; a proposal in review holds no
- * agent, so it holds no slot): the rest wait here rather than at the back of the role's
- * work queue, so a task that becomes ready later but holds up a chain is not queued behind them.
+ * agent, so it holds no slot): the rest wait here rather than at the back of the role's work queue, so a
+ * task that becomes ready later but holds up a chain is not queued behind them. A task that waits only on
+ * reviews (every dependency accepted or proposed) keeps a slot of its role from less critical ready tasks:
+ * it is ready within a review's time, and an agent given other work would keep it waiting a whole task.
  */
 export function readyTasks(context: GoalContext): TaskRecord[] {
-  const ready = context.order
-    .map((id) => context.tasks[id] as TaskRecord)
-    .filter(
-      (t) =>
-        t.status === "pending" && t.spec.dependsOn.every((dep) => context.tasks[dep]?.status === "accepted"),
-    );
+  const tasks = context.order.map((id) => context.tasks[id] as TaskRecord);
+  const depStatus = (t: TaskRecord) => t.spec.dependsOn.map((dep) => context.tasks[dep]?.status);
+  const ready = tasks.filter((t) => t.status === "pending" && depStatus(t).every((s) => s === "accepted"));
+  const window = context.dispatchWindow;
+  const inReview = window
+    ? tasks.filter((t) => {
+        const deps = depStatus(t);
+        return (
+          t.status === "pending" &&
+          deps.includes("proposed") &&
+          deps.every((s) => s === "accepted" || s === "proposed")
+        );
+      })
+    : [];
   if (ready.length === 0) return ready;
   const depth = chainDepths(context);
   const rank = new Map(context.order.map((id, i) => [id, i]));
-  ready.sort(
-    (a, b) =>
-      (depth.get(b.spec.taskId) ?? 0) - (depth.get(a.spec.taskId) ?? 0) ||
-      (rank.get(a.spec.taskId) ?? 0) - (rank.get(b.spec.taskId) ?? 0),
-  );
-  const window = context.dispatchWindow;
+  const byCriticality = (a: TaskRecord, b: TaskRecord) =>
+    (depth.get(b.spec.taskId) ?? 0) - (depth.get(a.spec.taskId) ?? 0) ||
+    (rank.get(a.spec.taskId) ?? 0) - (rank.get(b.spec.taskId) ?? 0);
+  ready.sort(byCriticality);
   if (!window) return ready;
   const inFlight = new Map<string, number>();
   for (const t of Object.values(context.tasks))
     if (t.status === "dispatched") inFlight.set(t.spec.role, (inFlight.get(t.spec.role) ?? 0) + 1);
-  return ready.filter((t) => {
+  const waiting = new Set(inReview);
+  return [...ready, ...inReview].sort(byCriticality).filter((t) => {
     const limit = window[t.spec.role];
-    if (limit === undefined) return true;
+    if (limit === undefined) return !waiting.has(t);
     const used = inFlight.get(t.spec.role) ?? 0;
     if (used >= limit) return false;
     inFlight.set(t.spec.role, used + 1);
-    return true;
+    // A task waiting on a review takes its slot but is not dispatched yet.
+    return !waiting.has(t);
   });
 }
 

@@ -36,6 +36,13 @@ function spec(taskId: string, role: string, dependsOn: string[] = []): TaskSpec 
 
 /** The model's plan: a chain (`b` after `a`) and an independent task, so dependencies and blocking both occur. */
 export const MODEL_PLAN: TaskSpec[] = [spec("a", "backend"), spec("b", "tests", ["a"])];
+/**
+ * The model's plan for dispatch windows: one agent per role, and an independent tests task that competes
+ * with `b` for the tests agent, so a slot kept for `b` while `a` is in review is exercised.
+ */
+export const WINDOWED_PLAN: TaskSpec[] = [...MODEL_PLAN, spec("c", "tests")];
+export const WINDOWS = { backend: 1, tests: 1, frontend: 1 };
+
 /** A change request to an owner that review may add to the plan when it accepts `a`. */
 export const CHANGE_REQUEST: TaskSpec = spec("x", "frontend");
 
@@ -95,7 +102,7 @@ function settleOutcomes(ctx: GoalContext): SettleOutcome[] {
   const accepted = tasksInOrder(ctx).filter((t) => t.status === "accepted");
   const winner = accepted[0];
   const loser = accepted.at(-1);
-  if (winner && loser && winner !== loser && detoursTaken(ctx) < DETOURS) {
+  if (winner && loser && winner !== loser && detoursTaken(ctx) < detourBudget(ctx)) {
     const settlement = {
       winner: winner.spec.taskId,
       loser: loser.spec.taskId,
@@ -143,7 +150,7 @@ function verifyResults(ctx: GoalContext): VerifyResult[] {
     { passed: false, exitCode: 1, output: "boom", command: ["t"] },
   ];
   const culprit = ctx.merged[0];
-  if (culprit && detoursTaken(ctx) < DETOURS)
+  if (culprit && detoursTaken(ctx) < detourBudget(ctx))
     results.push({ passed: false, exitCode: 1, output: "boom", command: ["t"], culprit });
   return results;
 }
@@ -167,10 +174,15 @@ export function detoursTaken(ctx: GoalContext): number {
 
 export const DETOURS = 3;
 
+/** The windowed model has a third task, so it affords one detour per path to stay small enough to explore. */
+function detourBudget(ctx: GoalContext): number {
+  return ctx.dispatchWindow ? 1 : DETOURS;
+}
+
 /** Verdicts and failures the intake and agents can send about the tasks as they stand now. */
 function taskEvents(ctx: GoalContext): GoalModelEvent[] {
   const out: GoalModelEvent[] = [];
-  const detour = detoursTaken(ctx) < DETOURS;
+  const detour = detoursTaken(ctx) < detourBudget(ctx);
   for (const t of tasksInOrder(ctx)) {
     const taskId = t.spec.taskId;
     // The intake reports a proposal before reviewing it; verdicts may also meet a task still `dispatched`
@@ -232,10 +244,10 @@ function taskEvents(ctx: GoalContext): GoalModelEvent[] {
 }
 
 /** Every event the model offers in a state: effect outcomes (success and failure), verdicts, CANCEL. */
-export function goalEvents(s: GoalSnapshot): GoalModelEvent[] {
+export function goalEvents(s: GoalSnapshot, plan: TaskSpec[] = MODEL_PLAN): GoalModelEvent[] {
   if (s.status !== "active") return [];
   const events: GoalModelEvent[] = [{ type: "CANCEL", reason: "user" }];
-  if (s.matches("planning")) events.push(done(INVOKE.plan, MODEL_PLAN), error(INVOKE.plan));
+  if (s.matches("planning")) events.push(done(INVOKE.plan, plan), error(INVOKE.plan));
   if (s.matches({ running: "dispatching" })) {
     const ready = readyTasks(invokeInput(s, INVOKE.dispatch)).map((t) => t.spec.taskId);
     events.push(done(INVOKE.dispatch, ready), error(INVOKE.dispatch));

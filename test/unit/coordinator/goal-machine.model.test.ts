@@ -13,6 +13,8 @@ import {
   MODEL_PLAN,
   proposalFor,
   serializeGoal,
+  WINDOWED_PLAN,
+  WINDOWS,
 } from "../../helpers/model-goal.js";
 import { goalStepViolations } from "../../helpers/model-goal-invariants.js";
 import { canReach, exploreModel } from "../../helpers/model-graph.js";
@@ -91,6 +93,43 @@ describe("goal machine (model-based)", () => {
     );
     const open = [...leafStates(goalMachine)].filter((s) => !["done", "failed", "cancelled"].includes(s));
     expect(open.filter((s) => !cancelledFrom.has(s))).toEqual([]);
+  });
+});
+
+describe("goal machine with dispatch windows (model-based)", () => {
+  // One agent per role and a third task competing for the tests agent: slots held for a task whose
+  // dependency is in review must never leave a goal waiting forever, nor break an invariant.
+  const windowed = exploreModel<GoalSnapshot>({
+    machine: goalMachine,
+    input: { ...goalInput(), dispatchWindow: WINDOWS },
+    events: (s) => goalEvents(s, WINDOWED_PLAN),
+    serialize: serializeGoal,
+  });
+
+  it("can end from every reachable state and keeps every invariant on every edge", () => {
+    const live = canReach(windowed, isFinal, (e) => e.event.type !== "CANCEL");
+    expect([...windowed.states.keys()].filter((k) => !live.has(k))).toEqual([]);
+    const broken: string[] = [];
+    for (const e of windowed.edges) {
+      const left = isFinal(e.next) && !isFinal(e.prev) ? lastMicrostep(e.prev, e.event) : undefined;
+      for (const v of goalStepViolations(e.prev, e.event, e.next, left))
+        broken.push(`${e.from} --${e.event.type}--> ${v}`);
+    }
+    expect(broken.slice(0, 10)).toEqual([]);
+  });
+
+  it("reaches a state where the tests agent is kept for b while a is in review and c waits", () => {
+    const held = [...windowed.states.values()].filter((s) => {
+      const t = s.context.tasks;
+      return (
+        s.matches({ running: "reviewing" }) &&
+        t.a?.status === "proposed" &&
+        t.b?.status === "pending" &&
+        t.c?.status === "pending" &&
+        !Object.values(t).some((x) => x.spec.role === "tests" && x.status === "dispatched")
+      );
+    });
+    expect(held.length).toBeGreaterThan(0);
   });
 });
 

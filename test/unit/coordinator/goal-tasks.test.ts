@@ -76,6 +76,37 @@ describe("which tasks are dispatched next", () => {
     expect(ids(ctx)).toEqual(["b1"]);
   });
 
+  it("keeps a slot for a chain step that waits only on a review, not for one that waits on work", () => {
+    const plan = (depStatus: TaskStatus): Parameters<typeof context>[0] => [
+      ["busy", "backend", [], "dispatched"],
+      ["solo", "backend", []],
+      ["step1", "frontend", [], depStatus],
+      ["step2", "backend", ["step1"]],
+      ["step3", "docs", ["step2"]],
+    ];
+    // step1's proposal is in review: step2 is ready within a review's time and goes before `solo`.
+    expect(ids(context(plan("proposed"), { backend: 2 }))).toEqual([]);
+    // step1 is still being worked on: holding the agent could idle it for a whole task.
+    expect(ids(context(plan("dispatched"), { backend: 2 }))).toEqual(["solo"]);
+    // A second free slot still goes to `solo`; a role without a window is never held.
+    expect(ids(context(plan("proposed"), { backend: 3 }))).toEqual(["solo"]);
+    expect(ids(context(plan("proposed")))).toEqual(["solo"]);
+  });
+
+  it("does not keep a slot for a task in review's wake that is less critical than a ready one", () => {
+    const ctx = context(
+      [
+        ["head", "backend", []],
+        ["mid", "frontend", ["head"]],
+        ["tail", "docs", ["mid"]],
+        ["reviewed", "docs", [], "proposed"],
+        ["after", "backend", ["reviewed"]],
+      ],
+      { backend: 1 },
+    );
+    expect(ids(ctx)).toEqual(["head"]);
+  });
+
   it("lets a chain's next step overtake independent tasks waiting for the same role", () => {
     // The backend window is full of independent work; when a slot frees, the chain step goes first.
     const ctx = context(
