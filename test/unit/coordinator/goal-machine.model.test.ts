@@ -35,6 +35,17 @@ function lastMicrostep(prev: GoalSnapshot, event: EventObject): { from: string; 
   return { from: chain.at(-2) ?? chain[0] ?? "", event: steps.length > 1 ? "always" : event.type };
 }
 
+/** Every invariant an edge of the explored graph breaks, as `from --EVENT--> violation`. */
+function brokenInvariants(graph: typeof model): string[] {
+  const broken: string[] = [];
+  for (const e of graph.edges) {
+    const left = isFinal(e.next) && !isFinal(e.prev) ? lastMicrostep(e.prev, e.event) : undefined;
+    for (const v of goalStepViolations(e.prev, e.event, e.next, left))
+      broken.push(`${e.from} --${e.event.type}--> ${v}`);
+  }
+  return broken;
+}
+
 describe("goal machine (model-based)", () => {
   it("explores a finite state graph from planning that reaches every end state", () => {
     const ends = new Set([...model.states.values()].filter(isFinal).map((s) => valueName(s.value)));
@@ -49,13 +60,7 @@ describe("goal machine (model-based)", () => {
   });
 
   it("keeps every invariant on every edge of the state graph", () => {
-    const broken: string[] = [];
-    for (const e of model.edges) {
-      const left = isFinal(e.next) && !isFinal(e.prev) ? lastMicrostep(e.prev, e.event) : undefined;
-      for (const v of goalStepViolations(e.prev, e.event, e.next, left))
-        broken.push(`${e.from} --${e.event.type}--> ${v}`);
-    }
-    expect(broken.slice(0, 10)).toEqual([]);
+    expect(brokenInvariants(model).slice(0, 10)).toEqual([]);
   });
 
   it("replays a path for every (state, event, next state) class on a real actor, covering every transition", async () => {
@@ -109,13 +114,7 @@ describe("goal machine with dispatch windows (model-based)", () => {
   it("can end from every reachable state and keeps every invariant on every edge", () => {
     const live = canReach(windowed, isFinal, (e) => e.event.type !== "CANCEL");
     expect([...windowed.states.keys()].filter((k) => !live.has(k))).toEqual([]);
-    const broken: string[] = [];
-    for (const e of windowed.edges) {
-      const left = isFinal(e.next) && !isFinal(e.prev) ? lastMicrostep(e.prev, e.event) : undefined;
-      for (const v of goalStepViolations(e.prev, e.event, e.next, left))
-        broken.push(`${e.from} --${e.event.type}--> ${v}`);
-    }
-    expect(broken.slice(0, 10)).toEqual([]);
+    expect(brokenInvariants(windowed).slice(0, 10)).toEqual([]);
   });
 
   it("reaches a state where the tests agent is kept for b while a is in review and c waits", () => {
