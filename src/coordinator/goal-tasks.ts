@@ -14,37 +14,35 @@ export function readyTasks(context: GoalContext): TaskRecord[] {
   const tasks = context.order.map((id) => context.tasks[id] as TaskRecord);
   const depStatus = (t: TaskRecord) => t.spec.dependsOn.map((dep) => context.tasks[dep]?.status);
   const ready = tasks.filter((t) => t.status === "pending" && depStatus(t).every((s) => s === "accepted"));
-  const window = context.dispatchWindow;
-  const inReview = window
-    ? tasks.filter((t) => {
-        const deps = depStatus(t);
-        return (
-          t.status === "pending" &&
-          deps.includes("proposed") &&
-          deps.every((s) => s === "accepted" || s === "proposed")
-        );
-      })
-    : [];
   if (ready.length === 0) return ready;
   const depth = chainDepths(context);
   const rank = new Map(context.order.map((id, i) => [id, i]));
   const byCriticality = (a: TaskRecord, b: TaskRecord) =>
     (depth.get(b.spec.taskId) ?? 0) - (depth.get(a.spec.taskId) ?? 0) ||
     (rank.get(a.spec.taskId) ?? 0) - (rank.get(b.spec.taskId) ?? 0);
-  ready.sort(byCriticality);
-  if (!window) return ready;
+  const window = context.dispatchWindow;
+  if (!window) return ready.sort(byCriticality);
+  const waitingOnReview = new Set(
+    tasks.filter((t) => {
+      const deps = depStatus(t);
+      return (
+        t.status === "pending" &&
+        deps.includes("proposed") &&
+        deps.every((s) => s === "accepted" || s === "proposed")
+      );
+    }),
+  );
   const inFlight = new Map<string, number>();
   for (const t of Object.values(context.tasks))
     if (t.status === "dispatched") inFlight.set(t.spec.role, (inFlight.get(t.spec.role) ?? 0) + 1);
-  const waiting = new Set(inReview);
-  return [...ready, ...inReview].sort(byCriticality).filter((t) => {
+  return [...ready, ...waitingOnReview].sort(byCriticality).filter((t) => {
     const limit = window[t.spec.role];
-    if (limit === undefined) return !waiting.has(t);
+    if (limit === undefined) return !waitingOnReview.has(t);
     const used = inFlight.get(t.spec.role) ?? 0;
     if (used >= limit) return false;
     inFlight.set(t.spec.role, used + 1);
     // A task waiting on a review takes its slot but is not dispatched yet.
-    return !waiting.has(t);
+    return !waitingOnReview.has(t);
   });
 }
 
