@@ -22,6 +22,8 @@ export function describeEvent(event: GuildEvent): string {
       return `${event.payload.from} → ${event.payload.to}`;
     case "task.dispatched":
       return `${event.payload.taskId} → guild.task.${event.payload.role} (attempt ${event.payload.attempt})`;
+    case "task.held":
+      return `${event.payload.taskId}: a ${event.payload.role} agent kept ≤ ${event.payload.holdMs} ms (${event.payload.reason})`;
     case "task.claimed":
       return `${event.payload.taskId} (attempt ${event.payload.attempt})`;
     case "workspace.ready":

@@ -10,6 +10,7 @@ import {
 import { IncrementalMerge, integrationBranch, resolveCommit } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import {
+  type Clock,
   type ControlReply,
   createLogger,
   GoalControl,
@@ -20,8 +21,10 @@ import {
   type Logger,
   makeEnvelope,
   ProposalMessage,
+  systemClock,
   toGuildError,
 } from "../protocol/index.js";
+import { nextHoldEnd } from "./dispatch-holds.js";
 import { ackAfterPersist } from "./durable-ack.js";
 import { cancelGoalAgents } from "./durable-cancel.js";
 import { answerGoal } from "./goal-control.js";
@@ -32,6 +35,7 @@ import { stateName, statusOf } from "./goal-status.js";
 import { GoalStore } from "./goal-store.js";
 import { dispatchWindowOf } from "./goal-tasks.js";
 import type { GoalContext } from "./goal-types.js";
+import { HoldAlarm } from "./hold-alarm.js";
 import { handleProposal } from "./proposal-intake.js";
 
 export interface CoordinatorOptions {
@@ -45,6 +49,8 @@ export interface CoordinatorOptions {
   proposalAckWaitMs?: number;
   /** Proposals reviewed at once (each review waits on git); default 4. */
   reviewers?: number;
+  /** Times dispatches, proposals' receipt and dispatch holds (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface GoalHandle {
@@ -69,6 +75,8 @@ export class Coordinator {
   #loop: Promise<void> | undefined;
   readonly #store: GoalStore;
   readonly #proposalAckWaitMs: number;
+  readonly #clock: Clock;
+  readonly #alarms = new Map<string, HoldAlarm>();
 
   constructor(options: CoordinatorOptions) {
     this.#bus = options.bus;
@@ -77,12 +85,14 @@ export class Coordinator {
     this.#extraPath = options.extraPath;
     this.#proposalAckWaitMs = options.proposalAckWaitMs ?? 60_000;
     this.#reviewers = Math.max(1, options.reviewers ?? 4);
+    this.#clock = options.clock ?? systemClock;
     this.#store = new GoalStore(this.#bus.kv, {
       owner: options.coordinatorId ?? `c-${randomBytes(4).toString("hex")}`,
       logger: this.#logger,
       onLost: (goalId, error) => {
         // Another coordinator owns the goal now: stop acting on it here.
         this.#logger.warn({ err: error, goalId }, "goal taken over by another coordinator");
+        this.#alarms.get(goalId)?.stop();
         this.goals.get(goalId)?.actor.stop();
         this.goals.delete(goalId);
       },
@@ -139,6 +149,7 @@ export class Coordinator {
     for (const sub of this.#subs) await sub.unsubscribe();
     for (const consumer of this.#proposals) await consumer.close();
     this.#proposals = [];
+    for (const alarm of this.#alarms.values()) alarm.stop();
     for (const goal of this.goals.values()) goal.actor.stop();
     for (const goalId of this.goals.keys()) await this.#store.flush(goalId).catch(() => undefined);
     this.#store.close();
@@ -155,6 +166,7 @@ export class Coordinator {
       events: this.#events,
       store: this.#store,
       logger: this.#logger,
+      clock: this.#clock,
       ...(this.#extraPath ? { extraPath: this.#extraPath } : {}),
     });
     for (const { record, actor, ownership, premerge } of restored) {
@@ -206,6 +218,7 @@ export class Coordinator {
       events: this.#events,
       ownership,
       premerge,
+      clock: this.#clock,
       ...(this.#extraPath ? { extraPath: this.#extraPath } : {}),
     });
     const actor = createActor(machine, { input });
@@ -224,11 +237,15 @@ export class Coordinator {
     from = "none",
   ): Promise<GoalContext & { status: GoalStatus }> {
     let previous = from;
+    const alarm = new HoldAlarm(this.#clock, (at) => actor.send({ type: "CLOCK.TICK", at }));
+    this.#alarms.get(goalId)?.stop();
+    this.#alarms.set(goalId, alarm);
     return new Promise((resolve) => {
       actor.subscribe((snapshot) => {
         const name = stateName(snapshot.value);
         const status = statusOf(snapshot.value);
         this.#persist(goalId, actor, name, status, snapshot.context);
+        alarm.set(snapshot.matches("running") ? nextHoldEnd(snapshot.context) : undefined);
         if (name === previous) return;
         void this.#events.emit("coordinator.state.changed", { from: previous, to: name, status }, goalId);
         previous = name;
@@ -311,6 +328,7 @@ export class Coordinator {
             events: this.#events,
             goals: this.goals,
             logger: this.#logger,
+            clock: this.#clock,
           },
         );
       } catch (error) {

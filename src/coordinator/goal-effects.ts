@@ -8,10 +8,18 @@ import {
   proposalDiff,
 } from "../git/index.js";
 import type { Ownership } from "../ownership/index.js";
-import { makeEnvelope, subjects, TaskAssignment, type TaskSpec } from "../protocol/index.js";
+import {
+  type Clock,
+  makeEnvelope,
+  subjects,
+  systemClock,
+  TaskAssignment,
+  type TaskSpec,
+} from "../protocol/index.js";
+import { planDispatch } from "./dispatch-holds.js";
 import { nextDecisionId } from "./goal-decisions.js";
-import { goalMachine } from "./goal-machine.js";
-import { blockedTasks, readyTasks } from "./goal-tasks.js";
+import { type DispatchOutcome, goalMachine } from "./goal-machine.js";
+import { blockedTasks } from "./goal-tasks.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
 import { planGoal } from "./plan-goal.js";
 import { arbitrateConflict } from "./settle-arbiter.js";
@@ -25,12 +33,15 @@ export interface EffectDeps {
   extraPath?: string[];
   /** The goal's merge prepared while it runs; used when it holds exactly the entries to merge. */
   premerge?: IncrementalMerge;
+  /** Dispatch times and holds read it (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Binds the goal machine's side effects (plan, dispatch, settle, merge, verify) to the bus and git. */
 export function provideGoalEffects(deps: EffectDeps) {
   const { bus, events, ownership } = deps;
   const { config, matcher } = ownership;
+  const clock = deps.clock ?? systemClock;
 
   async function plan(ctx: GoalContext): Promise<TaskSpec[]> {
     // Prepared plan, else the LLM planner (over the bus) when configured, else the rules; all checked.
@@ -46,8 +57,9 @@ export function provideGoalEffects(deps: EffectDeps) {
     return planned.tasks;
   }
 
-  async function dispatch(ctx: GoalContext): Promise<string[]> {
-    const ready = readyTasks(ctx);
+  async function dispatch(ctx: GoalContext): Promise<DispatchOutcome> {
+    const at = clock.now();
+    const { dispatch: ready, held, holds } = planDispatch(ctx, at);
     for (const task of ready) {
       const attempt = task.attempt + 1;
       const message = TaskAssignment.parse(
@@ -75,7 +87,14 @@ export function provideGoalEffects(deps: EffectDeps) {
         ctx.goalId,
       );
     }
-    return ready.map((t) => t.spec.taskId);
+    for (const h of held.filter((h) => ctx.holds?.[h.taskId] === undefined)) {
+      await events.emit(
+        "task.held",
+        { taskId: h.taskId, role: h.role, holdMs: Math.round(h.until - at), reason: h.reason },
+        ctx.goalId,
+      );
+    }
+    return { taskIds: ready.map((t) => t.spec.taskId), at, holds };
   }
 
   async function settle(ctx: GoalContext): Promise<SettleOutcome> {

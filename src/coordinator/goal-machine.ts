@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { TaskSpec } from "../protocol/index.js";
+import { type DispatchHolds, holdsAfter } from "./dispatch-holds.js";
 import { applyCulprit, applySettlement, type DecisionResolution, resolveDecision } from "./goal-decisions.js";
 import { addTasks, allSettled, isCurrent, readyTasks, updateTask } from "./goal-tasks.js";
 import type {
@@ -12,7 +13,7 @@ import type {
 } from "./goal-types.js";
 
 export type GoalEvent =
-  | { type: "PROPOSAL.RECEIVED"; taskId: string; attempt: number }
+  | { type: "PROPOSAL.RECEIVED"; taskId: string; attempt: number; at: number }
   | { type: "PROPOSAL.ACCEPTED"; taskId: string; record: TaskRecord; newTasks?: TaskSpec[] }
   | {
       type: "PROPOSAL.AWAITING";
@@ -24,7 +25,15 @@ export type GoalEvent =
   | ({ type: "DECISION.RESOLVED" } & DecisionResolution)
   | { type: "PROPOSAL.REJECTED"; taskId: string; attempt: number; reason: string; retry: boolean }
   | { type: "TASK.FAILED"; taskId: string; attempt: number; reason: string }
+  | { type: "CLOCK.TICK"; at: number }
   | { type: "CANCEL"; reason: string };
+
+/** What a dispatch did: the tasks it sent out, the clock time it did so, and the slots it keeps. */
+export interface DispatchOutcome {
+  taskIds: string[];
+  at: number;
+  holds: DispatchHolds;
+}
 
 const MAX_ATTEMPTS = 3;
 
@@ -42,7 +51,7 @@ export const goalMachine = setup({
     plan: fromPromise<TaskSpec[], GoalContext>(async () => {
       throw new Error("plan must be provided");
     }),
-    dispatch: fromPromise<string[], GoalContext>(async () => {
+    dispatch: fromPromise<DispatchOutcome, GoalContext>(async () => {
       throw new Error("dispatch must be provided");
     }),
     settle: fromPromise<SettleOutcome, GoalContext>(async () => {
@@ -118,12 +127,18 @@ export const goalMachine = setup({
               actions: assign({
                 tasks: ({ context, event }) => {
                   const tasks = { ...context.tasks };
-                  for (const id of event.output) {
-                    const t = tasks[id] as TaskRecord;
-                    tasks[id] = { ...t, status: "dispatched", attempt: t.attempt + 1 };
+                  for (const id of event.output.taskIds) {
+                    const { proposedAt: _previous, ...t } = tasks[id] as TaskRecord;
+                    tasks[id] = {
+                      ...t,
+                      status: "dispatched",
+                      attempt: t.attempt + 1,
+                      dispatchedAt: event.output.at,
+                    };
                   }
                   return tasks;
                 },
+                holds: ({ event }) => event.output.holds,
               }),
             },
             onError: {
@@ -151,8 +166,14 @@ export const goalMachine = setup({
             isCurrent(context, event.taskId, event.attempt),
           actions: assign({
             tasks: ({ context, event }) =>
-              updateTask(context, event.taskId, (t) => ({ ...t, status: "proposed" })),
+              updateTask(context, event.taskId, (t) => ({ ...t, status: "proposed", proposedAt: event.at })),
           }),
+        },
+        // A hold ran out (its dependency overran): the slot it kept may go to other work.
+        "CLOCK.TICK": {
+          guard: ({ context, event }) =>
+            Object.keys(holdsAfter(context.holds, event.at)).length < Object.keys(context.holds ?? {}).length,
+          actions: assign({ holds: ({ context, event }) => holdsAfter(context.holds, event.at) }),
         },
         // A verdict counts only for the attempt it reviewed: the review awaits I/O, and meanwhile the
         // attempt may have failed and been dispatched again.

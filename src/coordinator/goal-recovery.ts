@@ -2,7 +2,7 @@ import { type Actor, createActor, type Snapshot } from "xstate";
 import type { Bus, EventEmitter } from "../bus/index.js";
 import { IncrementalMerge, integrationBranch } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
-import type { GoalStatus, Logger } from "../protocol/index.js";
+import type { Clock, GoalStatus, Logger } from "../protocol/index.js";
 import { provideGoalEffects } from "./goal-effects.js";
 import type { goalMachine } from "./goal-machine.js";
 import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
@@ -21,6 +21,7 @@ export interface RecoveryDeps {
   events: EventEmitter;
   store: GoalStore;
   logger: Logger;
+  clock: Clock;
   extraPath?: string[];
 }
 
@@ -50,6 +51,7 @@ export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> 
       events: deps.events,
       ownership,
       premerge,
+      clock: deps.clock,
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
     });
     const snapshot = { ...record.snapshot, context: record.context } as unknown as Snapshot<unknown>;

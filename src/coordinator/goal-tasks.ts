@@ -9,41 +9,62 @@ import type { GoalContext, TaskRecord } from "./goal-types.js";
  * task that becomes ready later but holds up a chain is not queued behind them. A task that waits only on
  * reviews (every dependency accepted or proposed) keeps a slot of its role from less critical ready tasks:
  * it is ready within a review's time, and an agent given other work would keep it waiting a whole task.
+ * A task the dispatcher holds (`context.holds`: its dependency is expected to finish now) keeps a slot the
+ * same way.
  */
 export function readyTasks(context: GoalContext): TaskRecord[] {
+  return allocateSlots(context).dispatch;
+}
+
+/** The tasks to dispatch now, and the tasks not ready yet that keep a slot of their role (see `readyTasks`). */
+export function allocateSlots(context: GoalContext): { dispatch: TaskRecord[]; kept: TaskRecord[] } {
   const tasks = context.order.map((id) => context.tasks[id] as TaskRecord);
   const depStatus = (t: TaskRecord) => t.spec.dependsOn.map((dep) => context.tasks[dep]?.status);
   const ready = tasks.filter((t) => t.status === "pending" && depStatus(t).every((s) => s === "accepted"));
-  if (ready.length === 0) return ready;
+  if (ready.length === 0) return { dispatch: ready, kept: [] };
   const depth = chainDepths(context);
   const rank = new Map(context.order.map((id, i) => [id, i]));
   const byCriticality = (a: TaskRecord, b: TaskRecord) =>
     (depth.get(b.spec.taskId) ?? 0) - (depth.get(a.spec.taskId) ?? 0) ||
     (rank.get(a.spec.taskId) ?? 0) - (rank.get(b.spec.taskId) ?? 0);
   const window = context.dispatchWindow;
-  if (!window) return ready.sort(byCriticality);
-  const waitingOnReview = new Set(
+  if (!window) return { dispatch: ready.sort(byCriticality), kept: [] };
+  const readySet = new Set(ready);
+  const nearlyReady = new Set(
     tasks.filter((t) => {
+      if (t.status !== "pending" || readySet.has(t)) return false;
+      if (holdApplies(context, t)) return true;
       const deps = depStatus(t);
-      return (
-        t.status === "pending" &&
-        deps.includes("proposed") &&
-        deps.every((s) => s === "accepted" || s === "proposed")
-      );
+      return deps.includes("proposed") && deps.every((s) => s === "accepted" || s === "proposed");
     }),
   );
   const inFlight = new Map<string, number>();
   for (const t of Object.values(context.tasks))
     if (t.status === "dispatched") inFlight.set(t.spec.role, (inFlight.get(t.spec.role) ?? 0) + 1);
-  return [...ready, ...waitingOnReview].sort(byCriticality).filter((t) => {
+  const slotted = [...ready, ...nearlyReady].sort(byCriticality).filter((t) => {
     const limit = window[t.spec.role];
-    if (limit === undefined) return !waitingOnReview.has(t);
+    if (limit === undefined) return !nearlyReady.has(t);
     const used = inFlight.get(t.spec.role) ?? 0;
     if (used >= limit) return false;
     inFlight.set(t.spec.role, used + 1);
-    // A task waiting on a review takes its slot but is not dispatched yet.
-    return !waitingOnReview.has(t);
+    return true;
   });
+  // A task waiting on a review or held takes its slot but is not dispatched yet.
+  return {
+    dispatch: slotted.filter((t) => !nearlyReady.has(t)),
+    kept: slotted.filter((t) => nearlyReady.has(t)),
+  };
+}
+
+/** Whether a hold on `task` still counts: it is pending and no dependency failed, was rejected or went back. */
+export function holdApplies(context: GoalContext, task: TaskRecord): boolean {
+  return (
+    context.holds?.[task.spec.taskId] !== undefined &&
+    task.status === "pending" &&
+    task.spec.dependsOn.every((dep) =>
+      ["accepted", "proposed", "dispatched"].includes(context.tasks[dep]?.status ?? ""),
+    )
+  );
 }
 
 /**
@@ -63,7 +84,7 @@ export function dispatchWindowOf(config: GuildConfig): Record<string, number> {
 }
 
 /** For each task, how many tasks the longest chain of tasks depending on it holds (itself included). */
-function chainDepths(context: GoalContext): Map<string, number> {
+export function chainDepths(context: GoalContext): Map<string, number> {
   const dependents = new Map<string, string[]>();
   for (const t of Object.values(context.tasks))
     for (const dep of t.spec.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), t.spec.taskId]);

@@ -1,4 +1,5 @@
 import type { Proposal, TaskSpec } from "../protocol/index.js";
+import type { DispatchHolds } from "./dispatch-holds.js";
 
 /** `awaiting`: its proposal waits for a person's decision (protected paths, or a conflict only a person can settle). */
 export type TaskStatus =
@@ -35,6 +36,10 @@ export interface TaskRecord {
   ref?: string;
   reason?: string;
   revisions: number;
+  /** Clock time (ms) the current attempt was dispatched. */
+  dispatchedAt?: number;
+  /** Clock time (ms) the current attempt's proposal was received: with `dispatchedAt`, how long tasks take. */
+  proposedAt?: number;
 }
 
 export interface SettlementRecord {
@@ -73,6 +78,8 @@ export interface GoalContext {
    * replicas); roles not named are not limited.
    */
   dispatchWindow?: Record<string, number>;
+  /** Slots kept for tasks whose dependency is about to finish (task id → clock time the hold ends). */
+  holds?: DispatchHolds;
   integrationHead?: string;
   verify?: VerifyResult;
   reason?: string;

@@ -1,5 +1,5 @@
 import type { Bus, EventEmitter, WorkItem } from "../bus/index.js";
-import type { Logger, ProposalMessage } from "../protocol/index.js";
+import type { Clock, Logger, ProposalMessage } from "../protocol/index.js";
 import type { GoalHandle } from "./coordinator.js";
 import { reviewProposal } from "./review-proposal.js";
 import { mergeEntries } from "./verify-integration.js";
@@ -10,7 +10,7 @@ import { mergeEntries } from "./verify-integration.js";
  */
 export async function handleProposal(
   item: WorkItem<ProposalMessage>,
-  deps: { bus: Bus; events: EventEmitter; goals: Map<string, GoalHandle>; logger: Logger },
+  deps: { bus: Bus; events: EventEmitter; goals: Map<string, GoalHandle>; logger: Logger; clock: Clock },
 ): Promise<void> {
   const proposal = item.data.payload;
   const goal = deps.goals.get(proposal.goalId);
@@ -28,7 +28,12 @@ export async function handleProposal(
     return;
   }
   // First, so the agent's role gets its next task while this proposal is in review.
-  goal.actor.send({ type: "PROPOSAL.RECEIVED", taskId: proposal.taskId, attempt: proposal.attempt });
+  goal.actor.send({
+    type: "PROPOSAL.RECEIVED",
+    taskId: proposal.taskId,
+    attempt: proposal.attempt,
+    at: deps.clock.now(),
+  });
   const ctx = goal.actor.getSnapshot().context;
   await deps.events.emit(
     "proposal.received",

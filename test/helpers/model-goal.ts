@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from "xstate";
 import { nextDecisionId } from "../../src/coordinator/goal-decisions.js";
-import type { GoalEvent, goalMachine } from "../../src/coordinator/goal-machine.js";
-import { blockedTasks, readyTasks } from "../../src/coordinator/goal-tasks.js";
+import type { DispatchOutcome, GoalEvent, goalMachine } from "../../src/coordinator/goal-machine.js";
+import { allocateSlots, blockedTasks, readyTasks } from "../../src/coordinator/goal-tasks.js";
 import type {
   Decision,
   GoalContext,
@@ -188,10 +188,11 @@ function taskEvents(ctx: GoalContext): GoalModelEvent[] {
     // The intake reports a proposal before reviewing it; verdicts may also meet a task still `dispatched`
     // (a coordinator restarted between persisting the verdict's cause and the report).
     const current = t.status === "dispatched" || t.status === "proposed";
-    if (t.status === "dispatched") out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt });
+    if (t.status === "dispatched") out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt, at: 0 });
     // A late duplicate report (a redelivered proposal) or one for an earlier attempt changes nothing.
-    if (t.status === "proposed") out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt });
-    if (current && t.attempt > 1) out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt - 1 });
+    if (t.status === "proposed") out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt, at: 0 });
+    if (current && t.attempt > 1)
+      out.push({ type: "PROPOSAL.RECEIVED", taskId, attempt: t.attempt - 1, at: 0 });
     if (current) {
       out.push(
         { type: "PROPOSAL.ACCEPTED", taskId, record: { ...t, status: "accepted", proposal: proposalFor(t) } },
@@ -243,16 +244,44 @@ function taskEvents(ctx: GoalContext): GoalModelEvent[] {
   return out;
 }
 
+/**
+ * What a dispatch may do: hold nothing, or (the clock says a dependency being worked on ends now) hold a
+ * slot for every task that could be held, as `timedHolds` would at the right moment. Time is abstract in
+ * the model: dispatches and receipts happen at 0, holds end at 1.
+ */
+function dispatchOutcomes(ctx: GoalContext): DispatchOutcome[] {
+  const plain = { taskIds: readyTasks({ ...ctx, holds: {} }).map((t) => t.spec.taskId), at: 0, holds: {} };
+  const holdable = tasksInOrder(ctx).filter((t) => {
+    const deps = t.spec.dependsOn.map((d) => ctx.tasks[d]?.status);
+    return (
+      t.status === "pending" &&
+      ctx.dispatchWindow?.[t.spec.role] !== undefined &&
+      deps.includes("dispatched") &&
+      deps.every((d) => d === "accepted" || d === "proposed" || d === "dispatched")
+    );
+  });
+  if (holdable.length === 0) return [plain];
+  const slots = allocateSlots({ ...ctx, holds: Object.fromEntries(holdable.map((t) => [t.spec.taskId, 1])) });
+  const kept = slots.kept.filter((t) => holdable.includes(t));
+  if (kept.length === 0) return [plain];
+  const holds = Object.fromEntries(kept.map((t) => [t.spec.taskId, 1]));
+  return [plain, { taskIds: slots.dispatch.map((t) => t.spec.taskId), at: 0, holds }];
+}
+
 /** Every event the model offers in a state: effect outcomes (success and failure), verdicts, CANCEL. */
 export function goalEvents(s: GoalSnapshot, plan: TaskSpec[] = MODEL_PLAN): GoalModelEvent[] {
   if (s.status !== "active") return [];
   const events: GoalModelEvent[] = [{ type: "CANCEL", reason: "user" }];
   if (s.matches("planning")) events.push(done(INVOKE.plan, plan), error(INVOKE.plan));
   if (s.matches({ running: "dispatching" })) {
-    const ready = readyTasks(invokeInput(s, INVOKE.dispatch)).map((t) => t.spec.taskId);
-    events.push(done(INVOKE.dispatch, ready), error(INVOKE.dispatch));
+    for (const outcome of dispatchOutcomes(invokeInput(s, INVOKE.dispatch)))
+      events.push(done(INVOKE.dispatch, outcome));
+    events.push(error(INVOKE.dispatch));
   }
   if (s.matches("running")) events.push(...taskEvents(s.context));
+  // The hold alarm rings: every hold has run out (the model's holds all end at time 1).
+  if (s.matches("running") && Object.keys(s.context.holds ?? {}).length > 0)
+    events.push({ type: "CLOCK.TICK", at: 1 });
   if (s.matches("settling")) {
     for (const o of settleOutcomes(invokeInput(s, INVOKE.settle))) events.push(done(INVOKE.settle, o));
     events.push(error(INVOKE.settle));
@@ -268,7 +297,10 @@ export function goalEvents(s: GoalSnapshot, plan: TaskSpec[] = MODEL_PLAN): Goal
   return events;
 }
 
-/** The abstract state: state value, each task's status/attempt/revisions/base, merged, and what dispatch saw. */
+/**
+ * The abstract state: state value, each task's status/attempt/revisions/base, merged, what dispatch saw,
+ * decisions, the verdict of the tests and the held tasks (times are abstract: every dispatch and receipt at 0).
+ */
 export function serializeGoal(s: GoalSnapshot): string {
   const ctx = s.context;
   const tasks = tasksInOrder(ctx).map(
@@ -278,5 +310,6 @@ export function serializeGoal(s: GoalSnapshot): string {
     ? readyTasks(invokeInput(s, INVOKE.dispatch)).map((t) => t.spec.taskId)
     : [];
   const decisions = ctx.decisions.map((d) => `${d.id}:${d.kind}:${d.resolution?.approved ?? "open"}`);
-  return JSON.stringify([s.value, tasks, ctx.merged, sawReady, decisions, ctx.verify?.passed ?? null]);
+  const holds = Object.keys(ctx.holds ?? {}).sort();
+  return JSON.stringify([s.value, tasks, ctx.merged, sawReady, decisions, ctx.verify?.passed ?? null, holds]);
 }

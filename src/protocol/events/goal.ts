@@ -22,6 +22,8 @@ export const goalEvents = defineEvents({
   }),
   "coordinator.state.changed": z.object({ from: z.string(), to: z.string(), status: GoalStatus }),
   "task.dispatched": z.object({ taskId: Token, role: z.string(), attempt: z.number().int() }),
+  /** A slot of the task's role is kept for it, for at most `holdMs`: its dependency is about to finish. */
+  "task.held": z.object({ taskId: Token, role: z.string(), holdMs: z.number(), reason: z.string() }),
   "proposal.received": z.object({
     proposalId: z.string(),
     taskId: Token,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type EventObject, getInitialSnapshot, getMicrosteps, getNextSnapshot } from "xstate";
 import { goalMachine } from "../../../src/coordinator/goal-machine.js";
+import { readyTasks } from "../../../src/coordinator/goal-tasks.js";
 import type { TaskRecord } from "../../../src/coordinator/goal-types.js";
 import type { TaskSpec } from "../../../src/protocol/index.js";
 import { CoverageRecorder, definitionEdges, leafStates, valueName } from "../../helpers/model-coverage.js";
@@ -24,6 +25,15 @@ const model = exploreModel<GoalSnapshot>({
   machine: goalMachine,
   input: goalInput(),
   events: goalEvents,
+  serialize: serializeGoal,
+});
+// One agent per role and a third task competing for the tests agent: slots kept for a task whose
+// dependency is in review or about to finish must never leave a goal waiting forever.
+const windowedInput = { ...goalInput(), dispatchWindow: WINDOWS };
+const windowed = exploreModel<GoalSnapshot>({
+  machine: goalMachine,
+  input: windowedInput,
+  events: (s) => goalEvents(s, WINDOWED_PLAN),
   serialize: serializeGoal,
 });
 const isFinal = (s: GoalSnapshot) => s.status === "done";
@@ -63,29 +73,36 @@ describe("goal machine (model-based)", () => {
     expect(brokenInvariants(model).slice(0, 10)).toEqual([]);
   });
 
-  it("replays a path for every (state, event, next state) class on a real actor, covering every transition", async () => {
-    const classes = new Map<string, (typeof model.edges)[number]>();
-    for (const e of model.edges) {
-      const key = `${valueName(e.prev.value)}|${e.event.type}|${valueName(e.next.value)}`;
-      if (!classes.has(key)) classes.set(key, e);
-    }
+  it("replays a path for every (state, event, next state) class of both models on a real actor, covering every transition", async () => {
     const coverage = new CoverageRecorder();
     const broken: string[] = [];
-    for (const edge of classes.values()) {
-      const head = model.pathTo(edge.from);
-      const recorder = await replayPath<GoalSnapshot>({
-        machine: goalMachine,
-        input: goalInput(),
-        events: [...head.events, edge.event],
-        expected: [...head.expected, edge.to],
-        serialize: serializeGoal,
-        check(prev, event, next, microsteps) {
-          const last = microsteps.at(-1);
-          const left = last ? { from: last.from, event: last.events[0] ?? "?" } : undefined;
-          for (const v of goalStepViolations(prev, event, next, left)) broken.push(`${event.type}: ${v}`);
-        },
-      });
-      coverage.merge(recorder);
+    const classes = new Set<string>();
+    for (const [graph, input] of [
+      [model, goalInput()],
+      [windowed, windowedInput],
+    ] as const) {
+      const firsts = new Map<string, (typeof graph.edges)[number]>();
+      for (const e of graph.edges) {
+        const key = `${valueName(e.prev.value)}|${e.event.type}|${valueName(e.next.value)}`;
+        if (!firsts.has(key)) firsts.set(key, e);
+        classes.add(key);
+      }
+      for (const edge of firsts.values()) {
+        const head = graph.pathTo(edge.from);
+        const recorder = await replayPath<GoalSnapshot>({
+          machine: goalMachine,
+          input,
+          events: [...head.events, edge.event],
+          expected: [...head.expected, edge.to],
+          serialize: serializeGoal,
+          check(prev, event, next, microsteps) {
+            const last = microsteps.at(-1);
+            const left = last ? { from: last.from, event: last.events[0] ?? "?" } : undefined;
+            for (const v of goalStepViolations(prev, event, next, left)) broken.push(`${event.type}: ${v}`);
+          },
+        });
+        coverage.merge(recorder);
+      }
     }
     expect(broken.slice(0, 10)).toEqual([]);
     const missing = [...definitionEdges(goalMachine)].filter((k) => !coverage.edges.has(k));
@@ -94,7 +111,7 @@ describe("goal machine (model-based)", () => {
     expect(unvisited).toEqual([]);
     // CANCEL is declared once on the root; it must work from every state that is not an end.
     const cancelledFrom = new Set(
-      [...classes.keys()].filter((k) => k.split("|")[1] === "CANCEL").map((k) => k.split("|")[0]),
+      [...classes].filter((k) => k.split("|")[1] === "CANCEL").map((k) => k.split("|")[0]),
     );
     const open = [...leafStates(goalMachine)].filter((s) => !["done", "failed", "cancelled"].includes(s));
     expect(open.filter((s) => !cancelledFrom.has(s))).toEqual([]);
@@ -104,12 +121,6 @@ describe("goal machine (model-based)", () => {
 describe("goal machine with dispatch windows (model-based)", () => {
   // One agent per role and a third task competing for the tests agent: slots held for a task whose
   // dependency is in review must never leave a goal waiting forever, nor break an invariant.
-  const windowed = exploreModel<GoalSnapshot>({
-    machine: goalMachine,
-    input: { ...goalInput(), dispatchWindow: WINDOWS },
-    events: (s) => goalEvents(s, WINDOWED_PLAN),
-    serialize: serializeGoal,
-  });
 
   it("can end from every reachable state and keeps every invariant on every edge", () => {
     const live = canReach(windowed, isFinal, (e) => e.event.type !== "CANCEL");
@@ -130,6 +141,26 @@ describe("goal machine with dispatch windows (model-based)", () => {
     });
     expect(held.length).toBeGreaterThan(0);
   });
+
+  it("reaches a state where the tests agent is kept for b while a is still worked on, and the alarm frees it for c", () => {
+    const keptForWork = (s: GoalSnapshot) => {
+      const t = s.context.tasks;
+      return (
+        s.matches({ running: "reviewing" }) &&
+        t.a?.status === "dispatched" &&
+        t.b?.status === "pending" &&
+        t.c?.status === "pending" &&
+        s.context.holds?.b !== undefined
+      );
+    };
+    const rings = windowed.edges.filter((e) => keptForWork(e.prev) && e.event.type === "CLOCK.TICK");
+    expect(rings.length).toBeGreaterThan(0);
+    for (const e of rings) {
+      expect(e.next.context.holds).toEqual({});
+      expect(e.next.matches({ running: "dispatching" })).toBe(true);
+      expect(readyTasks(e.next.context).map((t) => t.spec.taskId)).toEqual(["c"]);
+    }
+  });
 });
 
 /** Drives the pure machine through events (no effects run), as the model does. */
@@ -142,7 +173,7 @@ function drive(events: GoalModelEvent[]): GoalSnapshot {
 const planned: GoalModelEvent = { type: `xstate.done.actor.${INVOKE.plan}`, output: MODEL_PLAN };
 const dispatched = (ids: string[]): GoalModelEvent => ({
   type: `xstate.done.actor.${INVOKE.dispatch}`,
-  output: ids,
+  output: { taskIds: ids, at: 0, holds: {} },
 });
 
 describe("goal machine: stale verdicts", () => {

@@ -1,33 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { dispatchWindowOf, readyTasks } from "../../../src/coordinator/goal-tasks.js";
-import type { GoalContext, TaskRecord, TaskStatus } from "../../../src/coordinator/goal-types.js";
-import { GuildConfig, type TaskSpec } from "../../../src/protocol/index.js";
+import type { GoalContext, TaskStatus } from "../../../src/coordinator/goal-types.js";
+import { GuildConfig } from "../../../src/protocol/index.js";
+import { goalContext } from "../../helpers/goal-context.js";
 
-const BASE = "b".repeat(40);
-
-function context(
-  specs: [id: string, role: string, dependsOn: string[], status?: TaskStatus][],
-  dispatchWindow?: Record<string, number>,
-): GoalContext {
-  const tasks: Record<string, TaskRecord> = {};
-  for (const [taskId, role, dependsOn, status = "pending"] of specs) {
-    const spec: TaskSpec = { taskId, role, title: taskId, instructions: "", expectedPaths: [], dependsOn };
-    tasks[taskId] = { spec, status, attempt: status === "pending" ? 0 : 1, base: BASE, revisions: 0 };
-  }
-  return {
-    goalId: "g1",
-    text: "goal",
-    repo: "/r",
-    baseRef: "HEAD",
-    baseCommit: BASE,
-    tasks,
-    order: specs.map(([id]) => id),
-    settlements: [],
-    decisions: [],
-    merged: [],
-    ...(dispatchWindow ? { dispatchWindow } : {}),
-  };
-}
+const context = goalContext;
 
 const ids = (ctx: GoalContext) => readyTasks(ctx).map((t) => t.spec.taskId);
 
