@@ -19,18 +19,23 @@ export interface HeldTask {
   reason: string;
 }
 
+/** How many of the latest receipts an estimate looks at: recent ones reflect the machine's load now. */
+const RECENT = 3;
+
 /**
- * How long a task of `role` takes from dispatch to its proposal's receipt: the median of this goal's
- * tasks of that role, else of all its tasks; undefined before any proposal was received.
+ * How long a task of `role` takes from dispatch to its proposal's receipt: the median of the goal's latest
+ * few received tasks of that role, else of any role; undefined before any proposal was received.
  */
 export function expectedDuration(context: GoalContext, role: string): number | undefined {
-  const sample = (filter: (t: TaskRecord) => boolean) =>
+  const latest = (filter: (t: TaskRecord) => boolean) =>
     Object.values(context.tasks)
       .filter((t) => filter(t) && t.dispatchedAt !== undefined && t.proposedAt !== undefined)
+      .sort((a, b) => (b.proposedAt as number) - (a.proposedAt as number))
+      .slice(0, RECENT)
       .map((t) => (t.proposedAt as number) - (t.dispatchedAt as number))
       .sort((a, b) => a - b);
-  const own = sample((t) => t.spec.role === role);
-  const durations = own.length > 0 ? own : sample(() => true);
+  const own = latest((t) => t.spec.role === role);
+  const durations = own.length > 0 ? own : latest(() => true);
   if (durations.length === 0) return undefined;
   const mid = Math.floor(durations.length / 2);
   return durations.length % 2 === 1

@@ -13,8 +13,10 @@ import { goalContext, type TaskRow } from "../../helpers/goal-context.js";
 const took = (ms: number, from = 0) => ({ dispatchedAt: from, proposedAt: from + ms });
 
 describe("how long a task is expected to take", () => {
-  it("is the median of the role's received tasks, else of all, else unknown", () => {
+  it("is the median of the role's latest three received tasks, else of any role's, else unknown", () => {
     const ctx = goalContext([
+      // The oldest receipt (a slow first task) no longer counts.
+      ["b0", "backend", [], "accepted", { dispatchedAt: -8100, proposedAt: 900 }],
       ["b1", "backend", [], "accepted", took(1000)],
       ["b2", "backend", [], "proposed", took(3000)],
       ["b3", "backend", [], "accepted", took(2000, 500)],
@@ -24,8 +26,8 @@ describe("how long a task is expected to take", () => {
     ]);
     expect(expectedDuration(ctx, "backend")).toBe(2000);
     expect(expectedDuration(ctx, "docs")).toBe(500);
-    // No tests task was received yet: the median of all five received tasks.
-    expect(expectedDuration(ctx, "tests")).toBe(1000);
+    // No tests task was received yet: the median of the latest three receipts (b2, b3, b1).
+    expect(expectedDuration(ctx, "tests")).toBe(2000);
     expect(
       expectedDuration(goalContext([["t1", "tests", [], "dispatched", { dispatchedAt: 0 }]]), "tests"),
     ).toBe(undefined);
