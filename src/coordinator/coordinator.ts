@@ -22,10 +22,8 @@ import {
   makeEnvelope,
   ProposalMessage,
   systemClock,
-  toGuildError,
 } from "../protocol/index.js";
 import { nextHoldEnd } from "./dispatch-holds.js";
-import { ackAfterPersist } from "./durable-ack.js";
 import { cancelGoalAgents } from "./durable-cancel.js";
 import { answerGoal } from "./goal-control.js";
 import { provideGoalEffects } from "./goal-effects.js";
@@ -36,7 +34,7 @@ import { GoalStore } from "./goal-store.js";
 import { dispatchWindowOf } from "./goal-tasks.js";
 import type { GoalContext } from "./goal-types.js";
 import { HoldAlarm } from "./hold-alarm.js";
-import { handleProposal } from "./proposal-intake.js";
+import { startReviewLoop } from "./review-loop.js";
 
 export interface CoordinatorOptions {
   bus: Bus;
@@ -71,8 +69,7 @@ export class Coordinator {
   #subs: Subscription[] = [];
   #proposals: WorkConsumer<ProposalMessage>[] = [];
   readonly #reviewers: number;
-  #running = false;
-  #loop: Promise<void> | undefined;
+  #reviewLoop: { stop(): Promise<void> } | undefined;
   readonly #store: GoalStore;
   readonly #proposalAckWaitMs: number;
   readonly #clock: Clock;
@@ -139,13 +136,22 @@ export class Coordinator {
         }),
       );
     }
-    this.#running = true;
-    this.#loop = Promise.all(this.#proposals.map((consumer) => this.#intake(consumer))).then(() => undefined);
+    this.#reviewLoop = startReviewLoop(
+      this.#proposals,
+      {
+        bus: this.#bus,
+        events: this.#events,
+        goals: this.goals,
+        logger: this.#logger,
+        clock: this.#clock,
+        persist: (goalId) => this.#store.flush(goalId),
+      },
+      this.#reviewers,
+    );
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    await this.#loop;
+    await this.#reviewLoop?.stop();
     for (const sub of this.#subs) await sub.unsubscribe();
     for (const consumer of this.#proposals) await consumer.close();
     this.#proposals = [];
@@ -312,34 +318,6 @@ export class Coordinator {
         return { ok: true, message: "cancelling", status: "cancelled" };
       default:
         return answerGoal(goal.actor, action, { bus: this.#bus, events: this.#events });
-    }
-  }
-
-  async #intake(consumer: WorkConsumer<ProposalMessage>): Promise<void> {
-    while (this.#running) {
-      try {
-        const item = await consumer.next({ expiresMs: 500 });
-        if (!item) continue;
-        const goalId = item.data.payload.goalId;
-        await handleProposal(
-          ackAfterPersist(item, () => this.#store.flush(goalId)),
-          {
-            bus: this.#bus,
-            events: this.#events,
-            goals: this.goals,
-            logger: this.#logger,
-            clock: this.#clock,
-          },
-        );
-      } catch (error) {
-        this.#logger.error({ err: error }, "proposal intake failed");
-        const e = toGuildError(error);
-        await this.#events.emit("error.raised", {
-          code: e.code,
-          message: e.message,
-          context: "proposal intake",
-        });
-      }
     }
   }
 }

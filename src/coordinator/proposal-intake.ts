@@ -4,14 +4,20 @@ import type { GoalHandle } from "./coordinator.js";
 import { reviewProposal } from "./review-proposal.js";
 import { mergeEntries } from "./verify-integration.js";
 
+export interface IntakeDeps {
+  bus: Bus;
+  events: EventEmitter;
+  goals: Map<string, GoalHandle>;
+  logger: Logger;
+  clock: Clock;
+}
+
 /**
- * Reviews one proposal and feeds the verdict to its goal. It is acked only after the verdict is in the
- * goal's state; an unexpected failure naks it for redelivery, so no proposal is lost.
+ * Tells the proposal's goal that its agent is done with the attempt (so its role gets the next task while
+ * the proposal waits for review) and records the receipt; false when no goal here has it (then it is acked:
+ * nothing could ever review it).
  */
-export async function handleProposal(
-  item: WorkItem<ProposalMessage>,
-  deps: { bus: Bus; events: EventEmitter; goals: Map<string, GoalHandle>; logger: Logger; clock: Clock },
-): Promise<void> {
+export async function receiveProposal(item: WorkItem<ProposalMessage>, deps: IntakeDeps): Promise<boolean> {
   const proposal = item.data.payload;
   const goal = deps.goals.get(proposal.goalId);
   if (!goal) {
@@ -25,16 +31,14 @@ export async function handleProposal(
       proposal.goalId,
     );
     await item.ack();
-    return;
+    return false;
   }
-  // First, so the agent's role gets its next task while this proposal is in review.
   goal.actor.send({
     type: "PROPOSAL.RECEIVED",
     taskId: proposal.taskId,
     attempt: proposal.attempt,
     at: deps.clock.now(),
   });
-  const ctx = goal.actor.getSnapshot().context;
   await deps.events.emit(
     "proposal.received",
     {
@@ -47,6 +51,19 @@ export async function handleProposal(
     },
     proposal.goalId,
   );
+  return true;
+}
+
+/**
+ * Reviews a received proposal and feeds the verdict to its goal. It is acked only after the verdict is in
+ * the goal's state; an unexpected failure naks it for redelivery, so no proposal is lost.
+ */
+export async function reviewReceived(item: WorkItem<ProposalMessage>, deps: IntakeDeps): Promise<void> {
+  const proposal = item.data.payload;
+  const goal = deps.goals.get(proposal.goalId);
+  // The goal was taken over by another coordinator meanwhile: it reviews the redelivered proposal.
+  if (!goal) return item.nak();
+  const ctx = goal.actor.getSnapshot().context;
   try {
     const verdict = await reviewProposal(proposal, ctx.tasks[proposal.taskId], {
       bus: deps.bus,
