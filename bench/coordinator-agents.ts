@@ -1,11 +1,11 @@
 // The bench's agents, in a process of their own as in a real deployment (`guild agent`): the bench process
 // then holds only the coordinator, so its CPU time and memory are the coordinator's own.
 // Env: NATS_URL, BENCH_ROLES (comma-separated), BENCH_REPLICAS. Prints `ready`, runs until SIGTERM, then
-// prints one JSON line with this process's CPU time and its git children's.
+// prints one JSON line with this process's CPU time and its git's (children and the git helper).
 import { NatsBus } from "../src/bus/index.js";
 import { startGuild } from "../src/cli/runtime/start-guild.js";
 import { createLogger } from "../src/protocol/index.js";
-import { childCpuMs } from "./cpu.js";
+import { gitCpuMs } from "./cpu.js";
 
 const bus = await NatsBus.connect({ url: process.env.NATS_URL ?? "", name: "bench-agents" });
 const guild = await startGuild({
@@ -16,12 +16,12 @@ const guild = await startGuild({
   coordinator: false,
 });
 const cpu = process.cpuUsage();
-const children = childCpuMs();
+const children = await gitCpuMs();
 process.stdout.write("ready\n");
 await new Promise<void>((resolve) => process.once("SIGTERM", () => resolve()));
 const used = process.cpuUsage(cpu);
 process.stdout.write(
-  `${JSON.stringify({ cpuMs: (used.user + used.system) / 1000, childCpuMs: childCpuMs() - children })}\n`,
+  `${JSON.stringify({ cpuMs: (used.user + used.system) / 1000, childCpuMs: (await gitCpuMs()) - children })}\n`,
 );
 await guild.stop();
 await bus.close();

@@ -10,7 +10,7 @@ import { tempRepo } from "../test/helpers/git-repo.js";
 import { startAgentsHost } from "./coordinator-agents-host.js";
 import { BENCH_ROLES, idealMakespan, lowerBounds } from "./coordinator-dag.js";
 import { memorySampler, phaseBreakdown } from "./coordinator-probe.js";
-import { childCpuMs } from "./cpu.js";
+import { gitCpuMs } from "./cpu.js";
 
 /** One goal run: the plan, the brain's fixed delay, and how many agents of each role. */
 export interface Scenario {
@@ -65,7 +65,7 @@ export async function runScenario(s: Scenario) {
   try {
     const memory = memorySampler(25);
     const cpu = process.cpuUsage();
-    const gitCpu = childCpuMs();
+    const gitCpu = await gitCpuMs();
     const started = performance.now();
     const result = await submitGoal(
       s.bus,
@@ -75,7 +75,7 @@ export async function runScenario(s: Scenario) {
     );
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
-    const coordinatorGitMs = childCpuMs() - gitCpu;
+    const coordinatorGitMs = (await gitCpuMs()) - gitCpu;
     const mem = memory.stop();
     agentCpu = await agents.stop();
     if (result.status !== "done") throw failureReport(s.plan, result.status, result.events, wallMs);

@@ -141,7 +141,7 @@ const bench: Benchmark = {
           );
       }
       notes.push(
-        "coordinator CPU: this process, which holds only the coordinator; its git: CPU of the git processes it ran (Linux /proc, 10 ms ticks); agents: the child process holding all 10 agents, with its git processes",
+        "coordinator CPU: this process, which holds only the coordinator; its git: CPU of the git processes it ran and of the git helper process that starts them (Linux /proc, 10 ms ticks); agents: the child process holding all 10 agents, with its git processes",
       );
     } finally {
       await bus.close();

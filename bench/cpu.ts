@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { gitHelperUsage } from "../src/git/index.js";
 
 /**
  * CPU time (ms) of this process's children that have exited and been waited for: the git processes it
@@ -11,4 +12,13 @@ export function childCpuMs(): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * CPU time (ms) spent running git for this process: its own exited children, plus the git helper process
+ * (its own CPU and its exited children), which starts the git processes of `runGit`.
+ */
+export async function gitCpuMs(): Promise<number> {
+  const helper = await gitHelperUsage();
+  return childCpuMs() + (helper ? helper.cpuMs + helper.childCpuMs : 0);
 }

@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { GuildError } from "../protocol/index.js";
+import { GitSpawner } from "./git-spawner.js";
 
 /** The identity guild commits with when the caller gives none, so commits work without git config. */
 export const GUILD_IDENTITY = { name: "guild", email: "guild@localhost" } as const;
@@ -40,7 +41,24 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
   };
 }
 
+// GUILD_GIT_SPAWNER=0 runs git straight from this process (to compare, or where a helper cannot start).
+const spawner = process.env.GUILD_GIT_SPAWNER === "0" ? undefined : new GitSpawner();
+
+/** CPU time of the git helper process and the git processes it ran (benchmarks add it to this process's). */
+export function gitHelperUsage() {
+  return spawner?.usage() ?? Promise.resolve(undefined);
+}
+
 function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
+  if (spawner) {
+    return spawner.run({
+      file: "git",
+      args: [...GLOBAL_ARGS, ...args],
+      cwd,
+      env: gitEnv(opts.env),
+      input: opts.input ?? "",
+    });
+  }
   return new Promise((resolve) => {
     const child = execFile(
       "git",
