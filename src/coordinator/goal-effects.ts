@@ -19,7 +19,7 @@ import {
 import { planDispatch } from "./dispatch-holds.js";
 import { nextDecisionId } from "./goal-decisions.js";
 import { type DispatchOutcome, goalMachine } from "./goal-machine.js";
-import { blockedTasks } from "./goal-tasks.js";
+import { blockedTasks, chainDepths } from "./goal-tasks.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
 import { planGoal } from "./plan-goal.js";
 import { arbitrateConflict } from "./settle-arbiter.js";
@@ -60,6 +60,7 @@ export function provideGoalEffects(deps: EffectDeps) {
   async function dispatch(ctx: GoalContext): Promise<DispatchOutcome> {
     const at = clock.now();
     const { dispatch: ready, held, holds } = planDispatch(ctx, at);
+    const depth = chainDepths(ctx);
     for (const task of ready) {
       const attempt = task.attempt + 1;
       const message = TaskAssignment.parse(
@@ -74,6 +75,7 @@ export function provideGoalEffects(deps: EffectDeps) {
             attempt,
             repo: ctx.repo,
             baseCommit: task.base,
+            priority: depth.get(task.spec.taskId) ?? 1,
             ...(task.reason && task.attempt > 0 ? { feedback: task.reason } : {}),
           },
         }),

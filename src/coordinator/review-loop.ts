@@ -1,4 +1,5 @@
 import type { WorkConsumer } from "../bus/index.js";
+import { withGitPriority } from "../git/index.js";
 import { type ProposalMessage, toGuildError } from "../protocol/index.js";
 import { ackAfterPersist } from "./durable-ack.js";
 import { chainDepths } from "./goal-tasks.js";
@@ -42,7 +43,8 @@ export function startReviewLoop(
         if (!(await receiveProposal(held, deps))) continue;
         const goal = deps.goals.get(goalId);
         const priority = goal ? (chainDepths(goal.actor.getSnapshot().context).get(taskId) ?? 0) : 0;
-        queue.run(priority, () => reviewReceived(held, deps)).catch(report);
+        // Its git runs too go before those of less critical reviews and of the goal's background merges.
+        queue.run(priority, () => withGitPriority(priority, () => reviewReceived(held, deps))).catch(report);
       } catch (error) {
         await report(error);
       }

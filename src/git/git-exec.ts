@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { execFile } from "node:child_process";
 import { GuildError } from "../protocol/index.js";
 import { GitSpawner } from "./git-spawner.js";
@@ -44,6 +45,16 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
 // GUILD_GIT_SPAWNER=0 runs git straight from this process (to compare, or where a helper cannot start).
 const spawner = process.env.GUILD_GIT_SPAWNER === "0" ? undefined : new GitSpawner();
 
+const priorities = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `fn` with its git processes ranked at `priority` (default 0): when more git runs wait than there are
+ * cores, the highest go first. Guild ranks a task's work by how many tasks wait on it.
+ */
+export function withGitPriority<T>(priority: number, fn: () => T): T {
+  return priorities.run(priority, fn);
+}
+
 /** CPU time of the git helper process and the git processes it ran (benchmarks add it to this process's). */
 export function gitHelperUsage() {
   return spawner?.usage() ?? Promise.resolve(undefined);
@@ -51,13 +62,16 @@ export function gitHelperUsage() {
 
 function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
   if (spawner) {
-    return spawner.run({
-      file: "git",
-      args: [...GLOBAL_ARGS, ...args],
-      cwd,
-      env: gitEnv(opts.env),
-      input: opts.input ?? "",
-    });
+    return spawner.run(
+      {
+        file: "git",
+        args: [...GLOBAL_ARGS, ...args],
+        cwd,
+        env: gitEnv(opts.env),
+        input: opts.input ?? "",
+      },
+      priorities.getStore() ?? 0,
+    );
   }
   return new Promise((resolve) => {
     const child = execFile(

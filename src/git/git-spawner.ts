@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { GuildError } from "../protocol/index.js";
+import { availableParallelism } from "node:os";
+import { GuildError, PriorityGate } from "../protocol/index.js";
 
 /** One git run, as the helper process takes it. */
 export interface SpawnRequest {
@@ -71,9 +72,19 @@ export class GitSpawner {
   #child: ChildProcess | undefined;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  readonly #gate: PriorityGate;
 
-  run(request: SpawnRequest): Promise<SpawnResult> {
-    return this.#ask({ ...request }) as Promise<SpawnResult>;
+  /**
+   * `limit`: git processes at once (default: one per core). The rest wait, the highest `priority` first,
+   * then in arrival order: when every agent commits at once, the commit a chain of tasks waits on does not
+   * share the cores with commits nothing waits on.
+   */
+  constructor(limit = availableParallelism()) {
+    this.#gate = new PriorityGate(limit);
+  }
+
+  run(request: SpawnRequest, priority = 0): Promise<SpawnResult> {
+    return this.#gate.run(priority, () => this.#ask({ ...request }) as Promise<SpawnResult>);
   }
 
   /** The helper's CPU so far; undefined when it is not running. */

@@ -73,4 +73,5 @@ export {
   PlanRequest,
   PlanRequestPayload,
 } from "./plan.js";
+export { PriorityGate } from "./priority-gate.js";
 export { NO_GOAL, stores, subjects, token } from "./subjects.js";

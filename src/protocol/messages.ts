@@ -76,6 +76,8 @@ export const TaskAssignment = envelopeOf(
     repo: z.string().min(1),
     baseCommit: z.string().regex(/^[0-9a-f]{40}$/),
     feedback: z.string().max(200_000).optional(),
+    /** How critical the task is: the longest chain of tasks waiting on it, itself included. */
+    priority: z.number().int().min(0).max(10_000).optional(),
   }),
 );
 export type TaskAssignment = z.infer<typeof TaskAssignment>;

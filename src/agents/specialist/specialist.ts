@@ -8,7 +8,7 @@ import {
   type WorkConsumer,
   type WorkItem,
 } from "../../bus/index.js";
-import { AgentWorktree, type GitEvent } from "../../git/index.js";
+import { AgentWorktree, type GitEvent, withGitPriority } from "../../git/index.js";
 import {
   AgentInbox,
   type Clock,
@@ -190,8 +190,10 @@ export class Specialist {
       () => void item.working().catch(() => undefined),
       Math.max(1000, ackWaitMs / 3),
     );
+    // The task's git runs (switch, commit, bundle) rank by how many tasks wait on it.
+    const ranked = <T>(fn: () => Promise<T>) => withGitPriority(assignment.priority ?? 0, fn);
     try {
-      const final = await this.#runMachine(assignment, stages);
+      const final = await ranked(() => this.#runMachine(assignment, stages));
       if (final === "cancelled") {
         // The machine leaves at once; the stage that was running may still be touching the worktree.
         await Promise.race([state.inflight?.catch(() => undefined), sleep(15_000)]);
@@ -216,7 +218,7 @@ export class Specialist {
       await item.ack();
     } finally {
       clearInterval(heartbeat);
-      await stages.cleanup();
+      await ranked(() => stages.cleanup());
       this.#currentTask = undefined;
       this.#actor?.stop();
       this.#actor = undefined;

@@ -31,6 +31,31 @@ describe("the git helper process", () => {
     }
   });
 
+  it("runs at most `limit` git processes at once, the waiting run of highest priority first", async () => {
+    using repo = tempRepo();
+    const spawner = new GitSpawner(1);
+    try {
+      const finished: string[] = [];
+      const runs = [
+        ["first", 0],
+        ["low", 0],
+        ["high", 5],
+        ["mid", 1],
+      ].map(([name, priority]) =>
+        spawner
+          .run(
+            { file: "git", args: ["--version"], cwd: repo.path, env: gitEnv(), input: "" },
+            priority as number,
+          )
+          .then(() => finished.push(name as string)),
+      );
+      await Promise.all(runs);
+      expect(finished).toEqual(["first", "high", "mid", "low"]);
+    } finally {
+      spawner.close();
+    }
+  });
+
   it("fails the runs it had in hand when the helper dies, and starts a new one for the next run", async () => {
     using repo = tempRepo();
     const spawner = new GitSpawner();
