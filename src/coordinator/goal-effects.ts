@@ -5,6 +5,7 @@ import {
   type FileReport,
   type IncrementalMerge,
   mergeIntoIntegration,
+  objectStoreId,
   proposalDiff,
 } from "../git/index.js";
 import type { Ownership } from "../ownership/index.js";
@@ -61,6 +62,10 @@ export function provideGoalEffects(deps: EffectDeps) {
     const at = clock.now();
     const { dispatch: ready, held, holds } = planDispatch(ctx, at);
     const depth = chainDepths(ctx);
+    // Agents working in a worktree of this repository commit straight into its object store (unless
+    // GUILD_SHARED_OBJECTS=0: every proposal then travels as a bundle, as from another machine).
+    const shareObjects = ready.length > 0 && process.env.GUILD_SHARED_OBJECTS !== "0";
+    const objectStore = shareObjects ? await objectStoreId(ctx.repo).catch(() => undefined) : undefined;
     for (const task of ready) {
       const attempt = task.attempt + 1;
       const message = TaskAssignment.parse(
@@ -76,6 +81,7 @@ export function provideGoalEffects(deps: EffectDeps) {
             repo: ctx.repo,
             baseCommit: task.base,
             priority: depth.get(task.spec.taskId) ?? 1,
+            ...(objectStore ? { objectStore } : {}),
             ...(task.reason && task.attempt > 0 ? { feedback: task.reason } : {}),
           },
         }),

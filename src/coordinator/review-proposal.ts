@@ -1,7 +1,13 @@
 import type { Bus } from "../bus/index.js";
-import { importBundle, proposalDiff } from "../git/index.js";
+import { adoptProposal, type ImportedProposal, importBundle, proposalDiff } from "../git/index.js";
 import type { Ownership } from "../ownership/index.js";
-import { isGuildError, type Proposal, proposalRefId, type TaskSpec } from "../protocol/index.js";
+import {
+  isGuildError,
+  type Proposal,
+  proposalHasCommits,
+  proposalRefId,
+  type TaskSpec,
+} from "../protocol/index.js";
 import { splitForeignChanges } from "./change-requests.js";
 import type { Decision, TaskRecord } from "./goal-types.js";
 
@@ -34,7 +40,7 @@ export async function reviewProposal(
       retry: false,
     };
   }
-  if (proposal.bundleKey === null) {
+  if (!proposalHasCommits(proposal)) {
     return {
       kind: "accepted",
       record: { ...task, status: "accepted", proposal, reason: "accepted: no changes were needed" },
@@ -42,27 +48,40 @@ export async function reviewProposal(
       newTasks: [],
     };
   }
-  const bundle = await deps.bus.blobs.get(proposal.bundleKey);
-  if (!bundle)
-    return {
-      kind: "rejected",
-      reason: `bundle ${proposal.bundleKey} is missing from the blob store`,
-      retry: true,
-    };
   const { config, matcher } = deps.ownership;
-  let imported: { ref: string; head: string; changedPaths: string[] };
+  const options = {
+    proposalId: proposalRefId(proposal),
+    baseCommit: task.base,
+    isProtected: (path: string) => matcher.isProtected(path),
+    // Imported so a person can see it: protected paths are held for a decision below, never merged unasked.
+    approvedProtected: true,
+    limits: { maxFileBytes: config.limits.maxFileBytes, maxTotalBytes: config.limits.maxBundleBytes },
+  };
+  let imported: ImportedProposal;
   try {
-    imported = await importBundle(deps.repo, bundle, {
-      proposalId: proposalRefId(proposal),
-      baseCommit: task.base,
-      isProtected: (path) => matcher.isProtected(path),
-      // Imported so a person can see it: protected paths are held for a decision below, never merged unasked.
-      approvedProtected: true,
-      limits: { maxFileBytes: config.limits.maxFileBytes, maxTotalBytes: config.limits.maxBundleBytes },
-    });
+    if (proposal.sharedObjects) {
+      // Its agent committed into this repository's object store: the same checks, without a bundle.
+      imported = await adoptProposal(deps.repo, proposal.headCommit, options);
+    } else {
+      const bundle = await deps.bus.blobs.get(proposal.bundleKey as string);
+      if (!bundle)
+        return {
+          kind: "rejected",
+          reason: `bundle ${proposal.bundleKey} is missing from the blob store`,
+          retry: true,
+        };
+      imported = await importBundle(deps.repo, bundle, options);
+    }
   } catch (error) {
     if (isGuildError(error, "git.bundle_rejected"))
       return { kind: "rejected", reason: error.message, retry: false };
+    if (proposal.sharedObjects && isGuildError(error, "git.failed")) {
+      return {
+        kind: "rejected",
+        reason: `the commits of ${proposal.headCommit} are not in the coordinator's repository: ${error.message}`,
+        retry: true,
+      };
+    }
     throw error;
   }
   if (imported.head !== proposal.headCommit) {
@@ -108,14 +127,13 @@ export async function reviewProposal(
       `; changes to ${owners} sent to their owners as change requests` +
       (split.unowned.length > 0 ? `; dropped (no owner): ${split.unowned.join(", ")}` : "");
     const nothingLeft = split.keptPaths.length === 0;
+    const { sharedObjects: _shared, ...rest } = proposal;
     record = {
       ...record,
-      proposal: {
-        ...proposal,
-        headCommit: split.keptHead,
-        changedPaths: split.keptPaths,
-        ...(nothingLeft ? { bundleKey: null } : {}),
-      },
+      // Nothing of the proposer's own is left: the record brings no commits.
+      proposal: nothingLeft
+        ? { ...rest, headCommit: split.keptHead, changedPaths: split.keptPaths, bundleKey: null }
+        : { ...proposal, headCommit: split.keptHead, changedPaths: split.keptPaths },
       reason: `accepted: ${split.keptPaths.length} path(s) owned by ${proposal.role}${note}`,
     };
   }

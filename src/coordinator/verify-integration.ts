@@ -1,5 +1,6 @@
 import type { EventEmitter } from "../bus/index.js";
 import { createWorkspace, type IntegrationEntry, removeWorkspace, trialMerge } from "../git/index.js";
+import { proposalHasCommits } from "../protocol/index.js";
 import type { GoalContext, TaskRecord, VerifyResult } from "./goal-types.js";
 import { runCheck } from "./run-check.js";
 
@@ -7,7 +8,7 @@ import { runCheck } from "./run-check.js";
 export function acceptedWithCommits(ctx: GoalContext): TaskRecord[] {
   return ctx.order
     .map((id) => ctx.tasks[id] as TaskRecord)
-    .filter((t) => t.status === "accepted" && t.proposal && t.proposal.bundleKey !== null);
+    .filter((t) => t.status === "accepted" && t.proposal !== undefined && proposalHasCommits(t.proposal));
 }
 
 /** The integration merge entries of a goal: its accepted proposals in plan order, each with its decision. */

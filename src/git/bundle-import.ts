@@ -96,21 +96,56 @@ export async function importBundle(
       ...(opts.isProtected ? { isProtected: opts.isProtected } : {}),
       ...(opts.approvedProtected !== undefined ? { approvedProtected: opts.approvedProtected } : {}),
     });
-    await withRepoLock(repoDir, async () => {
-      const existing = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1] });
-      const current = existing.stdout.toString().trim();
-      if (current !== "" && current !== tip.oid) {
-        throw rejected("proposal_exists", `${ref} already holds ${current}`, { ref, current });
-      }
-      adopt(quarantine, objects);
-      await runGit(repoDir, ["update-ref", ref, tip.oid, current]);
-      // Verified and stored: merging it later need not ask git what it is.
-      if (tipIsCommit) rememberCommit(repoDir, tip.oid);
-    });
+    await storeProposal(repoDir, ref, tip.oid, tipIsCommit, () => adopt(quarantine, objects));
     return { ref, head: tip.oid, changedPaths };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Verifies a proposal whose commits are already in this repository's object store (its agent works in a
+ * worktree of it) and stores it under `refs/guild/proposals/<id>`, with the checks of {@link importBundle};
+ * throws `git.bundle_rejected` on refusal and `git.failed` when the head is not there.
+ */
+export async function adoptProposal(
+  repoDir: string,
+  head: string,
+  opts: ImportBundleOptions,
+): Promise<ImportedProposal> {
+  const ref = proposalRef(opts.proposalId);
+  const base = await resolveCommit(repoDir, opts.baseCommit);
+  const { changedPaths, tipIsCommit } = await checkProposal(repoDir, {
+    base,
+    head,
+    limits: opts.limits ?? DEFAULT_LIMITS,
+    ...(opts.isProtected ? { isProtected: opts.isProtected } : {}),
+    ...(opts.approvedProtected !== undefined ? { approvedProtected: opts.approvedProtected } : {}),
+  });
+  if (!tipIsCommit) throw rejected("malformed_bundle", `${head} is not a commit`);
+  await storeProposal(repoDir, ref, head, tipIsCommit, () => undefined);
+  return { ref, head, changedPaths };
+}
+
+// Points the proposal's ref at its head (again, for a redelivered proposal), never at another head.
+async function storeProposal(
+  repoDir: string,
+  ref: string,
+  head: string,
+  tipIsCommit: boolean,
+  beforeRef: () => void,
+): Promise<void> {
+  await withRepoLock(repoDir, async () => {
+    const existing = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1] });
+    const current = existing.stdout.toString().trim();
+    if (current !== "" && current !== head) {
+      throw rejected("proposal_exists", `${ref} already holds ${current}`, { ref, current });
+    }
+    beforeRef();
+    await runGit(repoDir, ["update-ref", ref, head, current]);
+    // Verified and stored: merging it later need not ask git what it is.
+    if (tipIsCommit) rememberCommit(repoDir, head);
+  });
 }
 
 // Moves the accepted pack into the repository; the index goes last, because git only sees a pack

@@ -1,5 +1,10 @@
 export { type ExportBundleOptions, exportBundle } from "./bundle-export.js";
-export { type ImportBundleOptions, type ImportedProposal, importBundle } from "./bundle-import.js";
+export {
+  adoptProposal,
+  type ImportBundleOptions,
+  type ImportedProposal,
+  importBundle,
+} from "./bundle-import.js";
 export type { RejectionRule } from "./bundle-rejection.js";
 export { combineProposals, fileAt } from "./combine-proposals.js";
 export {
@@ -24,6 +29,7 @@ export {
   trialMerge,
 } from "./integration-merge.js";
 export { type MergeMessage, type MergeTreeResult, mergeTree } from "./merge-tree.js";
+export { objectStoreId } from "./object-store.js";
 export {
   type CheckProposalOptions,
   checkProposal,

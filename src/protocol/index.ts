@@ -58,6 +58,7 @@ export {
   GoalSubmitRequest,
   Proposal,
   ProposalMessage,
+  proposalHasCommits,
   proposalRefId,
   RepoPath,
   RoleName,

@@ -78,6 +78,8 @@ export const TaskAssignment = envelopeOf(
     feedback: z.string().max(200_000).optional(),
     /** How critical the task is: the longest chain of tasks waiting on it, itself included. */
     priority: z.number().int().min(0).max(10_000).optional(),
+    /** The id of the coordinator's repository object store: an agent whose repository has it ships no bundle. */
+    objectStore: z.string().max(100).optional(),
   }),
 );
 export type TaskAssignment = z.infer<typeof TaskAssignment>;
@@ -95,7 +97,10 @@ export const TokenUsage = z.object({
 });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
-/** A task's outcome; commits travel as a git bundle in the blob store under `bundleKey`. */
+/**
+ * A task's outcome; commits travel as a git bundle in the blob store under `bundleKey`, or, with
+ * `sharedObjects`, are already in the coordinator's repository (its agent works in a worktree of it).
+ */
 export const Proposal = z.object({
   proposalId: z.string().min(1).max(200),
   goalId: Token,
@@ -106,6 +111,7 @@ export const Proposal = z.object({
   baseCommit: z.string().regex(/^[0-9a-f]{40}$/),
   headCommit: z.string().regex(/^[0-9a-f]{40}$/),
   bundleKey: z.string().max(500).nullable(),
+  sharedObjects: z.literal(true).optional(),
   changedPaths: z.array(z.string().max(4096)).max(10_000),
   rationale: z.string().max(50_000),
   checks: z.array(CheckResult).max(50).default([]),
@@ -115,6 +121,11 @@ export const Proposal = z.object({
 export type Proposal = z.infer<typeof Proposal>;
 export const ProposalMessage = envelopeOf("proposal.submitted", Proposal);
 export type ProposalMessage = z.infer<typeof ProposalMessage>;
+
+/** Whether a proposal brings commits (in a bundle, or already in the coordinator's object store). */
+export function proposalHasCommits(proposal: Pick<Proposal, "bundleKey" | "sharedObjects">): boolean {
+  return proposal.bundleKey !== null || proposal.sharedObjects === true;
+}
 
 /** The id a proposal's bundle ref carries (`refs/guild/proposals/<id>`): unique across goals. */
 export function proposalRefId(proposal: Pick<Proposal, "goalId" | "proposalId">): string {

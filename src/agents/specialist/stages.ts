@@ -4,6 +4,7 @@ import {
   commitWorkspace,
   exportBundle,
   type GitEvent,
+  objectStoreId,
   removeWorkspace,
   type Workspace,
 } from "../../git/index.js";
@@ -209,7 +210,12 @@ export function createStages(deps: StageDeps, state: StageState) {
     state.committed = true;
     const proposalId = `${taskId}-${assignment.attempt}`;
     let bundleKey: string | null = null;
-    if (committed.commits > 0) {
+    // In a worktree of the coordinator's own repository the commits are already where it reads them.
+    const shared =
+      committed.commits > 0 &&
+      assignment.objectStore !== undefined &&
+      assignment.objectStore === (await objectStoreId(assignment.repo).catch(() => undefined));
+    if (committed.commits > 0 && !shared) {
       const bundle = await exportBundle(assignment.repo, {
         base: assignment.baseCommit,
         head: committed.head,
@@ -228,6 +234,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       baseCommit: assignment.baseCommit,
       headCommit: committed.head,
       bundleKey,
+      ...(shared ? { sharedObjects: true as const } : {}),
       changedPaths: committed.changedPaths,
       rationale: outcome.summary || "(no summary)",
       checks: [],

@@ -153,27 +153,40 @@ describe("review on a real coordinator", () => {
     expect(s.repo.git("show", `${done.payload.branch}:src/api.ts`)).toBe("export const api = 2;");
   });
 
-  it("with foreignWrites: reject, a write outside ownership rejects the proposal with the paths and owners", async () => {
-    await using s = await startScenario(files(undefined, "foreignWrites: reject\n"));
-    const { goalId, base } = await s.submit([task("b", "backend", ["src/**"])]);
-    await s.propose(
-      goalId,
-      { taskId: "b", role: "backend", attempt: 1, base },
-      { "src/auth.ts": "hacked\n" },
-    );
-    const rejected = await s.waitFor("proposal.rejected");
-    expect(rejected.payload.reason).toBe("changes paths backend does not own: src/auth.ts (owner: security)");
-    const failed = await s.waitFor("goal.failed");
-    expect(failed.payload.reason).toBe("no task produced an accepted proposal");
-  });
+  it.each([
+    ["in a bundle", false],
+    ["as commits in the coordinator's repository", true],
+  ])(
+    "with foreignWrites: reject, a write outside ownership rejects the proposal (%s) with the paths and owners",
+    async (_, sharedObjects) => {
+      await using s = await startScenario(files(undefined, "foreignWrites: reject\n"));
+      const { goalId, base } = await s.submit([task("b", "backend", ["src/**"])]);
+      await s.propose(
+        goalId,
+        { taskId: "b", role: "backend", attempt: 1, base },
+        { "src/auth.ts": "hacked\n" },
+        { sharedObjects },
+      );
+      const rejected = await s.waitFor("proposal.rejected");
+      expect(rejected.payload.reason).toBe(
+        "changes paths backend does not own: src/auth.ts (owner: security)",
+      );
+      const failed = await s.waitFor("goal.failed");
+      expect(failed.payload.reason).toBe("no task produced an accepted proposal");
+    },
+  );
 
-  it("a protected path waits for a person; approved, it is merged", async () => {
+  it.each([
+    ["in a bundle", false],
+    ["as commits in the coordinator's repository", true],
+  ])("a protected path (%s) waits for a person; approved, it is merged", async (_, sharedObjects) => {
     await using s = await startScenario(files());
     const { goalId, base } = await s.submit([task("b", "backend", ["src/**"])]);
     await s.propose(
       goalId,
       { taskId: "b", role: "backend", attempt: 1, base },
       { "src/api.ts": "export const api = 3;\n", "guild.yaml": `${files()["guild.yaml"]}# tweaked\n` },
+      { sharedObjects },
     );
     const requested = await s.waitFor("decision.requested");
     expect(requested.payload).toMatchObject({ kind: "protected", taskIds: ["b"], paths: ["guild.yaml"] });

@@ -73,12 +73,21 @@ export async function startScenario(files: Record<string, string>) {
     return { goalId: result.goalId, base: repo.head() };
   }
 
-  /** Acts as the agent of `taskId`: commits `files` on `base` and proposes them as attempt `attempt`. */
+  /**
+   * Acts as the agent of `taskId`: commits `files` on `base` and proposes them as attempt `attempt`, in a
+   * bundle or (`sharedObjects`) as commits left in the coordinator's repository, as a local agent does.
+   */
   async function propose(
     goalId: string,
     task: { taskId: string; role: string; attempt: number; base: string },
     changes: Record<string, string>,
+    opts: { sharedObjects?: boolean } = {},
   ): Promise<string> {
+    // As a real agent, propose only what was dispatched: an early proposal is refused as stale.
+    await waitFor(
+      "task.dispatched",
+      (e) => e.goalId === goalId && e.payload.taskId === task.taskId && e.payload.attempt === task.attempt,
+    );
     const work = mkdtempSync(join(tmpdir(), "guild-agent-"));
     try {
       git(repo.path, "worktree", "add", "-q", "--detach", work, task.base);
@@ -88,13 +97,16 @@ export async function startScenario(files: Record<string, string>) {
       const head = git(work, "rev-parse", "HEAD");
       const changedPaths = git(work, "diff", "--name-only", task.base, head).split("\n").filter(Boolean);
       const proposalId = `${task.taskId}-${task.attempt}`;
-      const bundle = await exportBundle(repo.path, {
-        base: task.base,
-        head,
-        ref: proposalRefId({ goalId, proposalId }),
-      });
-      const bundleKey = `${goalId}.${task.taskId}.${task.attempt}`;
-      await bus.blobs.put(bundleKey, bundle);
+      let bundleKey: string | null = null;
+      if (!opts.sharedObjects) {
+        const bundle = await exportBundle(repo.path, {
+          base: task.base,
+          head,
+          ref: proposalRefId({ goalId, proposalId }),
+        });
+        bundleKey = `${goalId}.${task.taskId}.${task.attempt}`;
+        await bus.blobs.put(bundleKey, bundle);
+      }
       const message = ProposalMessage.parse(
         makeEnvelope({
           type: "proposal.submitted",
@@ -110,6 +122,7 @@ export async function startScenario(files: Record<string, string>) {
             baseCommit: task.base,
             headCommit: head,
             bundleKey,
+            ...(opts.sharedObjects ? { sharedObjects: true as const } : {}),
             changedPaths,
             rationale: `scripted ${task.taskId}`,
             checks: [],
