@@ -1,4 +1,4 @@
-import { allocateSlots } from "./goal-tasks.js";
+import { allocateSlots, dependenciesUnderWay } from "./goal-tasks.js";
 import type { GoalContext, TaskRecord } from "./goal-types.js";
 
 /**
@@ -57,14 +57,15 @@ export function timedHolds(context: GoalContext, now: number): HeldTask[] {
   for (const id of context.order) {
     const task = context.tasks[id];
     if (task?.status !== "pending" || window[task.spec.role] === undefined) continue;
-    const deps = task.spec.dependsOn.map((dep) => context.tasks[dep]);
-    const working = deps.filter((d) => d?.status === "dispatched");
+    if (!dependenciesUnderWay(context, task)) continue;
+    const working = task.spec.dependsOn
+      .map((dep) => context.tasks[dep] as TaskRecord)
+      .filter((d) => d.status === "dispatched");
     if (working.length === 0) continue;
-    if (!deps.every((d) => d && ["accepted", "proposed", "dispatched"].includes(d.status))) continue;
-    const ends = working.map((dep) => imminentEnd(context, dep as TaskRecord, now));
+    const ends = working.map((dep) => imminentEnd(context, dep, now));
     if (ends.some((end) => end === undefined)) continue;
     const until = Math.max(...(ends as number[]));
-    const names = working.map((d) => d?.spec.taskId).join(", ");
+    const names = working.map((d) => d.spec.taskId).join(", ");
     held.push({
       taskId: task.spec.taskId,
       role: task.spec.role,

@@ -172,7 +172,7 @@ export const goalMachine = setup({
         // A hold ran out (its dependency overran): the slot it kept may go to other work.
         "CLOCK.TICK": {
           guard: ({ context, event }) =>
-            Object.keys(holdsAfter(context.holds, event.at)).length < Object.keys(context.holds ?? {}).length,
+            Object.values(context.holds ?? {}).some((until) => until <= event.at),
           actions: assign({ holds: ({ context, event }) => holdsAfter(context.holds, event.at) }),
         },
         // A verdict counts only for the attempt it reviewed: the review awaits I/O, and meanwhile the

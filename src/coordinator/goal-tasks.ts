@@ -56,14 +56,19 @@ export function allocateSlots(context: GoalContext): { dispatch: TaskRecord[]; k
   };
 }
 
-/** Whether a hold on `task` still counts: it is pending and no dependency failed, was rejected or went back. */
-export function holdApplies(context: GoalContext, task: TaskRecord): boolean {
+/** Whether every dependency of `task` is accepted, in review or worked on: none failed, was rejected or went back. */
+export function dependenciesUnderWay(context: GoalContext, task: TaskRecord): boolean {
+  return task.spec.dependsOn.every((dep) =>
+    ["accepted", "proposed", "dispatched"].includes(context.tasks[dep]?.status ?? ""),
+  );
+}
+
+// A hold on `task` counts while it is pending and its dependencies are still under way.
+function holdApplies(context: GoalContext, task: TaskRecord): boolean {
   return (
     context.holds?.[task.spec.taskId] !== undefined &&
     task.status === "pending" &&
-    task.spec.dependsOn.every((dep) =>
-      ["accepted", "proposed", "dispatched"].includes(context.tasks[dep]?.status ?? ""),
-    )
+    dependenciesUnderWay(context, task)
   );
 }
 

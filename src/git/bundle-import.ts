@@ -123,7 +123,7 @@ export async function adoptProposal(
     ...(opts.approvedProtected !== undefined ? { approvedProtected: opts.approvedProtected } : {}),
   });
   if (!tipIsCommit) throw rejected("malformed_bundle", `${head} is not a commit`);
-  await storeProposal(repoDir, ref, head, tipIsCommit, () => undefined);
+  await storeProposal(repoDir, ref, head, true, () => undefined);
   return { ref, head, changedPaths };
 }
 

@@ -128,31 +128,28 @@ describe("goal machine with dispatch windows (model-based)", () => {
     expect(brokenInvariants(windowed).slice(0, 10)).toEqual([]);
   });
 
+  // Waiting for events with a in `aStatus`, b and c both pending.
+  const bAndCWait = (s: GoalSnapshot, aStatus: string) => {
+    const t = s.context.tasks;
+    return (
+      s.matches({ running: "reviewing" }) &&
+      t.a?.status === aStatus &&
+      t.b?.status === "pending" &&
+      t.c?.status === "pending"
+    );
+  };
+
   it("reaches a state where the tests agent is kept for b while a is in review and c waits", () => {
-    const held = [...windowed.states.values()].filter((s) => {
-      const t = s.context.tasks;
-      return (
-        s.matches({ running: "reviewing" }) &&
-        t.a?.status === "proposed" &&
-        t.b?.status === "pending" &&
-        t.c?.status === "pending" &&
-        !Object.values(t).some((x) => x.spec.role === "tests" && x.status === "dispatched")
-      );
-    });
+    const held = [...windowed.states.values()].filter(
+      (s) =>
+        bAndCWait(s, "proposed") &&
+        !Object.values(s.context.tasks).some((x) => x.spec.role === "tests" && x.status === "dispatched"),
+    );
     expect(held.length).toBeGreaterThan(0);
   });
 
   it("reaches a state where the tests agent is kept for b while a is still worked on, and the alarm frees it for c", () => {
-    const keptForWork = (s: GoalSnapshot) => {
-      const t = s.context.tasks;
-      return (
-        s.matches({ running: "reviewing" }) &&
-        t.a?.status === "dispatched" &&
-        t.b?.status === "pending" &&
-        t.c?.status === "pending" &&
-        s.context.holds?.b !== undefined
-      );
-    };
+    const keptForWork = (s: GoalSnapshot) => bAndCWait(s, "dispatched") && s.context.holds?.b !== undefined;
     const rings = windowed.edges.filter((e) => keptForWork(e.prev) && e.event.type === "CLOCK.TICK");
     expect(rings.length).toBeGreaterThan(0);
     for (const e of rings) {
