@@ -123,26 +123,34 @@ export async function adoptProposal(
     ...(opts.approvedProtected !== undefined ? { approvedProtected: opts.approvedProtected } : {}),
   });
   if (!tipIsCommit) throw rejected("malformed_bundle", `${head} is not a commit`);
-  await storeProposal(repoDir, ref, head, true, () => undefined);
+  await storeProposal(repoDir, ref, head, true);
   return { ref, head, changedPaths };
 }
 
 // Points the proposal's ref at its head (again, for a redelivered proposal), never at another head.
+// Objects to move in (a bundle's pack) go in only once the ref is known not to hold another head, so a
+// refused proposal adds nothing. Without any, the ref is created in one process (`update-ref` with an
+// empty old value refuses a ref that exists), and only a refusal asks what the ref holds.
 async function storeProposal(
   repoDir: string,
   ref: string,
   head: string,
   tipIsCommit: boolean,
-  beforeRef: () => void,
+  adoptObjects?: () => void,
 ): Promise<void> {
   await withRepoLock(repoDir, async () => {
-    const existing = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1] });
-    const current = existing.stdout.toString().trim();
-    if (current !== "" && current !== head) {
-      throw rejected("proposal_exists", `${ref} already holds ${current}`, { ref, current });
+    const created =
+      adoptObjects === undefined &&
+      (await runGit(repoDir, ["update-ref", ref, head, ""], { okCodes: [128] })).code === 0;
+    if (!created) {
+      const existing = await runGit(repoDir, ["rev-parse", "--verify", "--quiet", ref], { okCodes: [1] });
+      const current = existing.stdout.toString().trim();
+      if (current !== "" && current !== head) {
+        throw rejected("proposal_exists", `${ref} already holds ${current}`, { ref, current });
+      }
+      adoptObjects?.();
+      await runGit(repoDir, ["update-ref", ref, head, current]);
     }
-    beforeRef();
-    await runGit(repoDir, ["update-ref", ref, head, current]);
     // Verified and stored: merging it later need not ask git what it is.
     if (tipIsCommit) rememberCommit(repoDir, head);
   });

@@ -11,6 +11,11 @@ const dirs = new Map<string, string>();
 const FULL_OID = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 const MAX_ENTRIES = 10_000;
 
+/** Whether `rev` is a full object id (SHA-1 or SHA-256), not a name or an abbreviation. */
+export function isFullOid(rev: string): boolean {
+  return FULL_OID.test(rev);
+}
+
 /** A repository's identity for per-repository state: its real path (the resolved path if it is gone). */
 export function repoKey(repoDir: string): string {
   try {

@@ -1,10 +1,18 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isGuildError } from "../protocol/index.js";
 import { runGit } from "./git-exec.js";
 import { parseTaskBranch, taskBranch } from "./ref-names.js";
-import { gitPath, resolveCommit } from "./repo-facts.js";
+import { gitPath, isFullOid, resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
 import { type Salvaged, salvageWorktree } from "./salvage.js";
 import type { GitEventListener, Workspace } from "./workspace.js";
@@ -79,7 +87,10 @@ export class AgentWorktree {
    */
   async switchTo(task: SwitchOptions): Promise<Workspace> {
     const branch = taskBranch(task.goalId, task.taskId);
-    const baseCommit = await resolveCommit(this.repoDir, task.baseCommit);
+    // A full id for a worktree that is there needs no git process of its own: the checkout refuses
+    // anything but a commit, and only then is git asked what the id names, for a clear error.
+    const checkedLater = isFullOid(task.baseCommit) && this.#current() !== undefined;
+    const baseCommit = checkedLater ? task.baseCommit : await resolveCommit(this.repoDir, task.baseCommit);
     const adminDir = await this.#ensure(baseCommit);
     if (!this.#settled) {
       await this.#keepLeftovers(
@@ -89,14 +100,20 @@ export class AgentWorktree {
       );
       this.#settled = true;
     }
-    const { tip, holder } = await branchState(this.repoDir, branch);
-    if (holder && !samePath(holder, this.dir)) {
-      if (existsSync(holder)) throw heldElsewhere(branch, holder);
-      await withRepoLock(this.repoDir, () => runGit(this.repoDir, ["worktree", "prune"]));
+    try {
+      const { tip, holder } = await branchState(this.repoDir, branch);
+      if (holder && !samePath(holder, this.dir)) {
+        if (existsSync(holder)) throw heldElsewhere(branch, holder);
+        await withRepoLock(this.repoDir, () => runGit(this.repoDir, ["worktree", "prune"]));
+      }
+      await keepEarlierAttempt(this.repoDir, task, baseCommit, tip);
+      writeFileSync(join(adminDir, TASK_FILE), `${branch}\n`);
+      await checkout(this.dir, branch, baseCommit);
+    } catch (error) {
+      // Throws `not a commit: <id>` when that is why git refused.
+      if (checkedLater && isGuildError(error, "git.failed")) await resolveCommit(this.repoDir, baseCommit);
+      throw error;
     }
-    await keepEarlierAttempt(this.repoDir, task, baseCommit, tip);
-    writeFileSync(join(adminDir, TASK_FILE), `${branch}\n`);
-    await checkout(this.dir, branch, baseCommit);
     for (const name of OPERATION_STATE) rmSync(join(adminDir, name), { recursive: true, force: true });
     // -x too: build output and installed dependencies of the previous task are not the next one's.
     // -ff: also nested repositories a task may have cloned.
@@ -124,8 +141,11 @@ export class AgentWorktree {
     const reason = opts.reason ?? "task ended with uncommitted changes";
     const salvaged =
       opts.salvage === false ? undefined : await this.#keepLeftovers(adminDir, reason, opts.onEvent);
-    // --force: a brain may have left conflicts in the index, and what was there is kept by now.
-    await runGit(this.dir, ["checkout", "--quiet", "--force", "--detach"]);
+    // The task committed everything: its index and files are HEAD's commit, and detaching only rewrites
+    // HEAD. Otherwise --force, since a brain may have left conflicts in the index (kept by now).
+    if (opts.salvage !== false || !detachHead(adminDir)) {
+      await runGit(this.dir, ["checkout", "--quiet", "--force", "--detach"]);
+    }
     // What was salvaged is not salvaged again if this process stops before the next switch.
     if (salvaged) await runGit(this.dir, ["clean", "-ffdq"]);
     this.#settled = true;
@@ -224,6 +244,34 @@ async function checkout(dir: string, branch: string, baseCommit: string): Promis
     const m = /is already (?:checked out|used by worktree) at '([^']+)'/.exec(stderr);
     if (m?.[1]) throw heldElsewhere(branch, m[1]);
     throw error;
+  }
+}
+
+// Points the worktree's HEAD at the commit its branch holds, as `checkout --detach` would with nothing to
+// change: the new HEAD is written beside it and renamed over it, under git's own lock file name. False
+// (and nothing changed) when git holds the lock or the branch is not a loose ref; git then does it.
+function detachHead(adminDir: string): boolean {
+  const head = readText(join(adminDir, "HEAD"));
+  if (!head.startsWith("ref: ")) return isFullOid(head);
+  const ref = head.slice(5);
+  if (!ref.startsWith("refs/heads/") || ref.split("/").includes("..")) return false;
+  const commondir = readText(join(adminDir, "commondir"));
+  if (commondir === "") return false;
+  const common = resolve(adminDir, commondir);
+  const oid = readText(join(common, ref));
+  if (!isFullOid(oid)) return false;
+  const lock = join(adminDir, "HEAD.lock");
+  try {
+    writeFileSync(lock, `${oid}\n`, { flag: "wx" });
+  } catch {
+    return false;
+  }
+  try {
+    renameSync(lock, join(adminDir, "HEAD"));
+    return true;
+  } catch {
+    rmSync(lock, { force: true });
+    return false;
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { access, readFile } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { GuildConfig, GuildError } from "../protocol/index.js";
@@ -50,13 +51,38 @@ export async function loadOwnership(options: LoadOwnershipOptions): Promise<Owne
   }
   const rel = relative(options.repoDir, full);
   const source = rel.startsWith("..") || isAbsolute(rel) ? full : rel;
+  const key = `${source}\0${createHash("sha256").update(text).digest("hex")}`;
+  const known = compiled.get(key);
+  if (known) {
+    // Least recently used goes first when the memo is full.
+    compiled.delete(key);
+    compiled.set(key, known);
+    return known;
+  }
   const parsed = parseRules(text, { file: source });
-  return {
-    config: parsed.config,
+  const ownership: Ownership = Object.freeze({
+    config: deepFreeze(parsed.config),
     matcher: new OwnershipMatcher(parsed.rules, parsed.config, source),
     source,
     format: parsed.format,
-  };
+  });
+  if (compiled.size >= MEMO_SIZE) compiled.delete(compiled.keys().next().value as string);
+  compiled.set(key, ownership);
+  return ownership;
+}
+
+// Every agent loads the rules from its worktree for every task, and a parse of guild.yaml costs
+// milliseconds; the same file (same place, same bytes) gives the same answer, so it is kept, frozen so
+// that no caller can change what the next one gets.
+const MEMO_SIZE = 64;
+const compiled = new Map<string, Ownership>();
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** The first of `candidates` (default `RULES_SEARCH_ORDER`) present in `repoDir`. */

@@ -38,6 +38,14 @@ describe("proposals whose commits are already in the coordinator's repository", 
     await expect(adoptProposal(repo.path, head, { proposalId: "g-t1-1", baseCommit: base })).resolves.toEqual(
       adopted,
     );
+    // The same proposal id with another head is refused, and the ref keeps the first head.
+    git("commit", "-q", "--allow-empty", "-m", "more");
+    const other = git("rev-parse", "HEAD");
+    const clash = await adoptProposal(repo.path, other, { proposalId: "g-t1-1", baseCommit: base }).catch(
+      (e: unknown) => e,
+    );
+    expect(isGuildError(clash, "git.bundle_rejected") && clash.details?.rule).toBe("proposal_exists");
+    expect(repo.git("rev-parse", adopted.ref)).toBe(head);
     // Protected paths are refused without approval, as in a bundle.
     const refused = await adoptProposal(repo.path, head, {
       proposalId: "g-t1-2",

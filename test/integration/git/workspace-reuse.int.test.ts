@@ -128,6 +128,59 @@ describe("an agent's worktree reused across tasks", () => {
     }
   });
 
+  it("releases a committed task by rewriting HEAD, with no git process, unless git holds HEAD's lock", async () => {
+    using repo = tempRepo(files);
+    using bin = tempDir("guild-git-log-");
+    const log = join(bin.path, "calls.log");
+    writeFileSync(
+      join(bin.path, "git"),
+      `#!/bin/sh\necho "$*" >> "${log}"\nPATH="${process.env.PATH}" exec git "$@"\n`,
+    );
+    chmodSync(join(bin.path, "git"), 0o755);
+    const wt = new AgentWorktree({ repoDir: repo.path, agentId: "docs-1" });
+    const ws = await wt.switchTo({ goalId: "g1", taskId: "t1", baseCommit: repo.head() });
+    writeFileSync(join(ws.dir, "README.md"), "# app, documented\n");
+    const { head } = await commitWorkspace(ws, "task 1");
+    const path = process.env.PATH;
+    try {
+      process.env.PATH = `${bin.path}:${path}`;
+      await wt.release({ salvage: false });
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(existsSync(log)).toBe(false);
+    const adminDir = repo.git("-C", ws.dir, "rev-parse", "--path-format=absolute", "--git-dir");
+    expect(readFileSync(join(adminDir, "HEAD"), "utf8")).toBe(`${head}\n`);
+    expect(checkedOut(repo)).toEqual(["main"]);
+    expect(repo.git("-C", ws.dir, "status", "--porcelain")).toBe("");
+    // Another replica can take the branch at once.
+    const other = new AgentWorktree({ repoDir: repo.path, agentId: "docs-2" });
+    const taken = await other.switchTo({ goalId: "g1", taskId: "t1", baseCommit: head });
+    expect(repo.git("-C", taken.dir, "symbolic-ref", "HEAD")).toBe("refs/heads/guild/g1/t1");
+    await other.release({ salvage: false });
+
+    // A HEAD.lock of a git process at work: nothing is written beside it, and git is left to report.
+    await wt.switchTo({ goalId: "g1", taskId: "t2", baseCommit: head });
+    writeFileSync(join(adminDir, "HEAD.lock"), "held\n");
+    const refused = await wt.release({ salvage: false }).catch((e: unknown) => e);
+    expect(String(refused)).toMatch(/HEAD\.lock/);
+    expect(readFileSync(join(adminDir, "HEAD.lock"), "utf8")).toBe("held\n");
+    expect(repo.git("-C", ws.dir, "symbolic-ref", "HEAD")).toBe("refs/heads/guild/g1/t2");
+  });
+
+  it("names a base that is not a commit, also when the worktree is there and the id looks whole", async () => {
+    using repo = tempRepo(files);
+    const wt = new AgentWorktree({ repoDir: repo.path, agentId: "tests-1" });
+    await wt.switchTo({ goalId: "g1", taskId: "t1", baseCommit: repo.head() });
+    await wt.release({ salvage: false });
+    const tree = repo.git("rev-parse", "HEAD^{tree}");
+    for (const baseCommit of [tree, "e".repeat(40)]) {
+      await expect(wt.switchTo({ goalId: "g1", taskId: "t2", baseCommit })).rejects.toThrow(
+        `not a commit: ${baseCommit}`,
+      );
+    }
+  });
+
   it("salvages work a crashed task left uncommitted to that task's ref before switching", async () => {
     using repo = tempRepo(files);
     const crashed = new AgentWorktree({ repoDir: repo.path, agentId: "docs-1" });

@@ -33,6 +33,27 @@ describe("loadOwnership", () => {
     expect(loaded.matcher.explain("a/b").rule).toMatchObject({ file: "owners.txt", line: 2 });
   });
 
+  it("reuses the compiled rules of the same file and bytes, frozen, and reads a changed file afresh", async () => {
+    using a = tempDir();
+    using b = tempDir();
+    const yaml = "rules:\n  - pattern: /api/\n    owners: [backend]\n";
+    writeFiles(a.path, { "guild.yaml": yaml });
+    writeFiles(b.path, { "guild.yaml": yaml });
+    const first = await loadOwnership({ repoDir: a.path });
+    // Another worktree with the same guild.yaml: the same answer, not parsed again.
+    const again = await loadOwnership({ repoDir: b.path });
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first.config.rules[0])).toBe(true);
+    expect(() => {
+      (first.config.roles as Record<string, unknown>).intruder = {};
+    }).toThrow(TypeError);
+    writeFiles(b.path, { "guild.yaml": yaml.replace("backend", "frontend") });
+    const changed = await loadOwnership({ repoDir: b.path });
+    expect(changed).not.toBe(first);
+    expect(changed.matcher.rolesOf("api/x.ts")).toEqual(["frontend"]);
+    expect(first.matcher.rolesOf("api/x.ts")).toEqual(["backend"]);
+  });
+
   it("gives every path no owner when the repository has no rules", async () => {
     using dir = tempDir();
     const loaded = await loadOwnership({ repoDir: dir.path });
