@@ -1,15 +1,8 @@
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isGuildError } from "../protocol/index.js";
+import { detachHead } from "./detach-head.js";
 import { runGit } from "./git-exec.js";
 import { parseTaskBranch, taskBranch } from "./ref-names.js";
 import { gitPath, isFullOid, resolveCommit } from "./repo-facts.js";
@@ -244,34 +237,6 @@ async function checkout(dir: string, branch: string, baseCommit: string): Promis
     const m = /is already (?:checked out|used by worktree) at '([^']+)'/.exec(stderr);
     if (m?.[1]) throw heldElsewhere(branch, m[1]);
     throw error;
-  }
-}
-
-// Points the worktree's HEAD at the commit its branch holds, as `checkout --detach` would with nothing to
-// change: the new HEAD is written beside it and renamed over it, under git's own lock file name. False
-// (and nothing changed) when git holds the lock or the branch is not a loose ref; git then does it.
-function detachHead(adminDir: string): boolean {
-  const head = readText(join(adminDir, "HEAD"));
-  if (!head.startsWith("ref: ")) return isFullOid(head);
-  const ref = head.slice(5);
-  if (!ref.startsWith("refs/heads/") || ref.split("/").includes("..")) return false;
-  const commondir = readText(join(adminDir, "commondir"));
-  if (commondir === "") return false;
-  const common = resolve(adminDir, commondir);
-  const oid = readText(join(common, ref));
-  if (!isFullOid(oid)) return false;
-  const lock = join(adminDir, "HEAD.lock");
-  try {
-    writeFileSync(lock, `${oid}\n`, { flag: "wx" });
-  } catch {
-    return false;
-  }
-  try {
-    renameSync(lock, join(adminDir, "HEAD"));
-    return true;
-  } catch {
-    rmSync(lock, { force: true });
-    return false;
   }
 }
 
