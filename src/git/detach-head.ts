@@ -33,7 +33,8 @@ export function detachHead(adminDir: string): boolean {
   }
 }
 
-function readText(file: string): string {
+/** A small file of git's (HEAD, a loose ref, a pointer file), trimmed; "" when it cannot be read. */
+export function readText(file: string): string {
   try {
     return readFileSync(file, "utf8").trim();
   } catch {

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isGuildError } from "../protocol/index.js";
-import { detachHead } from "./detach-head.js";
+import { detachHead, readText } from "./detach-head.js";
 import { runGit } from "./git-exec.js";
 import { parseTaskBranch, taskBranch } from "./ref-names.js";
 import { gitPath, isFullOid, resolveCommit } from "./repo-facts.js";
@@ -256,14 +256,6 @@ function adminDirIfLinked(dir: string): string | undefined {
     return samePath(resolve(adminDir, back), join(dir, ".git")) ? adminDir : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8").trim();
-  } catch {
-    return "";
   }
 }
 

@@ -35,6 +35,17 @@ function checkedOut(repo: ReturnType<typeof tempRepo>): string[] {
     .map((l) => l.slice("branch refs/heads/".length));
 }
 
+/** A `git` first on PATH that logs its arguments and runs the real one: counts without mocking. */
+function loggingGit(dir: string): string {
+  const log = join(dir, "calls.log");
+  writeFileSync(
+    join(dir, "git"),
+    `#!/bin/sh\necho "$*" >> "${log}"\nPATH="${process.env.PATH}" exec git "$@"\n`,
+  );
+  chmodSync(join(dir, "git"), 0o755);
+  return log;
+}
+
 describe("an agent's worktree reused across tasks", () => {
   it("gives the second task a clean tree at its own base and releases the first task's branch", async () => {
     using repo = tempRepo(files);
@@ -90,13 +101,7 @@ describe("an agent's worktree reused across tasks", () => {
   it("switches without the repository lock, in three git processes once the base is known", async () => {
     using repo = tempRepo(files);
     using bin = tempDir("guild-git-log-");
-    const log = join(bin.path, "calls.log");
-    // A `git` first on PATH that logs its arguments and runs the real one: counts without mocking.
-    writeFileSync(
-      join(bin.path, "git"),
-      `#!/bin/sh\necho "$*" >> "${log}"\nPATH="${process.env.PATH}" exec git "$@"\n`,
-    );
-    chmodSync(join(bin.path, "git"), 0o755);
+    const log = loggingGit(bin.path);
     const wt = new AgentWorktree({ repoDir: repo.path, agentId: "backend-1" });
     const lockEvents: string[] = [];
     const watcher = watch(join(repo.path, ".git"), (_, name) => {
@@ -131,12 +136,7 @@ describe("an agent's worktree reused across tasks", () => {
   it("releases a committed task by rewriting HEAD, with no git process, unless git holds HEAD's lock", async () => {
     using repo = tempRepo(files);
     using bin = tempDir("guild-git-log-");
-    const log = join(bin.path, "calls.log");
-    writeFileSync(
-      join(bin.path, "git"),
-      `#!/bin/sh\necho "$*" >> "${log}"\nPATH="${process.env.PATH}" exec git "$@"\n`,
-    );
-    chmodSync(join(bin.path, "git"), 0o755);
+    const log = loggingGit(bin.path);
     const wt = new AgentWorktree({ repoDir: repo.path, agentId: "docs-1" });
     const ws = await wt.switchTo({ goalId: "g1", taskId: "t1", baseCommit: repo.head() });
     writeFileSync(join(ws.dir, "README.md"), "# app, documented\n");
