@@ -36,12 +36,19 @@ describe("a coordinator killed with SIGKILL and restarted", () => {
         const goalId = `g-kill-${state}`;
         await using goal = await recordGoal(bus, goalId);
         await submitDurableGoal(bus, repo.path, goalId);
-        await goal.waitFor(entered(state));
+        await goal.waitFor(entered(state), 60_000);
         expect(await first.kill("SIGKILL")).toBe("SIGKILL");
         await using second = await spawnGuildProcess(COORDINATOR_MAIN, env);
-        const end = await goal.waitFor(isTerminal, 120_000);
+        // The waits add up to less than the test's time, so a stuck goal fails with its events and the
+        // restarted coordinator's output rather than with a bare timeout.
+        const end = await goal.waitFor(isTerminal, 120_000).catch((e: unknown) => {
+          throw new Error(`${String(e)}\nrestarted coordinator:\n${second.output().slice(-4000)}`);
+        });
         expect(`${end.type} ${JSON.stringify(end.payload)}`, second.output()).toMatch(/^goal\.done/);
-        await goal.waitFor((e) => e.type === "coordinator.state.changed" && e.payload.from === "restored");
+        await goal.waitFor(
+          (e) => e.type === "coordinator.state.changed" && e.payload.from === "restored",
+          20_000,
+        );
         await expectDoneExactlyOnce(bus, repo, goalId);
       } finally {
         await first.kill("SIGKILL");
@@ -49,6 +56,6 @@ describe("a coordinator killed with SIGKILL and restarted", () => {
         await bus.close();
       }
     },
-    180_000,
+    240_000,
   );
 });
