@@ -2,7 +2,7 @@ import { GuildError } from "../protocol/index.js";
 import { gitText, runGit } from "./git-exec.js";
 import { mergeTree } from "./merge-tree.js";
 import { integrationBranch } from "./ref-names.js";
-import { resolveCommit } from "./repo-facts.js";
+import { remember, repoKey, resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
 
 /** An accepted proposal to merge, with what its merge commit's trailers record. */
@@ -88,17 +88,36 @@ export type MergeStep =
 /** Merges one entry onto `head` with merge-tree and commit-tree; no ref moves and no checkout is touched. */
 export async function mergeStep(repoDir: string, head: string, entry: IntegrationEntry): Promise<MergeStep> {
   const theirs = await resolveCommit(repoDir, entry.head);
-  if (await isAncestor(repoDir, theirs, head)) return { kind: "contained" };
+  if (theirs === head) return { kind: "contained" };
   const result = await mergeTree(repoDir, head, theirs);
   if (!result.clean) {
     const files = new Set(result.conflictedPaths);
     for (const m of result.messages) if (m.type.startsWith("CONFLICT")) for (const p of m.paths) files.add(p);
     return { kind: "conflict", files: [...files].sort() };
   }
+  // A commit `head` already contains is its own merge base with `head`, so merging it changes nothing:
+  // the tree comes out as `head`'s. Only then is git asked whether it is contained (a proposal with no
+  // change of its own, a merge retried after a crash); any other tree is a new merge.
+  if (result.tree === (await treeOf(repoDir, head)) && (await isAncestor(repoDir, theirs, head))) {
+    return { kind: "contained" };
+  }
   const commit = await gitText(repoDir, ["commit-tree", result.tree, "-p", head, "-p", theirs, "-F", "-"], {
     input: mergeMessage(entry),
   });
+  remember(trees, `${repoKey(repoDir)}\0${commit}`, result.tree);
   return { kind: "merged", head: commit };
+}
+
+// Commit -> tree, for the commits merges start from and make: a commit's tree never changes.
+const trees = new Map<string, string>();
+
+async function treeOf(repoDir: string, commit: string): Promise<string> {
+  const key = `${repoKey(repoDir)}\0${commit}`;
+  const known = trees.get(key);
+  if (known) return known;
+  const tree = await gitText(repoDir, ["rev-parse", "--verify", `${commit}^{tree}`]);
+  remember(trees, key, tree);
+  return tree;
 }
 
 async function composeMerges(

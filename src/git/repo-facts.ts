@@ -25,7 +25,8 @@ export function repoKey(repoDir: string): string {
   }
 }
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
+/** Stores an answer that cannot change in a bounded memo (cleared when full). */
+export function remember<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size >= MAX_ENTRIES) map.clear();
   map.set(key, value);
 }

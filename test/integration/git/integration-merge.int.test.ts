@@ -51,6 +51,29 @@ describe("merging into the integration branch", () => {
     expect(again).toMatchObject({ head: result.head, merged: ["p1", "p2"] });
   });
 
+  it("counts what the branch already holds as merged, and merges a twin change that it does not hold", async () => {
+    using repo = proposalRepo({ "a.txt": "a\n" });
+    const first = repo.propose({ "a.txt": "a1\n" });
+    const second = repo.propose({ "b.txt": "b\n" }, first);
+    // The same change as `first`, made by another commit: its merge changes no file, but it is not in.
+    const twin = repo.propose({ "a.txt": "a1\n" });
+    const result = await mergeIntoIntegration(repo.path, {
+      goalId: "g3",
+      base: repo.base,
+      entries: [
+        entry("p2", second, "t2"),
+        // Already in: a commit inside p2's history, and a proposal that changed nothing (its head is the base).
+        entry("p1", first, "t1"),
+        entry("p0", repo.base, "t0"),
+        entry("p3", twin, "t3"),
+      ],
+    });
+    expect(result).toMatchObject({ merged: ["p2", "p1", "p0", "p3"], conflicts: [] });
+    expect(repo.git("rev-list", "--merges", "--count", `${repo.base}..${result.head}`)).toBe("2");
+    expect(repo.git("log", "-1", "--format=%P", result.head).split(" ")[1]).toBe(twin);
+    expect(repo.git("rev-parse", `${result.head}^{tree}`)).toBe(repo.git("rev-parse", `${second}^{tree}`));
+  });
+
   it("stops at a conflicting entry and reports it without moving past it", async () => {
     using repo = proposalRepo({ "a.txt": "a\n" });
     const one = repo.propose({ "a.txt": "one\n" });
