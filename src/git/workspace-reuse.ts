@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isGuildError } from "../protocol/index.js";
-import { detachHead, readText } from "./detach-head.js";
 import { runGit } from "./git-exec.js";
 import { parseTaskBranch, taskBranch } from "./ref-names.js";
 import { gitPath, isFullOid, resolveCommit } from "./repo-facts.js";
@@ -17,6 +16,7 @@ import {
   recordBase,
   worktreeAdminDir,
 } from "./workspace-create.js";
+import { detachHead, readText } from "./worktree-files.js";
 
 /** A task to switch an agent's worktree to. */
 export interface SwitchOptions {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import {
   removeWorkspace,
 } from "../../../src/git/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
-import { tempDir } from "../../helpers/temp-dir.js";
+import { loggingGit } from "../../helpers/logging-git.js";
 
 const files = {
   "README.md": "# app\n",
@@ -33,17 +33,6 @@ function checkedOut(repo: ReturnType<typeof tempRepo>): string[] {
     .split("\n")
     .filter((l) => l.startsWith("branch "))
     .map((l) => l.slice("branch refs/heads/".length));
-}
-
-/** A `git` first on PATH that logs its arguments and runs the real one: counts without mocking. */
-function loggingGit(dir: string): string {
-  const log = join(dir, "calls.log");
-  writeFileSync(
-    join(dir, "git"),
-    `#!/bin/sh\necho "$*" >> "${log}"\nPATH="${process.env.PATH}" exec git "$@"\n`,
-  );
-  chmodSync(join(dir, "git"), 0o755);
-  return log;
 }
 
 describe("an agent's worktree reused across tasks", () => {
@@ -100,14 +89,12 @@ describe("an agent's worktree reused across tasks", () => {
 
   it("switches without the repository lock, in three git processes once the base is known", async () => {
     using repo = tempRepo(files);
-    using bin = tempDir("guild-git-log-");
-    const log = loggingGit(bin.path);
+    using git = loggingGit();
     const wt = new AgentWorktree({ repoDir: repo.path, agentId: "backend-1" });
     const lockEvents: string[] = [];
     const watcher = watch(join(repo.path, ".git"), (_, name) => {
       if (name === "guild-repo.lock") lockEvents.push(name);
     });
-    const path = process.env.PATH;
     try {
       const base = repo.head();
       await wt.switchTo({ goalId: "g1", taskId: "t1", baseCommit: base });
@@ -116,39 +103,24 @@ describe("an agent's worktree reused across tasks", () => {
       // Creating the worktree took the lock, so the watcher sees it.
       expect(lockEvents.length).toBeGreaterThan(0);
       lockEvents.length = 0;
-      process.env.PATH = `${bin.path}:${path}`;
-      await wt.switchTo({ goalId: "g1", taskId: "t2", baseCommit: base });
-      process.env.PATH = path;
+      await git.during(() => wt.switchTo({ goalId: "g1", taskId: "t2", baseCommit: base }));
       await sleep(100);
       expect(lockEvents).toEqual([]);
-      const calls = readFileSync(log, "utf8").trim().split("\n");
-      expect(calls.map((c) => c.replace(/^(-c \S+ )*/, "").split(" ")[0])).toEqual([
-        "for-each-ref",
-        "checkout",
-        "clean",
-      ]);
+      expect(git.calls()).toEqual(["for-each-ref", "checkout", "clean"]);
     } finally {
-      process.env.PATH = path;
       watcher.close();
     }
   });
 
   it("releases a committed task by rewriting HEAD, with no git process, unless git holds HEAD's lock", async () => {
     using repo = tempRepo(files);
-    using bin = tempDir("guild-git-log-");
-    const log = loggingGit(bin.path);
+    using git = loggingGit();
     const wt = new AgentWorktree({ repoDir: repo.path, agentId: "docs-1" });
     const ws = await wt.switchTo({ goalId: "g1", taskId: "t1", baseCommit: repo.head() });
     writeFileSync(join(ws.dir, "README.md"), "# app, documented\n");
     const { head } = await commitWorkspace(ws, "task 1");
-    const path = process.env.PATH;
-    try {
-      process.env.PATH = `${bin.path}:${path}`;
-      await wt.release({ salvage: false });
-    } finally {
-      process.env.PATH = path;
-    }
-    expect(existsSync(log)).toBe(false);
+    await git.during(() => wt.release({ salvage: false }));
+    expect(git.calls()).toEqual([]);
     const adminDir = repo.git("-C", ws.dir, "rev-parse", "--path-format=absolute", "--git-dir");
     expect(readFileSync(join(adminDir, "HEAD"), "utf8")).toBe(`${head}\n`);
     expect(checkedOut(repo)).toEqual(["main"]);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitWorkspace, createWorkspace, type GitEvent, removeWorkspace } from "../../../src/git/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
+import { loggingGit } from "../../helpers/logging-git.js";
 
 const files = {
   "README.md": "# app\n",
@@ -56,6 +57,35 @@ describe("workspaces", () => {
     const ws = await createWorkspace({ repoDir: repo.path, goalId: "g1", taskId: "t3", baseCommit: base });
     const result = await commitWorkspace(ws, "nothing");
     expect(result).toEqual({ head: base, commits: 0, changedPaths: [] });
+  });
+
+  it("reads one new commit from git's files, and asks git when the agent committed more or git packed it", async () => {
+    using repo = tempRepo(files);
+    using git = loggingGit();
+    const base = repo.head();
+    const ws = await createWorkspace({ repoDir: repo.path, goalId: "g1", taskId: "t6", baseCommit: base });
+    writeFileSync(join(ws.dir, "docs/guide.md"), "better guide\n");
+    writeFileSync(join(ws.dir, "docs/new.md"), "new\n");
+    const result = await git.during(() => commitWorkspace(ws, "docs"));
+    expect(git.calls()).toEqual(["add", "commit", "diff"]);
+    expect(result).toEqual({
+      head: repo.git("-C", ws.dir, "rev-parse", "HEAD"),
+      commits: 1,
+      changedPaths: ["docs/guide.md", "docs/new.md"],
+    });
+    // The agent's own commit on top (a CLI brain may commit): two commits, the net paths.
+    repo.git("-C", ws.dir, "rm", "-q", "docs/new.md");
+    repo.git("-C", ws.dir, "commit", "-qm", "drop new.md");
+    writeFileSync(join(ws.dir, "README.md"), "# app!\n");
+    const more = await commitWorkspace(ws, "readme");
+    expect(more).toMatchObject({ commits: 3, changedPaths: ["README.md", "docs/guide.md"] });
+    // One commit again, but packed (no loose object to read): git answers, the same.
+    const ws2 = await createWorkspace({ repoDir: repo.path, goalId: "g1", taskId: "t7", baseCommit: base });
+    writeFileSync(join(ws2.dir, "README.md"), "# packed\n");
+    await commitWorkspace(ws2, "readme");
+    repo.git("gc", "-q", "--prune=now");
+    const packed = await commitWorkspace(ws2, "nothing more");
+    expect(packed).toMatchObject({ commits: 1, changedPaths: ["README.md"] });
   });
 
   it("commits with the given author", async () => {
