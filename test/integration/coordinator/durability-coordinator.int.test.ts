@@ -44,17 +44,17 @@ describe("a coordinator killed with SIGKILL and restarted", () => {
       step("agents up");
       try {
         const goalId = `g-kill-${state}`;
-        goal = await recordGoal(bus, goalId);
-        const g = goal;
+        const g = await recordGoal(bus, goalId);
+        goal = g;
         step("following the goal's events");
         await submitDurableGoal(bus, repo.path, goalId);
         step("submitted");
-        await goal.waitFor(entered(state), 60_000);
+        await g.waitFor(entered(state), 60_000);
         step("entered");
         expect(await first.kill("SIGKILL")).toBe("SIGKILL");
         step("killed");
-        second = await spawnGuildProcess(COORDINATOR_MAIN, env);
-        const sec = second;
+        const sec = await spawnGuildProcess(COORDINATOR_MAIN, env);
+        second = sec;
         step("second ready");
         const timer = setInterval(
           () =>
@@ -68,15 +68,15 @@ describe("a coordinator killed with SIGKILL and restarted", () => {
         );
         // The waits add up to less than the test's time, so a stuck goal fails with its events and the
         // restarted coordinator's output rather than with a bare timeout.
-        const end = await goal
+        const end = await g
           .waitFor(isTerminal, 120_000)
           .catch((e: unknown) => {
             throw new Error(`${String(e)}\nrestarted coordinator:\n${sec.output().slice(-4000)}`);
           })
           .finally(() => clearInterval(timer));
         step(`end ${end.type}`);
-        expect(`${end.type} ${JSON.stringify(end.payload)}`, second.output()).toMatch(/^goal\.done/);
-        await goal.waitFor(
+        expect(`${end.type} ${JSON.stringify(end.payload)}`, sec.output()).toMatch(/^goal\.done/);
+        await g.waitFor(
           (e) => e.type === "coordinator.state.changed" && e.payload.from === "restored",
           20_000,
         );
