@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,17 +27,35 @@ function typeOf(name: string): string {
  * between them are pointed at their served paths, so the page needs no inline import map and its Content
  * Security Policy can forbid inline scripts.
  */
-const VENDOR: Record<string, string> = {
-  "preact.mjs": "preact",
-  "preact-hooks.mjs": "preact/hooks",
-  "htm.mjs": "htm",
-  "dagre.mjs": "@dagrejs/dagre",
-  "diff2html.js": "diff2html/bundles/js/diff2html.min.js",
-  "diff2html.css": "diff2html/bundles/css/diff2html.min.css",
+const VENDOR: Record<string, [pkg: string, file: string]> = {
+  "preact.mjs": ["preact", "dist/preact.mjs"],
+  "preact-hooks.mjs": ["preact", "hooks/dist/hooks.mjs"],
+  "htm.mjs": ["htm", "dist/htm.mjs"],
+  "dagre.mjs": ["@dagrejs/dagre", "dist/dagre.esm.js"],
+  "diff2html.js": ["diff2html", "bundles/js/diff2html.min.js"],
+  "diff2html.css": ["diff2html", "bundles/css/diff2html.min.css"],
 };
 
-function vendorFile(name: string, specifier: string): Asset {
-  const text = readFileSync(fileURLToPath(import.meta.resolve(specifier)), "utf8");
+const require = createRequire(import.meta.url);
+
+/** The folder a package is installed in: up from its entry point to the package.json that names it. */
+function packageDir(pkg: string): string {
+  let dir = dirname(require.resolve(pkg));
+  while (dir !== dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === pkg
+    ) {
+      return dir;
+    }
+    dir = dirname(dir);
+  }
+  throw new Error(`cannot find the installed package ${pkg}`);
+}
+
+function vendorFile(name: string, [pkg, file]: [string, string]): Asset {
+  const text = readFileSync(join(packageDir(pkg), file), "utf8");
   const body = name.endsWith(".mjs") ? text.replace(/from\s*"preact"/g, 'from"/vendor/preact.mjs"') : text;
   return { body, type: typeOf(name) };
 }

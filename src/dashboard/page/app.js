@@ -80,7 +80,7 @@ function App() {
   const counts = { decisions: decisions.length, agents: agents.length, events: store.events.length };
   return html`<header>
       <h1>guild</h1>
-      <span class=${`conn c-${store.status}`} data-testid="connection">${store.status}</span>
+      <span class=${`conn c-${store.status}`} data-testid="connection" data-last=${store.lastSeq}>${store.status}</span>
       <span class="hint">last event #${store.lastSeq}</span>
       ${readOnly ? html`<span class="badge">read-only</span>` : null}
       ${error ? html`<span class="error">${error}</span>` : null}

@@ -29,7 +29,7 @@ export function ProposalList({ goalId, proposals }) {
   if (proposals.length === 0) return html`<p class="muted">no proposals yet</p>`;
   return html`<ul class="proposals" data-testid="proposals">
     ${proposals.map(
-      (p) => html`<li data-proposal=${p.proposalId} data-outcome=${p.outcome}>
+      (p) => html`<li data-proposal=${p.proposalId} data-outcome=${p.outcome} data-role=${p.role}>
         <div><span class=${`badge o-${p.outcome}`}>${p.outcome.replace("_", " ")}</span>
           <b>${p.taskId}</b> by ${p.agentId} (${p.role})
           <button type="button" data-testid="open-diff" onClick=${() => setOpen(open === p.proposalId ? undefined : p.proposalId)}>
