@@ -13,7 +13,10 @@ export type DecisionAnswer = z.infer<typeof DecisionAnswer>;
 export const TellRequest = z.object({ text: z.string().trim().min(1).max(20_000) });
 
 /** A decision id is `<goal>:<n>`, so the goal it belongs to is read from the id, as `guild approve` does. */
-export const DecisionId = z.string().regex(/^[A-Za-z0-9_-]+:\d+$/, "must be <goal>:<n>");
+export const DecisionId = z
+  .string()
+  .max(300)
+  .regex(/^[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$/, "must be <goal>:<n>");
 
 /**
  * Sends a decision to its goal's control subject, exactly as `guild approve` / `guild reject` do, with the

@@ -28,7 +28,7 @@ export function DiffHtml({ diff }) {
 }
 
 /** Fetches and shows one proposal's diff (optionally limited to some paths), with the owner of every path. */
-export function ProposalDiff({ goalId, proposalId, paths }) {
+export function ProposalDiff({ goalId, proposalId, paths, showOwners = true }) {
   const [state, setState] = useState({ loading: true });
   useEffect(() => {
     const query = paths?.length ? `?paths=${encodeURIComponent(paths.join(","))}` : "";
@@ -38,5 +38,5 @@ export function ProposalDiff({ goalId, proposalId, paths }) {
   }, [goalId, proposalId, paths?.join(",")]);
   if (state.loading) return html`<p class="muted">loading diff…</p>`;
   if (state.error) return html`<p class="error">${state.error}</p>`;
-  return html`<div><${OwnerList} paths=${state.body.owners} /><${DiffHtml} diff=${state.body.diff} /></div>`;
+  return html`<div>${showOwners ? html`<${OwnerList} paths=${state.body.owners} />` : null}<${DiffHtml} diff=${state.body.diff} /></div>`;
 }

@@ -37,7 +37,7 @@ export function ProposalList({ goalId, proposals }) {
         ${p.reason ? html`<div class="why">${p.reason}</div>` : null}
         ${p.rationale ? html`<div class="rationale">${p.rationale.split("\n")[0]}</div>` : null}
         <${OwnerList} paths=${p.paths} />
-        ${open === p.proposalId ? html`<${ProposalDiff} goalId=${goalId} proposalId=${p.proposalId} />` : null}
+        ${open === p.proposalId ? html`<${ProposalDiff} goalId=${goalId} proposalId=${p.proposalId} showOwners=${false} />` : null}
       </li>`,
     )}
   </ul>`;

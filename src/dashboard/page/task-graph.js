@@ -2,7 +2,7 @@ import dagre from "/vendor/dagre.mjs";
 import { useMemo } from "/vendor/preact-hooks.mjs";
 import { html } from "./html.js";
 
-const WIDTH = 200;
+const WIDTH = 250;
 const HEIGHT = 70;
 
 function elapsed(task, now) {
@@ -43,7 +43,7 @@ export function TaskGraph({ tasks, onSelect, selected }) {
         data-task=${t.taskId} data-status=${t.status} transform=${`translate(${x},${y})`}
         onClick=${() => onSelect?.(t.taskId)}>
         <rect width=${WIDTH} height=${HEIGHT} rx="6" />
-        <text x="10" y="18" class="title">${t.taskId}: ${t.title.slice(0, 22)}</text>
+        <text x="10" y="18" class="title">${t.taskId}: ${t.title.length > 30 ? `${t.title.slice(0, 29)}…` : t.title}</text>
         <text x="10" y="36">${t.role}${t.agentId ? ` · ${t.agentId}` : ""}</text>
         <text x="10" y="54" class="status">${t.status} · try ${t.attempt}${elapsed(t, now) ? ` · ${elapsed(t, now)}` : ""}</text>
       </g>`;
