@@ -58,7 +58,7 @@ export function EventList({ store, version, goals }) {
       <span class="time">${e.time.slice(11, 19)}</span>
       <span class="src">${e.source}</span>
       <span class=${`type t-${e.type.split(".")[0]}`}>${e.type}</span>
-      <span class="goal">${e.goalId ?? ""}</span>
+      <span class="ev-goal">${e.goalId ?? ""}</span>
       <span class="text">${describe(e)}</span>
     </div>`);
   }

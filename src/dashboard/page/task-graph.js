@@ -13,6 +13,8 @@ function elapsed(task, now) {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
 }
 
+const clip = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+
 /** Lays the plan's tasks out left to right by their dependencies (dagre) and draws them as an SVG. */
 export function TaskGraph({ tasks, onSelect, selected }) {
   const layout = useMemo(() => {
@@ -43,7 +45,7 @@ export function TaskGraph({ tasks, onSelect, selected }) {
         data-task=${t.taskId} data-status=${t.status} transform=${`translate(${x},${y})`}
         onClick=${() => onSelect?.(t.taskId)}>
         <rect width=${WIDTH} height=${HEIGHT} rx="6" />
-        <text x="10" y="18" class="title">${t.taskId}: ${t.title.length > 30 ? `${t.title.slice(0, 29)}…` : t.title}</text>
+        <text x="10" y="18" class="title">${clip(`${t.taskId}: ${t.title}`, 36)}</text>
         <text x="10" y="36">${t.role}${t.agentId ? ` · ${t.agentId}` : ""}</text>
         <text x="10" y="54" class="status">${t.status} · try ${t.attempt}${elapsed(t, now) ? ` · ${elapsed(t, now)}` : ""}</text>
       </g>`;
