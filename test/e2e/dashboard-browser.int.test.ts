@@ -127,15 +127,15 @@ describe.skipIf(!hasChromium())("the dashboard in a real browser", () => {
       const accepted = page.locator('[data-proposal][data-outcome="accepted"][data-role="security"]').first();
       await accepted.locator('[data-testid="open-diff"]').click();
       await accepted.locator(".d2h-file-wrapper").first().waitFor();
-      const owned = (await accepted.locator(".owners").first().innerText()).split("\n").filter(Boolean);
-      const diffText = await accepted.locator('[data-testid="diff"]').innerText();
+      const owned = await accepted.locator(".owners").first().locator("li").allTextContents();
+      const diffText = (await accepted.locator('[data-testid="diff"]').textContent()) ?? "";
       expect(owned.length).toBeGreaterThan(0);
       for (const line of owned) {
-        const [path, owner] = line.split(" ");
+        const [path = "", owner] = line.trim().split(/\s+/);
         expect(owner).toMatch(/^@(security|backend)$/);
         expect(diffText).toContain(path);
       }
-      expect(await accepted.locator(".why").innerText()).not.toBe("");
+      expect(await accepted.locator(".why").textContent()).not.toBe("");
       await screenshot(page, "dashboard-goal.png");
 
       // The dashboard goes away; meanwhile a goal's proposal touches a protected path and waits for a person.
@@ -196,7 +196,7 @@ describe.skipIf(!hasChromium())("the dashboard in a real browser", () => {
         `[data-decision="${requested.event.type === "decision.requested" ? requested.event.payload.decisionId : ""}"]`,
       );
       await decision.waitFor();
-      expect(await decision.innerText()).toContain("package.json");
+      expect(await decision.textContent()).toContain("package.json");
       await screenshot(page, "dashboard-decision.png");
       await decision.locator('[data-testid="approve"]').click();
       await waitFor(events, (e) => e.type === "goal.done" && e.goalId === held.goalId);

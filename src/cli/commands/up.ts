@@ -87,7 +87,9 @@ interface UpCommandOptions {
 export function registerUpCommand(program: Command): void {
   program
     .command("up")
-    .description("run the coordinator, one agent per role, the event printer and the dashboard in one process")
+    .description(
+      "run the coordinator, one agent per role, the event printer and the dashboard in one process",
+    )
     .option("--bus <kind>", "nats or memory", "nats")
     .option("--nats <url>", "NATS server URL (default NATS_URL, else a nats-server guild starts)")
     .option("--roles <roles>", "comma-separated roles", (v: string) => v.split(","))
