@@ -10,9 +10,12 @@ interface ClaimRecord {
   at: number;
 }
 
-/** The KV key fencing one task: only the holder of (task, attempt) may propose for it. */
-export function claimKey(goalId: string, taskId: string): string {
-  return `claim.${goalId}.${taskId}`;
+/**
+ * The KV key fencing one task: only the holder of (task, attempt) may propose for it. It starts with the
+ * task's role, so under NATS permissions only that role's agents can write it.
+ */
+export function claimKey(role: string, goalId: string, taskId: string): string {
+  return `claim.${role}.${goalId}.${taskId}`;
 }
 
 /**
@@ -21,6 +24,7 @@ export function claimKey(goalId: string, taskId: string): string {
  */
 export async function claimTask(
   kv: KeyValue,
+  role: string,
   goalId: string,
   taskId: string,
   attempt: number,
@@ -28,7 +32,7 @@ export async function claimTask(
   redelivered: boolean,
   now: number,
 ): Promise<boolean> {
-  const key = claimKey(goalId, taskId);
+  const key = claimKey(role, goalId, taskId);
   const value = encoder.encode(JSON.stringify({ agentId, attempt, at: now } satisfies ClaimRecord));
   try {
     const current = await kv.get(key);
@@ -53,12 +57,13 @@ export async function claimTask(
  */
 export async function holdsClaim(
   kv: KeyValue,
+  role: string,
   goalId: string,
   taskId: string,
   attempt: number,
   agentId: string,
 ): Promise<boolean> {
-  const current = await kv.get(claimKey(goalId, taskId));
+  const current = await kv.get(claimKey(role, goalId, taskId));
   if (!current || current.operation === "DEL") return false;
   const held = JSON.parse(decoder.decode(current.value)) as ClaimRecord;
   return held.agentId === agentId && held.attempt === attempt;

@@ -155,6 +155,7 @@ export class Specialist {
     }
     const claimed = await claimTask(
       this.#bus.kv,
+      this.role,
       goalId,
       taskId,
       attempt,
@@ -211,7 +212,10 @@ export class Specialist {
           .catch((error: unknown) => this.#logger.warn({ err: error }, "could not salvage the workspace"));
       }
       // Only the claim's holder speaks for the task: a zombie's failure must not trigger a retry.
-      if (final === "failed" && (await holdsClaim(this.#bus.kv, goalId, taskId, attempt, this.agentId))) {
+      if (
+        final === "failed" &&
+        (await holdsClaim(this.#bus.kv, this.role, goalId, taskId, attempt, this.agentId))
+      ) {
         const reason = this.#actor?.getSnapshot().context.error ?? "unknown error";
         await this.#events.emit("task.failed", { taskId, attempt, reason }, goalId);
       }
@@ -238,7 +242,7 @@ export class Specialist {
         propose: fromPromise(async ({ input }) => {
           // Fencing: a worker that stalled past AckWait lost the task to another replica; it must not propose.
           const { goalId, attempt, task } = input.assignment;
-          if (!(await holdsClaim(this.#bus.kv, goalId, task.taskId, attempt, this.agentId))) {
+          if (!(await holdsClaim(this.#bus.kv, this.role, goalId, task.taskId, attempt, this.agentId))) {
             throw new Error(`claim on ${task.taskId} attempt ${attempt} was taken over; not proposing`);
           }
           return stages.propose(input);

@@ -64,3 +64,11 @@ export async function provision(
   const objects = await new Objm(js).create(stores.bundles, { replicas });
   return { kv, objects };
 }
+
+/** Binds to the bucket and store a manager provisioned, without the stream admin calls a plain identity lacks. */
+export async function bindStores(js: JetStreamClient): Promise<{ kv: KV; objects: ObjectStore }> {
+  // Direct gets, as the manager's buckets allow them (nats-server 2.9 and later).
+  const kv = await new Kvm(js).open(stores.state, { allow_direct: true });
+  const objects = await new Objm(js).open(stores.bundles, false);
+  return { kv, objects };
+}
