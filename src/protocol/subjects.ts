@@ -24,7 +24,11 @@ export const subjects = {
   task: (role: string) => `guild.task.${token(role)}`,
   tasksAll: "guild.task.>",
   agentInbox: (agentId: string) => `guild.agent.${token(agentId)}.inbox`,
-  proposal: (goalId: string) => `guild.proposal.${token(goalId)}`,
+  /** With the agent's id, so NATS permissions can confine each identity to its own proposals. */
+  proposal: (goalId: string, agentId?: string) =>
+    agentId === undefined
+      ? `guild.proposal.${token(goalId)}`
+      : `guild.proposal.${token(goalId)}.${token(agentId)}`,
   proposalsAll: "guild.proposal.>",
   /** `type` is dotted (`task.claimed`), so it spans several tokens. */
   event: (goalId: string, source: string, type: string) =>

@@ -258,7 +258,7 @@ export function createStages(deps: StageDeps, state: StageState) {
     );
     // Persisted (JetStream) before the task is acked; the message id drops duplicates of this attempt,
     // and names the goal: another goal's task of the same id is not a duplicate.
-    await deps.bus.enqueue("proposals", subjects.proposal(assignment.goalId), message, {
+    await deps.bus.enqueue("proposals", subjects.proposal(assignment.goalId, agentId), message, {
       msgId: `${proposal.goalId}.${proposal.proposalId}`,
     });
     await events.emit(

@@ -15,6 +15,8 @@ import { NatsWorkConsumer } from "./nats-work-consumer.js";
 
 /** JetStream's "consumer not found": the durable is not there (yet). */
 const CONSUMER_NOT_FOUND = 10014;
+/** JetStream's "stream not found": the coordinator has not provisioned the server (yet). */
+const STREAM_NOT_FOUND = 10059;
 
 function consumerConfig(
   options: Pick<WorkConsumerOptions<Envelope>, "durable" | "subject" | "ackWaitMs" | "maxDeliver">,
@@ -89,7 +91,9 @@ export async function openWorkConsumer<T extends Envelope>(
     try {
       return await js.consumers.get(stream, options.durable);
     } catch (e) {
-      if (!options.bindOnly || !(e instanceof JetStreamApiError) || e.code !== CONSUMER_NOT_FOUND) throw e;
+      const absent =
+        e instanceof JetStreamApiError && (e.code === CONSUMER_NOT_FOUND || e.code === STREAM_NOT_FOUND);
+      if (!options.bindOnly || !absent) throw e;
       if (!waiting) logger?.info({ consumer: options.durable }, "waiting for the coordinator to create it");
       waiting = true;
       return null;
