@@ -11,6 +11,7 @@ export {
   clipForArbiter,
   verdictProblems,
 } from "./arbiter.js";
+export { claimKey, parseClaim, TaskClaim } from "./claims.js";
 export { type Clock, SimulatedClock, systemClock } from "./clock.js";
 export {
   BrainConfig,
