@@ -75,5 +75,6 @@ export {
   PlanRequest,
   PlanRequestPayload,
 } from "./plan.js";
+export { AgentPresence } from "./presence.js";
 export { PriorityGate } from "./priority-gate.js";
 export { NO_GOAL, stores, subjects, token } from "./subjects.js";

@@ -43,5 +43,7 @@ export const stores = {
   proposals: "GUILD_PROPOSALS",
   events: "GUILD_EVENTS",
   state: "guild-state",
+  /** Agents' presence: one key per agent, gone when its heartbeats stop (the bucket's TTL). */
+  presence: "guild-presence",
   bundles: "guild-bundles",
 } as const;

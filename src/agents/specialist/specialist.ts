@@ -21,6 +21,7 @@ import {
 } from "../../protocol/index.js";
 import { claimTask, goalHasEnded, holdsClaim } from "./claim.js";
 import { type Assignment, specialistMachine } from "./machine.js";
+import { type Presence, startPresence } from "./presence.js";
 import { createStages, type StageState } from "./stages.js";
 
 export interface SpecialistOptions {
@@ -49,6 +50,7 @@ export class Specialist {
   #consumer: WorkConsumer<TaskAssignment> | undefined;
   #inbox: Subscription | undefined;
   #running = false;
+  #presence: Presence | undefined;
   #loop: Promise<void> | undefined;
   #abort = new AbortController();
   #notes: string[] = [];
@@ -90,6 +92,11 @@ export class Specialist {
     });
     this.#running = true;
     await this.#events.emit("agent.online", { agentId: this.agentId, role: this.role, brain: "configured" });
+    const who = { agentId: this.agentId, role: this.role };
+    this.#presence = await startPresence(this.#bus.presence, who, {
+      clock: this.#clock,
+      logger: this.#logger,
+    });
     this.#loop = this.#run(ackWaitMs);
   }
 
@@ -97,6 +104,7 @@ export class Specialist {
     this.#running = false;
     this.#abort.abort(new Error("agent stopping"));
     await this.#loop;
+    await this.#presence?.stop();
     await this.#inbox?.unsubscribe();
     await this.#consumer?.close();
     this.#actor?.stop();
@@ -170,6 +178,7 @@ export class Specialist {
     }
     await this.#events.emit("task.claimed", { taskId, agentId: this.agentId, attempt }, goalId);
     this.#currentTask = taskId;
+    this.#presence?.working({ goalId, taskId, attempt });
     this.#abort = new AbortController();
     this.#notes = [];
     const state: StageState = {};
@@ -224,6 +233,7 @@ export class Specialist {
       clearInterval(heartbeat);
       await ranked(() => stages.cleanup());
       this.#currentTask = undefined;
+      this.#presence?.idle();
       this.#actor?.stop();
       this.#actor = undefined;
     }

@@ -31,6 +31,7 @@ export function identityNames(plan: IdentityPlan): IdentityName[] {
 
 const API = "$JS.API";
 const KV_STREAM = `KV_${stores.state}`;
+const PRESENCE_STREAM = `KV_${stores.presence}`;
 const OBJ_STREAM = `OBJ_${stores.bundles}`;
 
 /** Reading the event stream: ordered consumers (and their probes) on GUILD_EVENTS, nothing else. */
@@ -47,17 +48,17 @@ function eventReader(): string[] {
   ];
 }
 
-/** Reading the `guild-state` bucket: direct gets and key listings (an ordered consumer on the KV stream). */
-function stateReader(): string[] {
+/** Reading a KV bucket: direct gets and key listings (an ordered consumer on the bucket's stream). */
+function bucketReader(stream: string): string[] {
   return [
-    `${API}.DIRECT.GET.${KV_STREAM}`,
-    `${API}.DIRECT.GET.${KV_STREAM}.>`,
-    `${API}.STREAM.INFO.${KV_STREAM}`,
-    `${API}.CONSUMER.CREATE.${KV_STREAM}`,
-    `${API}.CONSUMER.CREATE.${KV_STREAM}.>`,
-    `${API}.CONSUMER.INFO.${KV_STREAM}.*`,
-    `${API}.CONSUMER.DELETE.${KV_STREAM}.*`,
-    `${API}.CONSUMER.MSG.NEXT.${KV_STREAM}.*`,
+    `${API}.DIRECT.GET.${stream}`,
+    `${API}.DIRECT.GET.${stream}.>`,
+    `${API}.STREAM.INFO.${stream}`,
+    `${API}.CONSUMER.CREATE.${stream}`,
+    `${API}.CONSUMER.CREATE.${stream}.>`,
+    `${API}.CONSUMER.INFO.${stream}.*`,
+    `${API}.CONSUMER.DELETE.${stream}.*`,
+    `${API}.CONSUMER.MSG.NEXT.${stream}.*`,
   ];
 }
 
@@ -80,7 +81,8 @@ export function permissionsFor(identity: IdentityName, plan: IdentityPlan, inbox
         // `guild tell` speaks to an agent's inbox directly.
         "guild.agent.*.inbox",
         ...eventReader(),
-        ...stateReader(),
+        ...bucketReader(KV_STREAM),
+        ...bucketReader(PRESENCE_STREAM),
       ],
       subscribe: [replies],
     };
@@ -102,11 +104,12 @@ export function permissionsFor(identity: IdentityName, plan: IdentityPlan, inbox
       // What the bus itself reports from this process (a rejected message, a restarted pull).
       "guild.evt.*.bus.bus.>",
       // KV: read any key; write only this role's task claims, its share of a goal's tokens, its presence.
+      `${API}.DIRECT.GET.${PRESENCE_STREAM}.>`,
       `${API}.DIRECT.GET.${KV_STREAM}`,
       `${API}.DIRECT.GET.${KV_STREAM}.>`,
       `$KV.${stores.state}.claim.${role}.>`,
       `$KV.${stores.state}.budget.*.${role}`,
-      ...ids.map((id) => `$KV.${stores.state}.presence.${id}`),
+      ...ids.map((id) => `$KV.${stores.presence}.${id}`),
       // Bundles: write chunks and metadata, look an object up; never purge or delete the store.
       `$O.${stores.bundles}.C.>`,
       `$O.${stores.bundles}.M.>`,

@@ -46,6 +46,8 @@ export interface NatsBusOptions {
   manage?: boolean;
   /** AckWait of the role task consumers this process creates as manager (default 30 s). */
   taskAckWaitMs?: number;
+  /** How long a presence heartbeat lives, when this process creates the presence bucket (default 30 s). */
+  presenceTtlMs?: number;
   /** Connection name shown by the server (`guild-coordinator`, `guild-agent-security-1`). */
   name?: string;
   logger?: Logger;
@@ -58,6 +60,7 @@ export class NatsBus implements Bus {
   readonly kind = "nats" as const;
   readonly events: NatsEventLog;
   readonly kv: NatsKeyValue;
+  readonly presence: NatsKeyValue;
   readonly blobs: NatsBlobStore;
   /** The underlying connection, for tools that need raw NATS (benchmarks, diagnostics). */
   readonly connection: NatsConnection;
@@ -72,7 +75,7 @@ export class NatsBus implements Bus {
   private constructor(
     nc: NatsConnection,
     js: JetStreamClient,
-    parts: { events: NatsEventLog; kv: NatsKeyValue; blobs: NatsBlobStore },
+    parts: { events: NatsEventLog; kv: NatsKeyValue; presence: NatsKeyValue; blobs: NatsBlobStore },
     control: { manage: boolean; taskAckWaitMs: number },
     logger?: Logger,
   ) {
@@ -82,6 +85,7 @@ export class NatsBus implements Bus {
     this.#js = js;
     this.events = parts.events;
     this.kv = parts.kv;
+    this.presence = parts.presence;
     this.blobs = parts.blobs;
     this.#logger = logger;
     this.#rejections = new Rejections((event) => this.events.append(event), logger);
@@ -120,10 +124,13 @@ export class NatsBus implements Bus {
     try {
       const js = jetstream(nc);
       const jsm = await jetstreamManager(nc);
-      const { kv, objects } = manage ? await provision(jsm, js, options.replicas ?? 1) : await bindStores(js);
+      const { kv, presence, objects } = manage
+        ? await provision(jsm, js, options.replicas ?? 1, options.presenceTtlMs)
+        : await bindStores(js);
       const parts = {
         events: new NatsEventLog(js, jsm, options.logger),
         kv: new NatsKeyValue(kv, options.logger),
+        presence: new NatsKeyValue(presence, options.logger),
         blobs: new NatsBlobStore(objects),
       };
       const control = { manage, taskAckWaitMs: options.taskAckWaitMs ?? 30_000 };

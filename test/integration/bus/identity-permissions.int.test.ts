@@ -146,7 +146,7 @@ describe("what each identity may do, as nats-server enforces it", () => {
     await publishRefused(nc, "$KV.guild-state.goal.g-forged");
     await publishRefused(nc, "$KV.guild-state.claim.backend.g1.t-api");
     await publishRefused(nc, "$KV.guild-state.budget.g1.backend");
-    await publishRefused(nc, "$KV.guild-state.presence.backend-1");
+    await publishRefused(nc, "$KV.guild-presence.backend-1");
     await expect(agent.kv.delete("goal.g1")).rejects.toThrow(/Permissions Violation/);
     // Streams and consumers are the coordinator's; another role's queue is not this agent's.
     for (const api of [
