@@ -193,6 +193,17 @@ describe("what each identity may do, as nats-server enforces it", () => {
     const watcher = await as("watcher");
     const seen = await watcher.events.read({ subject: subjects.eventsOfGoal("g2") });
     expect(seen.map((e) => e.type)).toEqual(["goal.done"]);
+    // `guild watch --since 10m`, and live: a start by time and a live follow are the watcher's too.
+    const recent = await watcher.events.read({ subject: subjects.eventsOfGoal("g2"), fromTime: new Date(0) });
+    expect(recent.length).toBe(1);
+    const live: string[] = [];
+    const following = await watcher.events.follow({ fromTime: new Date() }, (e) => {
+      live.push(e.goalId ?? "");
+    });
+    await coordinator.events.append(event("g5", "coordinator", "goal.done"));
+    for (let i = 0; i < 50 && !live.includes("g5"); i++) await new Promise((r) => setTimeout(r, 100));
+    await following.unsubscribe();
+    expect(live).toContain("g5");
     await publishRefused(watcher.connection, subjects.event("g2", "coordinator", "goal.done"));
     await publishRefused(watcher.connection, subjects.goalSubmit);
     await publishRefused(watcher.connection, subjects.goalControl("g2"));
