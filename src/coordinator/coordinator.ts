@@ -18,6 +18,7 @@ import {
   type GoalSubmit,
   GoalSubmitRequest,
   GuildError,
+  type GuildEvent,
   type Logger,
   makeEnvelope,
   ProposalMessage,
@@ -27,6 +28,7 @@ import {
   announceEnd,
   answerGoal,
   cancelGoalAgents,
+  claimHolderProblem,
   dispatchWindowOf,
   type GoalContext,
   GoalStore,
@@ -123,11 +125,10 @@ export class Coordinator {
           payload: this.#control(goalId, req),
         });
       }),
-      await this.#bus.events.follow({ subject: "guild.evt.*.*.task.failed", fromTime: since }, (event) => {
-        if (event.type !== "task.failed" || !event.goalId) return;
-        const { taskId, attempt, reason } = event.payload;
-        this.goals.get(event.goalId)?.actor.send({ type: "TASK.FAILED", taskId, attempt, reason });
-      }),
+      await this.#bus.events.follow(
+        { subject: "guild.evt.*.*.task.failed", fromTime: since },
+        (event, meta) => this.#taskFailed(event, meta.subject),
+      ),
     );
     // Several reviews at once, each pulling one proposal at a time from the shared durable consumer:
     // a review waits on git (import, checks), and the goal machine drops verdicts for stale attempts.
@@ -310,6 +311,32 @@ export class Coordinator {
     });
   }
 
+  /** A task's failure counts only from the agent that claimed that attempt; anyone else's is reported and ignored. */
+  async #taskFailed(event: GuildEvent, subject: string): Promise<void> {
+    if (event.type !== "task.failed" || !event.goalId) return;
+    const goal = this.goals.get(event.goalId);
+    const { taskId, attempt, reason } = event.payload;
+    const task = goal?.actor.getSnapshot().context.tasks[taskId];
+    if (!goal || !task) return;
+    const problem = await withRetries(() =>
+      claimHolderProblem(this.#bus.kv, task.spec.role, event.goalId as string, taskId, attempt, event.source),
+    ).catch((error: unknown) => `its claim could not be read: ${(error as Error).message}`);
+    if (problem) {
+      await this.#events.emit(
+        "bus.message.rejected",
+        {
+          subject,
+          reason: `task.failed ignored: ${problem}`,
+          issues: [],
+          sample: JSON.stringify(event).slice(0, 2000),
+        },
+        event.goalId,
+      );
+      return;
+    }
+    goal.actor.send({ type: "TASK.FAILED", taskId, attempt, reason });
+  }
+
   #control(goalId: string, req: GoalControl): ControlReply["payload"] {
     const goal = this.goals.get(goalId);
     if (!goal) return { ok: false, message: `no goal ${goalId}` };
@@ -323,6 +350,18 @@ export class Coordinator {
         return { ok: true, message: "cancelling", status: "cancelled" };
       default:
         return answerGoal(goal.actor, action, { bus: this.#bus, events: this.#events });
+    }
+  }
+}
+
+/** A read that a NATS failover may fail for a moment is tried three times, half a second apart. */
+async function withRetries<T>(read: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (i >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 }

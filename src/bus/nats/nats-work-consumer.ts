@@ -9,7 +9,8 @@ const MIN_EXPIRES_MS = 1000;
 
 /** Pulls ONE message per `next()` from a durable pull consumer, so a worker never hoards work it cannot start. */
 export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
-  readonly #consumer: Consumer;
+  /** The bound consumer, or how to bind it (null while the coordinator has not created it). */
+  #consumer: Consumer | (() => Promise<Consumer | null>);
   readonly #schema: EnvelopeSchema<T>;
   readonly #rejections: Rejections;
   readonly #logger: Logger | undefined;
@@ -17,7 +18,7 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
   #closed = false;
 
   constructor(
-    consumer: Consumer,
+    consumer: Consumer | (() => Promise<Consumer | null>),
     schema: EnvelopeSchema<T>,
     rejections: Rejections,
     onRestart: (reason: string) => void,
@@ -38,7 +39,12 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
       if (left <= 0) return null;
       let m: JsMsg | null;
       try {
-        m = await this.#consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
+        const consumer = await this.#bound();
+        if (!consumer) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(0, left))));
+          continue;
+        }
+        m = await consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
       } catch (e) {
         // A reconnect or a missed heartbeat ends this pull; the durable is server-side, so pull again.
         this.#logger?.warn({ err: e }, "pull failed; retrying");
@@ -55,6 +61,13 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
       m.term(`rejected: ${parsed.rejection.reason}`);
     }
     return null;
+  }
+
+  async #bound(): Promise<Consumer | null> {
+    if (typeof this.#consumer !== "function") return this.#consumer;
+    const consumer = await this.#consumer();
+    if (consumer) this.#consumer = consumer;
+    return consumer;
   }
 
   async close(): Promise<void> {

@@ -38,6 +38,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}),
     ...(options.home ? { home: options.home } : {}),
     startServer: true,
+    manage: true,
     logger,
   });
   if (connection.notice) output.err(connection.notice);

@@ -1,4 +1,5 @@
 // A goal's life: its state machine and effects, dispatch, decisions, verification, and durable records.
+export { claimHolderProblem } from "./claim-holder.js";
 export { nextHoldEnd } from "./dispatch-holds.js";
 export { cancelGoalAgents } from "./durable-cancel.js";
 export { answerGoal } from "./goal-control.js";

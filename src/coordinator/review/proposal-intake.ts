@@ -1,6 +1,7 @@
 import type { Bus, EventEmitter, WorkItem } from "../../bus/index.js";
 import type { Clock, Logger, ProposalMessage } from "../../protocol/index.js";
 import type { GoalPort } from "./goal-port.js";
+import { proposalSenderProblem } from "./proposal-sender.js";
 import { reviewProposal } from "./review-proposal.js";
 
 export interface IntakeDeps {
@@ -26,6 +27,23 @@ export async function receiveProposal(item: WorkItem<ProposalMessage>, deps: Int
         code: "goal.not_found",
         message: `proposal ${proposal.proposalId} for unknown goal`,
         context: "review",
+      },
+      proposal.goalId,
+    );
+    await item.ack();
+    return false;
+  }
+  // A proposal not from the agent that claimed its attempt is ignored, and said so: it changes nothing.
+  const task = goal.context().tasks[proposal.taskId];
+  const problem = task && (await proposalSenderProblem(item.subject, item.data, task.spec.role, deps.bus.kv));
+  if (problem) {
+    await deps.events.emit(
+      "bus.message.rejected",
+      {
+        subject: item.subject,
+        reason: `proposal ${proposal.proposalId} ignored: ${problem}`,
+        issues: [],
+        sample: JSON.stringify(item.data).slice(0, 2000),
       },
       proposal.goalId,
     );
