@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { isGuildError } from "../protocol/index.js";
 import { registerCancelCommand } from "./commands/cancel.js";
 import { registerGoalCommand } from "./commands/goal.js";
+import { registerInitCommand } from "./commands/init.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerProcessCommands } from "./commands/processes.js";
@@ -14,6 +15,7 @@ const program = new Command()
   .name("guild")
   .description("a team of specialist coding agents working on one repository in parallel")
   .version("0.1.0");
+registerInitCommand(program);
 registerUpCommand(program);
 registerGoalCommand(program);
 registerCancelCommand(program);

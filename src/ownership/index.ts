@@ -3,6 +3,13 @@ export { type Coverage, measureCoverage, type UnownedFolder } from "./coverage.j
 export { type DetectedTestCommand, detectTestCommand } from "./detect-test-command.js";
 export { type LoadedGuildConfig, loadGuildConfig } from "./guild-config-loader.js";
 export { type ImportedRules, importCodeowners, type UnmappedOwner, withRules } from "./import-codeowners.js";
+export {
+  brainFromEnvironment,
+  codeownersHandles,
+  type InitInput,
+  type InitProposal,
+  proposeInit,
+} from "./init-config.js";
 export { guessRoleOfHandle, proposeLayoutRules } from "./layout-rules.js";
 export { hasLintFindings, type LintReport, lintOwnership, type UnknownOwner } from "./lint-ownership.js";
 export {
