@@ -10,7 +10,9 @@ import { registerReviewCommands } from "./commands/review.js";
 import { registerStatusCommand } from "./commands/status.js";
 import { registerUpCommand } from "./commands/up.js";
 import { registerWatchCommand } from "./commands/watch.js";
+import { exitQuietlyOnBrokenPipe } from "./output.js";
 
+exitQuietlyOnBrokenPipe();
 const program = new Command()
   .name("guild")
   .description("a team of specialist coding agents working on one repository in parallel")

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -91,5 +91,28 @@ describe("guild owners, as a process", () => {
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain("src/../../etc/passwd is outside the repository");
     expect(outside.stdout).toBe("");
+  });
+});
+
+describe("guild output into a pipe that closes early (| head)", () => {
+  it("ends quietly, without an EPIPE error, for owners lint and owners check", async () => {
+    const rules = Array.from({ length: 3_000 }, (_, i) => `/gone-${i}/ @a`).join("\n");
+    using repo = tempRepo({ CODEOWNERS: `${rules}\n`, "x.ts": "" });
+    repo.write({ "paths.txt": Array.from({ length: 50_000 }, (_, i) => `d/f${i}.ts`).join("\n") });
+    for (const args of [["lint"], ["check", "--from", "paths.txt"]]) {
+      const child = spawn(process.execPath, [guild, "owners", ...args], { cwd: repo.path });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      // Read one chunk, then close our end, as `head -1` does.
+      child.stdout.once("data", () => child.stdout.destroy());
+      const [code, signal] = await new Promise<[number | null, string | null]>((done) =>
+        child.on("close", (c, s) => done([c, s])),
+      );
+      expect(stderr).not.toContain("EPIPE");
+      expect(signal).toBeNull();
+      expect(code).toBe(args[0] === "lint" ? 1 : 0);
+    }
   });
 });
