@@ -65,4 +65,5 @@ export {
   type ReleaseOptions,
   type SwitchOptions,
 } from "./workspace-reuse.js";
+export { guildHome, linkDependencies, worktreeRoot } from "./worktree-home.js";
 export { listWorktrees, type WorktreeEntry } from "./worktree-list.js";

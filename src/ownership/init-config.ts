@@ -134,7 +134,7 @@ export function proposeInit(input: InitInput): InitProposal {
     `# Rules from ${input.codeowners ? input.codeowners.file : "the repository's layout"}. ${"guild.yaml, .github/, .ci/ and lockfiles are protected whatever this file says."}`,
     "",
   ].join("\n");
-  const yaml = `${header}${stringify(config, { lineWidth: 0 })}`;
+  const yaml = `${header}${stringify(config, { lineWidth: 0, aliasDuplicateObjects: false })}`;
   // Read back through the real loader: what is written is exactly what guild will use.
   const loaded = loadGuildConfig(yaml, "guild.yaml");
   const matcher = new OwnershipMatcher(loaded.rules, loaded.config);
