@@ -126,6 +126,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       ownership: ownership.matcher,
       allowCommands: roleConfig.allowCommands ?? [],
       limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
+      forceAddIgnored: ownership.config.forceAddIgnored,
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
       onDenied: (d) => {
         void events.emit(
