@@ -4,7 +4,9 @@ import { writeFiles } from "../../../helpers/git-repo.js";
 import { tempDir } from "../../../helpers/temp-dir.js";
 
 describe("docs skill on a package", () => {
-  it("documents the public entry points in package.json exports (re-exports included), not internal modules", { timeout: 60_000 }, async () => {
+  it("documents the public entry points in package.json exports (re-exports included), not internal modules", {
+    timeout: 60_000,
+  }, async () => {
     using dir = tempDir();
     writeFiles(dir.path, {
       "package.json": JSON.stringify({
