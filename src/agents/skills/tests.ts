@@ -32,6 +32,8 @@ function runnerPath(): string {
 function plan(file: string, sf: SourceFile, report: SkillReport): Planned[] {
   const planned: Planned[] = [];
   for (const [name, decls] of sf.getExportedDeclarations()) {
+    // The default export is reached by its own name when it has one; `import { default }` is no syntax.
+    if (name === "default") continue;
     const decl = decls[0];
     const fn = Node.isVariableDeclaration(decl) ? decl.getInitializer() : decl;
     if (!fn || decl?.getSourceFile() !== sf) continue;
@@ -43,7 +45,9 @@ function plan(file: string, sf: SourceFile, report: SkillReport): Planned[] {
       continue;
     }
     const samples: Sample[][] = [];
-    for (const param of fn.getParameters()) {
+    // A rest parameter is left empty: the calls pass the fixed parameters only.
+    const params = fn.getParameters().filter((p) => !p.isRestParameter());
+    for (const param of params) {
       const s = samplesFor(param.getType(), param);
       if (!s) {
         report.skipped.push({
@@ -54,7 +58,7 @@ function plan(file: string, sf: SourceFile, report: SkillReport): Planned[] {
       }
       samples.push(s);
     }
-    if (samples.length === fn.getParameters().length) planned.push({ fn: name, cases: casesFor(samples) });
+    if (samples.length === params.length) planned.push({ fn: name, cases: casesFor(samples) });
   }
   return planned;
 }

@@ -107,9 +107,25 @@ describe("tests skill", () => {
       ...FIXTURE,
       "package.json": JSON.stringify({ scripts: { test: "jest" }, devDependencies: { jest: "^30" } }),
       "src/__tests__/index.spec.ts": 'import { describe, it, expect } from "@jest/globals";\n',
+      // A tag-or-string parameter, a rest parameter, a default export and a literal the code keys on.
+      "src/tag.ts": [
+        "export function tag(t: string | TemplateStringsArray, ...values: unknown[]): string {",
+        "  const s = typeof t === 'string' ? t : t.join('');",
+        "  return s.startsWith('&amp;') ? 'entity' : s.trim();",
+        "}",
+        "export default tag;",
+        "",
+      ].join("\n"),
     });
     const report = await runSkill("tests", dir.path);
-    expect(report.changes.map((c) => c.path)).toEqual(["src/__tests__/text.characterization.spec.ts"]);
+    expect(report.changes.map((c) => c.path)).toEqual([
+      "src/__tests__/tag.characterization.spec.ts",
+      "src/__tests__/text.characterization.spec.ts",
+    ]);
+    const tag = report.changes[0]?.content ?? "";
+    expect(tag).toContain('import { tag } from "../tag";');
+    expect(tag).toContain('expect(tag("&amp;")).toEqual("entity");');
+    report.changes.shift();
     const content = report.changes[0]?.content ?? "";
     expect(content).toContain('import { expect, it } from "@jest/globals";');
     expect(content).toContain('from "../text";');
