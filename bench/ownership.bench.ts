@@ -1,6 +1,11 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { OwnershipMatcher, parseCodeowners, plainScanLastMatch } from "../src/ownership/index.js";
+import {
+  lintOwnership,
+  OwnershipMatcher,
+  parseCodeowners,
+  plainScanLastMatch,
+} from "../src/ownership/index.js";
 import { GuildConfig } from "../src/protocol/index.js";
 import type { Benchmark, BenchRow } from "./harness.js";
 
@@ -35,13 +40,13 @@ const SUBS = [
 ];
 const EXTS = ["ts", "tsx", "js", "json", "md", "go", "py", "rs", "yaml", "css", "sql", "sh", "proto", "html"];
 
-export function generate(random: () => number) {
+export function generate(random: () => number, count = RULES) {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const name = () =>
     `${pick(["core", "web", "auth", "billing", "search", "data", "ui", "edge"])}-${Math.floor(random() * 250)}`;
   const owner = () => (random() < 0.05 ? "" : ` @org/team-${Math.floor(random() * 40)}`);
   const lines = ["* @org/default"];
-  while (lines.length < RULES) {
+  while (lines.length < count) {
     const r = random();
     const top = pick(TOPS);
     let pattern: string;
@@ -73,6 +78,21 @@ function exposeGc(): (() => void) | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Milliseconds `guild owners lint` takes on `count` generated rules over `files` (best of three). */
+function lintMs(count: number, files: readonly string[]): number {
+  const matcher = new OwnershipMatcher(
+    parseCodeowners(generate(prng(count), count).text, "CODEOWNERS"),
+    GuildConfig.parse({}),
+  );
+  return Math.min(
+    ...[0, 1, 2].map(() => {
+      const started = process.hrtime.bigint();
+      lintOwnership(matcher, files);
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    }),
+  );
 }
 
 function lookupsPerSecond(paths: readonly string[], lookup: (path: string) => unknown): number {
@@ -113,6 +133,12 @@ const benchmark: Benchmark = {
     const compiled = Math.max(...[0, 1, 2].map(() => lookupsPerSecond(paths, (p) => matcher.ownerOf(p))));
     progress(`compiled: ${Math.round(compiled)} lookups/s`);
     const ratio = compiled / scan;
+    // Lint over the same files for both sizes, so the ratio is what ten times the rules costs.
+    const lintFiles = paths.slice(0, 10_000);
+    const lint1k = lintMs(1_000, lintFiles);
+    const lint10k = lintMs(10_000, lintFiles);
+    progress(`owners lint: ${lint1k.toFixed(0)} ms for 1,000 rules, ${lint10k.toFixed(0)} ms for 10,000`);
+    const lintRatio = lint10k / lint1k;
     const rows: BenchRow[] = [
       {
         metric: "compiled ownerOf",
@@ -124,6 +150,16 @@ const benchmark: Benchmark = {
       },
       { metric: "plain last-match-wins scan", value: scan, unit: "lookups/s", ratio: 1 },
       { metric: "parse + compile", value: compileMs, unit: "ms" },
+      { metric: "owners lint, 1,000 rules", value: lint1k, unit: "ms", ratio: 1 },
+      {
+        metric: "owners lint, 10,000 rules",
+        value: lint10k,
+        unit: "ms",
+        ratio: lintRatio,
+        // Ten times the rules: near-linear is about 10x; a quadratic check would be about 100x.
+        target: "<= 20x",
+        ok: lintRatio <= 20,
+      },
       ...(gc
         ? [{ metric: "compiled rules heap", value: heapMb, unit: "MB", target: "< 50 MB", ok: heapMb < 50 }]
         : []),

@@ -4,6 +4,7 @@ import { registerCancelCommand } from "./commands/cancel.js";
 import { registerCredsCommand } from "./commands/creds.js";
 import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerGoalCommand } from "./commands/goal.js";
+import { registerInitCommand } from "./commands/init.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerProcessCommands } from "./commands/processes.js";
@@ -11,7 +12,9 @@ import { registerReviewCommands } from "./commands/review.js";
 import { registerStatusCommand } from "./commands/status.js";
 import { registerUpCommand } from "./commands/up.js";
 import { registerWatchCommand } from "./commands/watch.js";
+import { exitQuietlyOnBrokenPipe } from "./output.js";
 
+exitQuietlyOnBrokenPipe();
 const program = new Command()
   .name("guild")
   .description("a team of specialist coding agents working on one repository in parallel")
@@ -21,6 +24,7 @@ const program = new Command()
     const creds = command.opts<{ creds?: string }>().creds;
     if (creds) process.env.NATS_CREDS = creds;
   });
+registerInitCommand(program);
 registerUpCommand(program);
 registerGoalCommand(program);
 registerCancelCommand(program);

@@ -18,6 +18,7 @@ export type { ConflictHunk, HunkSide, LineRange } from "./conflict-hunks.js";
 export { candidatePairs } from "./conflict-pairs.js";
 export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
 export { GUILD_IDENTITY, gitEnv, gitHelperUsage, withGitPriority } from "./git-exec.js";
+export { forceAddPath, isIgnoredPath } from "./ignored-paths.js";
 export { IncrementalMerge, type PreparedMerge } from "./incremental-merge.js";
 export {
   type IntegrationEntry,
@@ -65,4 +66,5 @@ export {
   type ReleaseOptions,
   type SwitchOptions,
 } from "./workspace-reuse.js";
+export { guildHome, linkDependencies, worktreeRoot } from "./worktree-home.js";
 export { listWorktrees, type WorktreeEntry } from "./worktree-list.js";

@@ -7,6 +7,7 @@ import { gitPath, resolveCommit } from "./repo-facts.js";
 import { withRepoLock } from "./repo-lock.js";
 import { isDirty } from "./salvage.js";
 import type { GitEventListener, Workspace } from "./workspace.js";
+import { DEPENDENCY_EXCLUDES, linkDependencies, worktreeRoot } from "./worktree-home.js";
 
 /** Options of {@link createWorkspace}. */
 export interface CreateWorkspaceOptions {
@@ -14,7 +15,7 @@ export interface CreateWorkspaceOptions {
   goalId: string;
   taskId: string;
   baseCommit: string;
-  /** Where worktrees live; default `<repoDir>/.guild/worktrees`. */
+  /** Where worktrees live; default the repository's folder under the guild home (`worktreeRoot`). */
   root?: string;
   /** Gitignore-style path patterns (owned plus context paths); only these are checked out. */
   sparse?: string[];
@@ -28,7 +29,7 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
   const repoDir = resolve(opts.repoDir);
   const branch = taskBranch(opts.goalId, opts.taskId);
   const baseCommit = await resolveCommit(repoDir, opts.baseCommit);
-  const root = resolve(opts.root ?? join(repoDir, ".guild", "worktrees"));
+  const root = resolve(opts.root ?? worktreeRoot(repoDir));
   const dir = join(root, opts.goalId, opts.taskId);
   const sparse = opts.sparse;
 
@@ -61,6 +62,7 @@ export async function createWorkspace(opts: CreateWorkspaceOptions): Promise<Wor
   });
   // Filling the worktree is the agent's own cost and touches only its own index, so it runs unlocked.
   if (sparse) await runGit(dir, ["read-tree", "-mu", "HEAD"]);
+  linkDependencies(repoDir, dir);
   recordBase(worktreeAdminDir(dir), baseCommit);
   return {
     repoDir,
@@ -164,11 +166,16 @@ function sparseInput(patterns: string[]): string {
   return `${(patterns.length > 0 ? patterns : ["/*", "!/*/"]).join("\n")}\n`;
 }
 
-/** Keeps the default root, inside the user's checkout, out of their `git status`. */
+/**
+ * Keeps guild's files out of `git status` and out of agents' commits: `.guild/` (the NATS store of a
+ * `guild up` run in the checkout) and the dependency links of worktrees.
+ */
 export function ignoreGuildDir(commonDir: string): void {
   const exclude = join(commonDir, "info", "exclude");
   const text = existsSync(exclude) ? readFileSync(exclude, "utf8") : "";
-  if (text.split("\n").includes("/.guild/")) return;
+  const have = new Set(text.split("\n"));
+  const missing = ["/.guild/", ...DEPENDENCY_EXCLUDES].filter((line) => !have.has(line));
+  if (missing.length === 0) return;
   mkdirSync(dirname(exclude), { recursive: true });
-  appendFileSync(exclude, `${text === "" || text.endsWith("\n") ? "" : "\n"}/.guild/\n`);
+  appendFileSync(exclude, `${text === "" || text.endsWith("\n") ? "" : "\n"}${missing.join("\n")}\n`);
 }

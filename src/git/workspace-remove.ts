@@ -6,6 +6,7 @@ import { parseTaskBranch } from "./ref-names.js";
 import { withRepoLock } from "./repo-lock.js";
 import { isDirty, type Salvaged, salvageWorktree } from "./salvage.js";
 import type { GitEventListener, Workspace } from "./workspace.js";
+import { removeEmptyParents } from "./worktree-home.js";
 import { listWorktrees } from "./worktree-list.js";
 
 /** Options of {@link removeWorkspace}. */
@@ -47,6 +48,7 @@ export async function removeWorkspace(
       await runGit(repoDir, ["update-ref", "-d", entry.branch]);
     }
   });
+  removeEmptyParents(dir);
   return salvaged;
 }
 

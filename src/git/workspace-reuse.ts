@@ -17,6 +17,7 @@ import {
   worktreeAdminDir,
 } from "./workspace-create.js";
 import { detachHead, readText } from "./worktree-files.js";
+import { linkDependencies, removeEmptyParents, worktreeRoot } from "./worktree-home.js";
 
 /** A task to switch an agent's worktree to. */
 export interface SwitchOptions {
@@ -48,7 +49,7 @@ export function agentDirName(agentId: string): string {
 }
 
 /**
- * One agent's worktree in one repository, `<repo>/.guild/worktrees/agents/<agent>`, kept for the
+ * One agent's worktree in one repository, `<worktreeRoot(repo)>/agents/<agent>`, kept for the
  * agent's lifetime and switched from task to task. Only creating and removing it take the
  * repository lock; a switch touches nothing but the worktree's own index and HEAD and the task's
  * branch, and costs three or four git processes where a fresh worktree cost about nine.
@@ -69,7 +70,7 @@ export class AgentWorktree {
   constructor(opts: { repoDir: string; agentId: string; root?: string }) {
     this.repoDir = resolve(opts.repoDir);
     this.#defaultRoot = opts.root === undefined;
-    const root = resolve(opts.root ?? join(this.repoDir, ".guild", "worktrees", "agents"));
+    const root = resolve(opts.root ?? join(worktreeRoot(this.repoDir), "agents"));
     this.dir = join(root, agentDirName(opts.agentId));
   }
 
@@ -111,6 +112,7 @@ export class AgentWorktree {
     // -x too: build output and installed dependencies of the previous task are not the next one's.
     // -ff: also nested repositories a task may have cloned.
     await runGit(this.dir, ["clean", "-ffdxq"]);
+    linkDependencies(this.repoDir, this.dir);
     recordBase(adminDir, baseCommit);
     this.#settled = false;
     return {
@@ -162,6 +164,7 @@ export class AgentWorktree {
         await runGit(this.repoDir, ["worktree", "prune"]);
       }
     });
+    if (this.#defaultRoot) removeEmptyParents(this.dir);
     return salvaged;
   }
 

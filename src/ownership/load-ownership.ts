@@ -3,6 +3,7 @@ import { access, readFile } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { GuildConfig, GuildError } from "../protocol/index.js";
 import { OwnershipMatcher } from "./ownership-matcher.js";
+import type { RuleProblem } from "./parse-error.js";
 import { parseRules, type RulesFormat } from "./parse-rules.js";
 
 /** Where rules are looked for, in order, when no file is named. */
@@ -23,6 +24,8 @@ export interface Ownership {
   /** The rules file, relative to the repository when inside it. */
   source: string;
   format: RulesFormat | "none";
+  /** Lines of a CODEOWNERS file that were skipped, each with its reason. */
+  problems: readonly RuleProblem[];
 }
 
 /** Options of `loadOwnership`; `rulesFile` is relative to `repoDir` unless absolute. */
@@ -40,7 +43,13 @@ export async function loadOwnership(options: LoadOwnershipOptions): Promise<Owne
   if (file === undefined) {
     // No rules is a valid state: every path is unowned and only the built-in protection applies.
     const config = GuildConfig.parse({});
-    return { config, matcher: new OwnershipMatcher([], config, NO_RULES), source: NO_RULES, format: "none" };
+    return {
+      config,
+      matcher: new OwnershipMatcher([], config, NO_RULES),
+      source: NO_RULES,
+      format: "none",
+      problems: [],
+    };
   }
   const full = isAbsolute(file) ? file : join(options.repoDir, file);
   let text: string;
@@ -65,6 +74,7 @@ export async function loadOwnership(options: LoadOwnershipOptions): Promise<Owne
     matcher: new OwnershipMatcher(parsed.rules, parsed.config, source),
     source,
     format: parsed.format,
+    problems: parsed.problems,
   });
   if (compiled.size >= MEMO_SIZE) compiled.delete(compiled.keys().next().value as string);
   compiled.set(key, ownership);

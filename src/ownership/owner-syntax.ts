@@ -1,4 +1,5 @@
-const HANDLE = /^@[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:\/[A-Za-z0-9_.-]+)?$/;
+// GitHub accepts handles that end in `-` (old accounts such as `@tobias-`) and `_shortcode` suffixes.
+const HANDLE = /^@[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_.-]+)?$/;
 const EMAIL = /^[^@\s/]+@[^@\s/]+\.[^@\s/]+$/;
 const ROLE_NAME = /^[A-Za-z0-9_-]+$/;
 

@@ -10,6 +10,11 @@ export interface ParseErrorDetails {
   expected: string;
 }
 
+/** A line a lenient reader skipped: where, the message, and what was expected. */
+export interface RuleProblem extends ParseErrorDetails {
+  message: string;
+}
+
 /** Builds the `ownership.parse` error that every rules reader throws. */
 export function ownershipParseError(message: string, details: ParseErrorDetails): GuildError {
   return new GuildError("ownership.parse", `${details.file}:${details.line}:${details.column}: ${message}`, {

@@ -1,6 +1,7 @@
 import { GuildConfig } from "../protocol/index.js";
 import { parseCodeowners } from "./codeowners-parser.js";
 import { loadGuildConfig } from "./guild-config-loader.js";
+import type { RuleProblem } from "./parse-error.js";
 import type { OwnershipRule } from "./rule.js";
 
 /** Which syntax a rules file was written in. */
@@ -12,6 +13,8 @@ export interface ParsedRules {
   file: string;
   rules: OwnershipRule[];
   config: GuildConfig;
+  /** CODEOWNERS lines skipped as GitHub skips them (invalid pattern or owner); guild.yaml has none, it is strict. */
+  problems: RuleProblem[];
 }
 
 // A YAML mapping starts with `key:`; a CODEOWNERS line starts with a pattern followed by owners.
@@ -35,11 +38,12 @@ export function parseRules(text: string, options: { file: string }): ParsedRules
   const format = detectRulesFormat(text);
   if (format === "guild.yaml") {
     const { config, rules } = loadGuildConfig(text, options.file);
-    return { format, file: options.file, rules, config };
+    return { format, file: options.file, rules, config, problems: [] };
   }
-  const rules = parseCodeowners(text, options.file);
+  const problems: RuleProblem[] = [];
+  const rules = parseCodeowners(text, options.file, problems);
   const config = GuildConfig.parse({
     rules: rules.map(({ pattern, owners, protect }) => ({ pattern, owners, protect })),
   });
-  return { format, file: options.file, rules, config };
+  return { format, file: options.file, rules, config, problems };
 }

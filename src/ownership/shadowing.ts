@@ -10,17 +10,89 @@ export interface ShadowedRule {
 // Each test below is a sufficient condition for "every path `earlier` matches, `later` matches too";
 // it may miss exotic cases but never reports a rule that could still decide a path.
 
-/** Rules wholly covered by a later rule (first such later rule reported). */
+/**
+ * Rules wholly covered by a later rule (the first such later rule reported). Near-linear: rules are
+ * walked from last to first, each later rule filed under the one key its covering test depends on, and
+ * an earlier rule looks up only the keys its own segments can meet.
+ */
 export function findShadowedRules(rules: readonly CompiledRule[]): ShadowedRule[] {
-  const shadowed: ShadowedRule[] = [];
-  rules.forEach((rule, i) => {
+  const bySection = new Map<string, CompiledRule[]>();
+  for (const rule of rules) {
     // Sections decide independently (GitLab), so only a later rule of the same section shadows.
-    const same = (later: CompiledRule) =>
-      (later.section ?? "").toLowerCase() === (rule.section ?? "").toLowerCase();
-    const by = rules.slice(i + 1).find((later) => same(later) && covers(later, rule));
-    if (by) shadowed.push({ rule, by });
+    const key = (rule.section ?? "").toLowerCase();
+    bySection.set(key, [...(bySection.get(key) ?? []), rule]);
+  }
+  const found = new Map<CompiledRule, CompiledRule>();
+  for (const group of bySection.values()) {
+    const firstLater = new Map<string, CompiledRule>();
+    for (let i = group.length - 1; i >= 0; i--) {
+      const rule = group[i] as CompiledRule;
+      let by: CompiledRule | undefined;
+      for (const key of lookupKeys(rule)) {
+        const later = firstLater.get(key);
+        if (later && (by === undefined || later.index < by.index) && covers(later, rule)) by = later;
+      }
+      if (by) found.set(rule, by);
+      for (const key of fileKeys(rule)) firstLater.set(key, rule);
+    }
+  }
+  return rules.flatMap((rule) => {
+    const by = found.get(rule);
+    return by ? [{ rule, by }] : [];
   });
-  return shadowed;
+}
+
+const SEP = "\0";
+
+function shapeKey(rule: CompiledRule): string {
+  const c = rule.compiled;
+  return `shape${SEP}${c.directoryOnly}${SEP}${c.childrenOnly}${SEP}${JSON.stringify(c.segments)}`;
+}
+
+/** The keys under which `later` is filed: its shape, and the one kind of pattern it covers others as. */
+function fileKeys(later: CompiledRule): string[] {
+  const keys = [shapeKey(later)];
+  const s = later.compiled.segments;
+  const prefix = literalPrefix(s);
+  const [first, second, ...rest] = s;
+  const anywhere = first?.kind === "globstar" && rest.length === 0 ? second : undefined;
+  if (later.compiled.directoryOnly) {
+    if (prefix && !prefix.insideOnly) keys.push(`dirprefix${SEP}${prefix.literals.join(SEP)}`);
+    else if (anywhere?.kind === "literal") keys.push(`dirany${SEP}${anywhere.text}`);
+  } else if (isUniversal(s)) keys.push("universal");
+  else if (later.compiled.childrenOnly) return keys;
+  else if (prefix) keys.push(`prefix${SEP}${prefix.insideOnly}${SEP}${prefix.literals.join(SEP)}`);
+  else if (anywhere?.kind === "literal") keys.push(`any${SEP}${anywhere.text}`);
+  else {
+    const suffix = starSuffix(anywhere);
+    if (suffix !== undefined) keys.push(`suffix${SEP}${suffix}`);
+  }
+  return keys;
+}
+
+/** The keys of every later rule that could cover `earlier`; `covers` decides among them. */
+function lookupKeys(earlier: CompiledRule): string[] {
+  const keys = [shapeKey(earlier), "universal"];
+  const s = earlier.compiled.segments;
+  const literals: string[] = [];
+  for (const segment of s) {
+    if (segment.kind !== "literal") break;
+    literals.push(segment.text);
+    const joined = literals.join(SEP);
+    keys.push(
+      `dirprefix${SEP}${joined}`,
+      `prefix${SEP}true${SEP}${joined}`,
+      `prefix${SEP}false${SEP}${joined}`,
+    );
+  }
+  for (const segment of s) {
+    if (segment.kind === "literal") keys.push(`dirany${SEP}${segment.text}`, `any${SEP}${segment.text}`);
+    const ending = literalEnding(segment);
+    if (ending !== undefined) {
+      for (let i = 0; i <= ending.length; i++) keys.push(`suffix${SEP}${ending.slice(i)}`);
+    }
+  }
+  return keys;
 }
 
 /** Whether `later` matches every path `earlier` matches. */

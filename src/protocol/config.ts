@@ -71,6 +71,8 @@ export const GuildConfig = z
     protected: z.array(z.string()).default([]),
     /** Whether writes to another role's paths become change requests (default) or rejections. */
     foreignWrites: z.enum(["change_request", "reject"]).default("change_request"),
+    /** Whether agents may write paths the repository ignores (then force-added) instead of being refused. */
+    forceAddIgnored: z.boolean().default(false),
     limits: z
       .object({
         maxFileBytes: z.number().int().positive().default(1_000_000),

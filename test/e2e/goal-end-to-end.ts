@@ -4,6 +4,7 @@ import type { Bus } from "../../src/bus/index.js";
 import { submitGoal } from "../../src/cli/commands/goal.js";
 import { collectOutput } from "../../src/cli/output.js";
 import { startGuild } from "../../src/cli/runtime/start-guild.js";
+import { worktreeRoot } from "../../src/git/index.js";
 import { createLogger, type GuildEvent } from "../../src/protocol/index.js";
 import { demoRepo } from "../helpers/demo-repo.js";
 
@@ -49,7 +50,7 @@ export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; rep
     const dirOf = new Map<string, string>();
     for (const e of worktrees) {
       if (e.type !== "workspace.ready") continue;
-      expect(e.payload.dir).toBe(join(repo.path, ".guild", "worktrees", "agents", e.source));
+      expect(e.payload.dir).toBe(join(worktreeRoot(repo.path), "agents", e.source));
       dirOf.set(e.source, e.payload.dir);
     }
     expect(new Set(dirOf.values()).size).toBe(dirOf.size);

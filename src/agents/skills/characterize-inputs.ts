@@ -1,4 +1,4 @@
-import type { Node, Type } from "ts-morph";
+import { Node, type Type } from "ts-morph";
 
 /** A JSON value the tests skill passes to a function under test. */
 export type Sample = string | number | boolean | null | Sample[] | { [key: string]: Sample };
@@ -15,7 +15,7 @@ export function samplesFor(type: Type, at: Node, depth = 0): Sample[] | undefine
   if (depth > 3) return undefined;
   if (type.isStringLiteral() || type.isNumberLiteral()) return [type.getLiteralValue() as string | number];
   if (type.isBooleanLiteral()) return [type.getText() === "true"];
-  if (type.isString()) return STRINGS;
+  if (type.isString()) return [...STRINGS, ...literalsNear(at)];
   if (type.isNumber()) return NUMBERS;
   if (type.isBoolean()) return BOOLEANS;
   if (type.isNull()) return [null];
@@ -23,8 +23,9 @@ export function samplesFor(type: Type, at: Node, depth = 0): Sample[] | undefine
     const parts = type.getUnionTypes().filter((t) => !t.isUndefined());
     const all: Sample[] = [];
     for (const part of parts) {
+      // A member no value can be made for (`string | TemplateStringsArray`) leaves the others to test.
       const samples = samplesFor(part, at, depth + 1);
-      if (!samples) return undefined;
+      if (!samples) continue;
       for (const s of samples) if (!all.some((x) => JSON.stringify(x) === JSON.stringify(s))) all.push(s);
     }
     return all.length > 0 ? all : undefined;
@@ -57,6 +58,25 @@ export function samplesFor(type: Type, at: Node, depth = 0): Sample[] | undefine
     );
   }
   return undefined;
+}
+
+/**
+ * String literals the enclosing function itself uses (its keywords, separators, the characters it treats
+ * specially), a few of them, so the recorded calls reach its branches.
+ */
+function literalsNear(at: Node): Sample[] {
+  const fn = at.getFirstAncestor(
+    (n) => Node.isFunctionDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n),
+  );
+  if (!fn) return [];
+  const found: Sample[] = [];
+  for (const literal of fn.getDescendants()) {
+    if (!Node.isStringLiteral(literal) && !Node.isNoSubstitutionTemplateLiteral(literal)) continue;
+    const text = literal.getLiteralText();
+    if (text !== "" && !STRINGS.includes(text) && !found.includes(text)) found.push(text);
+    if (found.length >= 4) break;
+  }
+  return found;
 }
 
 /** Argument lists for one function: the i-th case takes sample (i + j) of parameter j, so values mix. */

@@ -53,7 +53,9 @@ export function moduleImpurity(
       Node.isTypeAliasDeclaration(statement) ||
       Node.isEnumDeclaration(statement) ||
       (Node.isModuleDeclaration(statement) && statement.hasDeclareKeyword()) ||
-      Node.isVariableStatement(statement);
+      Node.isVariableStatement(statement) ||
+      // `export default name;` names a declaration; it runs nothing.
+      (Node.isExportAssignment(statement) && Node.isIdentifier(statement.getExpression()));
     if (!declarative) return `runs code when imported (line ${statement.getStartLineNumber()})`;
   }
   return undefined;

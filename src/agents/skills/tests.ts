@@ -8,6 +8,7 @@ import { functionImpurity, moduleImpurity } from "./characterize-purity.js";
 import { inScope, isTsSource, listFiles } from "./path-scope.js";
 import { runChild } from "./run-child.js";
 import { isTestPath } from "./security.js";
+import { detectTestLayout } from "./test-layout.js";
 import {
   type Characterized,
   characterizationPath,
@@ -31,6 +32,8 @@ function runnerPath(): string {
 function plan(file: string, sf: SourceFile, report: SkillReport): Planned[] {
   const planned: Planned[] = [];
   for (const [name, decls] of sf.getExportedDeclarations()) {
+    // The default export is reached by its own name when it has one; `import { default }` is no syntax.
+    if (name === "default") continue;
     const decl = decls[0];
     const fn = Node.isVariableDeclaration(decl) ? decl.getInitializer() : decl;
     if (!fn || decl?.getSourceFile() !== sf) continue;
@@ -42,7 +45,9 @@ function plan(file: string, sf: SourceFile, report: SkillReport): Planned[] {
       continue;
     }
     const samples: Sample[][] = [];
-    for (const param of fn.getParameters()) {
+    // A rest parameter is left empty: the calls pass the fixed parameters only.
+    const params = fn.getParameters().filter((p) => !p.isRestParameter());
+    for (const param of params) {
       const s = samplesFor(param.getType(), param);
       if (!s) {
         report.skipped.push({
@@ -53,12 +58,12 @@ function plan(file: string, sf: SourceFile, report: SkillReport): Planned[] {
       }
       samples.push(s);
     }
-    if (samples.length === fn.getParameters().length) planned.push({ fn: name, cases: casesFor(samples) });
+    if (samples.length === params.length) planned.push({ fn: name, cases: casesFor(samples) });
   }
   return planned;
 }
 
-/** Writes characterization tests (`node:test`) for the pure exported functions of `src/**\/*.ts`, recording what they return today. */
+/** Writes characterization tests (for the repository's runner: vitest, jest, mocha or node:test) for the pure exported functions of `src/**\/*.ts`, recording what they return today. */
 export async function testsSkill(workdir: string, options: SkillOptions = {}): Promise<SkillReport> {
   const report: SkillReport = { skill: "tests", findings: [], changes: [], skipped: [] };
   const all = listFiles(
@@ -66,6 +71,7 @@ export async function testsSkill(workdir: string, options: SkillOptions = {}): P
     (p) => p.startsWith("src/") && isTsSource(p) && !isTestPath(p) && !p.endsWith(".tsx"),
   );
   const scoped = all.filter((p) => inScope(p, options.paths));
+  const layout = detectTestLayout(workdir, listFiles(workdir, isTestPath));
   const { project, sources } = loadSources(workdir, all);
   const load = (path: string) => project.getSourceFile(path);
   const tsx = createRequire(import.meta.url).resolve("tsx/cli");
@@ -105,11 +111,11 @@ export async function testsSkill(workdir: string, options: SkillOptions = {}): P
     });
     const kept = characterized.filter((c) => c.calls.length > 0);
     if (kept.length === 0) continue;
-    const path = characterizationPath(file);
+    const path = characterizationPath(file, layout);
     const count = kept.reduce((n, c) => n + c.calls.length, 0);
     report.changes.push({
       path,
-      content: renderCharacterization(file, kept),
+      content: renderCharacterization(file, kept, layout),
       reason: `${count} recorded calls of ${kept.map((c) => c.fn).join(", ")}`,
     });
   }

@@ -15,6 +15,8 @@ export interface WorkOutcome {
   outputTokens: number;
   /** Set when a budget stopped the work: the proposal is partial. */
   budgetExceeded?: string;
+  /** Paths the brain's writes (write_file, apply_patch) reported as done. */
+  wrote?: string[];
 }
 
 export type Assignment = TaskAssignment["payload"];

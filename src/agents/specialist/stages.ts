@@ -12,6 +12,7 @@ import { loadOwnership } from "../../ownership/index.js";
 import {
   Budget,
   type GuildConfig,
+  GuildError,
   isGuildError,
   makeEnvelope,
   type Proposal,
@@ -26,6 +27,9 @@ import { createToolSet } from "../tools/index.js";
 import { changeRequestBrain } from "./change-request-brain.js";
 import { addGoalTokens, goalMeter } from "./goal-tokens.js";
 import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
+
+/** Tools whose success means a file in the worktree changed. */
+const WRITE_TOOLS = new Set(["write_file", "apply_patch"]);
 
 export interface StageDeps {
   bus: Bus;
@@ -126,6 +130,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       ownership: ownership.matcher,
       allowCommands: roleConfig.allowCommands ?? [],
       limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
+      forceAddIgnored: ownership.config.forceAddIgnored,
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
       onDenied: (d) => {
         void events.emit(
@@ -174,6 +179,9 @@ export function createStages(deps: StageDeps, state: StageState) {
               ? `${step.tool}: ${step.ok ? "ok" : "refused"} — ${step.output}`
               : step.text;
         if (step.kind === "summary") outcome.summary = step.text;
+        if (step.kind === "tool_result" && step.ok && WRITE_TOOLS.has(step.tool)) {
+          outcome.wrote = [...(outcome.wrote ?? []), step.output.slice(0, 200)];
+        }
         await events.emit(
           "agent.step",
           { taskId, kind: step.kind, text: text.slice(0, STEP_TEXT_LIMIT), ...(usage ? { usage } : {}) },
@@ -215,6 +223,14 @@ export function createStages(deps: StageDeps, state: StageState) {
       trailers: { "Guild-Task": taskId, "Guild-Role": role, "Guild-Attempt": String(assignment.attempt) },
     });
     state.committed = true;
+    if (committed.changedPaths.length === 0 && (outcome.wrote?.length ?? 0) > 0) {
+      // The brain changed files but the commit holds none of it: success here would lose the work unseen.
+      throw new GuildError(
+        "git.failed",
+        `the task reported ${outcome.wrote?.length} write(s) (${outcome.wrote?.join("; ")}) but its commit holds no change; nothing was proposed`,
+        { details: { taskId, wrote: outcome.wrote } },
+      );
+    }
     const proposalId = `${taskId}-${assignment.attempt}`;
     let bundleKey: string | null = null;
     // In a worktree of the coordinator's own repository the commits are already where it reads them.

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { z } from "zod";
+import { forceAddPath } from "../../git/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import { truncateMiddle } from "./untrusted.js";
 import { guardWrite } from "./write-guard.js";
@@ -64,9 +66,11 @@ export const applyPatchTool = defineTool({
     if (/^GIT binary patch/m.test(input.patch)) throw refuse("binary patches are refused");
     const paths = pathsOfPatch(input.patch);
     if (paths.length === 0) throw refuse("the patch names no file; send a unified diff with ---/+++ headers");
-    const rels = paths.map((p) => guardWrite(context, p).rel);
+    const guarded = paths.map((p) => guardWrite(context, p));
+    const rels = guarded.map((g) => g.rel);
     const { code, output } = await gitApply(context.workdir, input.patch, context.limits.commandTimeoutMs);
     if (code !== 0) return { ok: false, output: `patch did not apply:\n${truncateMiddle(output, 4000)}` };
+    for (const g of guarded) if (g.ignored && existsSync(g.abs)) forceAddPath(context.workdir, g.rel);
     return { ok: true, output: `patched ${rels.join(", ")}` };
   },
 });

@@ -32,6 +32,7 @@ export interface ToolSetOptions {
   onDenied?: (denial: ToolDenial) => void;
   /** Directories put first on PATH for commands (e.g. `node_modules/.bin`). */
   extraPath?: readonly string[];
+  forceAddIgnored?: boolean;
 }
 
 /** Every tool, in the order models see them. */
@@ -61,6 +62,7 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
     allowCommands: options.allowCommands,
     limits: { ...DEFAULT_TOOL_LIMITS, ...options.limits },
     extraPath: options.extraPath ?? [],
+    forceAddIgnored: options.forceAddIgnored === true,
   };
   const byName = new Map(ALL_TOOLS.map((t) => [t.definition.name, t]));
   const deny = (tool: string, reason: string, path?: string) => {

@@ -3,6 +3,7 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
+import { forceAddPath } from "../../git/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import { resolveInWorktree } from "./sandbox-path.js";
 import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
@@ -76,8 +77,12 @@ export const writeFileTool = defineTool({
     const { abs, rel } = guardWrite(context, input.path);
     await mkdir(dirname(abs), { recursive: true });
     // Re-check after creating parents: a directory swapped for a symlink in between must not be followed.
-    guardWrite(context, rel);
+    const { ignored } = guardWrite(context, rel);
     await writeFile(abs, input.content);
-    return { ok: true, output: `wrote ${rel} (${bytes} bytes)` };
+    if (ignored) forceAddPath(context.workdir, rel);
+    return {
+      ok: true,
+      output: `wrote ${rel} (${bytes} bytes)${ignored ? ", force-added: the repository ignores it" : ""}`,
+    };
   },
 });

@@ -25,4 +25,6 @@ export interface ToolContext {
   allowCommands: readonly (readonly string[])[];
   limits: ToolLimits;
   extraPath: readonly string[];
+  /** Write ignored paths and add them with `git add --force` instead of refusing (guild.yaml `forceAddIgnored`). */
+  forceAddIgnored?: boolean;
 }

@@ -1,21 +1,25 @@
-import { isAbsolute, relative } from "node:path";
 import type { Output } from "../output.js";
-import { describeRule, type OwnersOptions, withOwnership } from "./owners-common.js";
+import { describeRule, type OwnersOptions, reportRulesError, withOwnership } from "./owners-common.js";
+import { repoRelativePath } from "./owners-paths.js";
 
-/** `guild owners check <path...> [--json]`: the owners of each path, or `unowned`; exit 0. */
-export function runOwnersCheck(
+/** `guild owners check <path...> [--json]`: the owners of each path, or `unowned`; exit 0 (2 for a path outside the repository). */
+export async function runOwnersCheck(
   options: OwnersOptions & { paths: string[]; json?: boolean },
   output: Output,
 ): Promise<number> {
+  let paths: string[];
+  try {
+    paths = options.paths.map((path) => repoRelativePath(options.repoDir, path));
+  } catch (error) {
+    return reportRulesError(error, output);
+  }
   return withOwnership(options, output, ({ matcher }) => {
-    const results = options.paths
-      .map((path) => repoPath(options.repoDir, path))
-      .map((path) => ({
-        path,
-        owners: matcher.ownerOf(path),
-        roles: matcher.rolesOf(path),
-        protected: matcher.isProtected(path),
-      }));
+    const results = paths.map((path) => ({
+      path,
+      owners: matcher.ownerOf(path),
+      roles: matcher.rolesOf(path),
+      protected: matcher.isProtected(path),
+    }));
     if (options.json) {
       output.out(JSON.stringify(results));
       return 0;
@@ -35,7 +39,7 @@ export function runOwnersExplain(
   output: Output,
 ): Promise<number> {
   return withOwnership(options, output, ({ matcher, source }) => {
-    const e = matcher.explain(repoPath(options.repoDir, options.path));
+    const e = matcher.explain(repoRelativePath(options.repoDir, options.path));
     if (options.json) {
       output.out(JSON.stringify({ ...e, source }));
       return 0;
@@ -51,9 +55,4 @@ export function runOwnersExplain(
     output.out(`  protected:  ${e.protectedBy ? `yes, by ${describeRule(e.protectedBy)}` : "no"}`);
     return 0;
   });
-}
-
-/** Absolute paths are taken relative to the repository; others already are. */
-function repoPath(repoDir: string, path: string): string {
-  return isAbsolute(path) ? relative(repoDir, path) : path;
 }

@@ -13,6 +13,8 @@ export interface OwnersOptions {
   repoDir: string;
   /** A rules file (CODEOWNERS or guild.yaml, told apart by content) instead of the usual places. */
   rules?: string;
+  /** Whether output is JSON (skipped CODEOWNERS lines are then reported as JSON on stderr too). */
+  json?: boolean;
 }
 
 /** Loads the rules and runs `body`; rule and config errors are printed and exit 2. */
@@ -26,10 +28,23 @@ export async function withOwnership(
       repoDir: options.repoDir,
       ...(options.rules === undefined ? {} : { rulesFile: options.rules }),
     });
+    reportProblems(ownership, output, options.json === true);
     return await body(ownership);
   } catch (error) {
     return reportRulesError(error, output);
   }
+}
+
+/** Reports every CODEOWNERS line that was skipped, as GitHub skips it, on stderr. */
+function reportProblems(ownership: Ownership, output: Output, json: boolean): void {
+  if (ownership.problems.length === 0) return;
+  if (json) {
+    output.err(JSON.stringify({ skipped: ownership.problems }));
+    return;
+  }
+  for (const p of ownership.problems)
+    output.err(`skipped ${p.message} (the line is ignored, as GitHub does)`);
+  output.err(`${ownership.problems.length} line(s) of ${ownership.source} skipped; the other rules apply`);
 }
 
 /** Prints a rules or config error and returns exit code 2; anything else is rethrown. */

@@ -4,14 +4,15 @@ import { describeRule, type OwnersOptions, withOwnership } from "./owners-common
 
 /** `guild owners lint`: shadowed rules, unmatched patterns, unknown owners and coverage; exit 1 on findings. */
 export function runOwnersLint(options: OwnersOptions & { json?: boolean }, output: Output): Promise<number> {
-  return withOwnership(options, output, async ({ matcher, source }) => {
+  return withOwnership(options, output, async ({ matcher, source, problems }) => {
     const report = lintOwnership(matcher, await listTrackedFiles(options.repoDir));
-    const code = hasLintFindings(report) ? 1 : 0;
+    const code = hasLintFindings(report) || problems.length > 0 ? 1 : 0;
     if (options.json) {
-      output.out(JSON.stringify({ source, ...report }));
+      output.out(JSON.stringify({ source, skipped: problems, ...report }));
       return code;
     }
     output.out(`rules: ${source} (${matcher.rules.length} rules)`);
+    for (const p of problems) output.out(`skipped    ${p.file}:${p.line}  ${p.text.trim()}  (${p.expected})`);
     for (const { rule, by } of report.shadowed) {
       output.out(`shadowed   ${describeRule(rule)}`);
       output.out(`           never decides: covered by ${describeRule(by)}`);

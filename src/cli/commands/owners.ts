@@ -4,6 +4,7 @@ import { runOwnersCheck, runOwnersExplain } from "./owners-check.js";
 import type { OwnersOptions } from "./owners-common.js";
 import { type OwnersImportOptions, runOwnersImport } from "./owners-import.js";
 import { runOwnersLint } from "./owners-lint.js";
+import { readPathList } from "./owners-paths.js";
 
 export type { OwnersImportOptions, OwnersOptions };
 export { runOwnersCheck, runOwnersExplain, runOwnersImport, runOwnersLint };
@@ -21,16 +22,23 @@ function common(command: Command): Command {
 }
 
 function base(flags: CommonFlags): OwnersOptions {
-  return { repoDir: flags.repo, ...(flags.rules === undefined ? {} : { rules: flags.rules }) };
+  return {
+    repoDir: flags.repo,
+    json: flags.json === true,
+    ...(flags.rules === undefined ? {} : { rules: flags.rules }),
+  };
 }
 
 /** Registers `guild owners check|explain|lint|import`. */
 export function registerOwnersCommand(program: Command, output: Output = processOutput): void {
   const owners = program.command("owners").description("who owns which paths, and why");
   common(owners.command("check").description("the owners of each path (or 'unowned')"))
-    .argument("<path...>", "repository-relative paths")
+    .argument("[path...]", "repository-relative paths (none: read them from stdin, one a line)")
+    .option("--from <file>", "read the paths from a file, one a line ('-' for stdin)")
     .option("--json", "as JSON")
-    .action(async (paths: string[], flags: CommonFlags) => {
+    .action(async (args: string[], flags: CommonFlags & { from?: string }) => {
+      const from = flags.from ?? (args.length === 0 ? "-" : undefined);
+      const paths = [...args, ...(from === undefined ? [] : await readPathList(from))];
       process.exitCode = await runOwnersCheck({ ...base(flags), paths, json: flags.json === true }, output);
     });
   common(

@@ -4,7 +4,8 @@ import { AgentPresence } from "../../protocol/index.js";
 import { type Output, processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
 
-interface GoalRecord {
+/** A goal as the coordinator persists it in the `guild-state` bucket (the fields `status` reads). */
+export interface GoalRecord {
   goalId: string;
   state: string;
   status: string;
@@ -79,14 +80,28 @@ export async function runStatus(bus: Bus, options: { json?: boolean }, output: O
     return 0;
   }
   if (goals.length === 0) output.out("no goals yet");
-  for (const goal of goals) {
-    const tasks = Object.values(goal.context.tasks);
-    const done = tasks.filter((t) => t.status === "accepted").length;
-    output.out(
-      `${goal.goalId}  ${goal.status.padEnd(10)} ${goal.state.padEnd(22)} ${done}/${tasks.length} tasks accepted  "${goal.context.text}"${goal.context.reason ? `  — ${goal.context.reason}` : ""}`,
-    );
-  }
+  for (const goal of goals) output.out(statusLine(goal));
   return 0;
+}
+
+/**
+ * One goal as a line: its status (the machine state only when it says more, `running.reviewing`), its tasks
+ * by outcome, and the reason of a goal that ended without being done.
+ */
+export function statusLine(goal: GoalRecord): string {
+  const tasks = Object.values(goal.context.tasks);
+  const byStatus = new Map<string, number>();
+  for (const t of tasks) byStatus.set(t.status, (byStatus.get(t.status) ?? 0) + 1);
+  const state = goal.state === goal.status ? goal.status : `${goal.status} (${goal.state})`;
+  let counts: string;
+  if (goal.status === "done") counts = `${byStatus.get("accepted") ?? 0}/${tasks.length} tasks accepted`;
+  else {
+    // A goal that did not finish delivered nothing, so "accepted" alone would read as progress.
+    const parts = [...byStatus].sort((a, b) => b[1] - a[1]).map(([status, n]) => `${n} ${status}`);
+    counts = `${tasks.length} task(s)${parts.length > 0 ? `: ${parts.join(", ")}` : ""}`;
+  }
+  const reason = goal.context.reason ? `  — ${goal.context.reason}` : "";
+  return `${goal.goalId}  ${state.padEnd(10)}  ${counts}  "${goal.context.text}"${reason}`;
 }
 
 export function registerStatusCommand(program: Command): void {

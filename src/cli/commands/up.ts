@@ -5,6 +5,7 @@ import { createLogger, type GuildEvent } from "../../protocol/index.js";
 import { formatEvent } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
+import { configuredRoles } from "../runtime/configured-roles.js";
 import { type GuildRuntime, startGuild } from "../runtime/start-guild.js";
 import { type DashboardCommandOptions, runDashboard } from "./dashboard.js";
 
@@ -43,13 +44,17 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
   });
   if (connection.notice) output.err(connection.notice);
   // An LLM planner configured in this folder's guild.yaml is served by this process.
-  const { config } = await loadOwnership({ repoDir: options.home ?? process.cwd() });
+  const ownership = await loadOwnership({ repoDir: options.home ?? process.cwd() });
+  const { config } = ownership;
+  // Without --roles, the roles guild.yaml configures or its rules name (custom roles included).
+  const roles = configuredRoles(ownership);
   const runtime = await startGuild({
     bus: connection.bus,
     logger,
     ...(config.planner !== "rules" && plannerKind(config) === "llm" ? { plannerBrain: config.planner } : {}),
     ...(config.arbiter ? { arbiterBrain: config.arbiter } : {}),
-    ...(options.roles ? { roles: options.roles } : {}),
+    roles: options.roles ?? [...roles.keys()],
+    roleReplicas: roles,
     ...(options.replicas ? { replicas: options.replicas } : {}),
   });
   const printer =

@@ -15,7 +15,9 @@ export interface GuildRuntimeOptions {
   logger: Logger;
   /** Roles to run agents for; default the five built-in ones. */
   roles?: string[];
+  /** Agents per role; a role's own count in `roleReplicas` wins. */
   replicas?: number;
+  roleReplicas?: ReadonlyMap<string, number>;
   coordinator?: boolean;
   ackWaitMs?: number;
   /** Serve `guild.plan.request` with this brain (guild.yaml `planner`, when it is an LLM). */
@@ -45,7 +47,7 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
     services.push(await startArbiterService(options.bus, { brainConfig: options.arbiterBrain }));
   const agents: Specialist[] = [];
   for (const role of options.roles ?? Object.keys(BUILTIN_ROLES)) {
-    for (let i = 1; i <= (options.replicas ?? 1); i++) {
+    for (let i = 1; i <= (options.replicas ?? options.roleReplicas?.get(role) ?? 1); i++) {
       const agent = new Specialist({
         bus: options.bus,
         role,

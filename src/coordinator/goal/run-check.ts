@@ -20,6 +20,9 @@ export function runCheck(
   for (const [k, v] of Object.entries(process.env)) if (!SECRET_ENV.test(k)) env[k] = v;
   env.PATH = [...(options.extraPath ?? []), process.env.PATH ?? ""].join(delimiter);
   env.CI = "true";
+  // Test output is read in events and terminals that show escape codes as text.
+  env.NO_COLOR = "1";
+  env.FORCE_COLOR = "0";
   const max = options.maxOutput ?? 60_000;
   return new Promise((resolve) => {
     execFile(

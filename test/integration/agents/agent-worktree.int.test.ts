@@ -5,6 +5,7 @@ import { MemoryBus } from "../../../src/bus/index.js";
 import { submitGoal } from "../../../src/cli/commands/goal.js";
 import { collectOutput } from "../../../src/cli/output.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
+import { worktreeRoot } from "../../../src/git/index.js";
 import { createLogger } from "../../../src/protocol/index.js";
 import { frontendRepo } from "./frontend-repo.js";
 
@@ -22,7 +23,7 @@ describe("a specialist's own worktree", () => {
     using repo = frontendRepo();
     const bus = new MemoryBus();
     const guild = await startGuild({ bus, logger: createLogger({ level: "silent" }), roles: ["frontend"] });
-    const agentDir = join(repo.path, ".guild", "worktrees", "agents", "frontend-1");
+    const agentDir = join(worktreeRoot(repo.path), "agents", "frontend-1");
     try {
       const result = await submitGoal(
         bus,

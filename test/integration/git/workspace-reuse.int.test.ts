@@ -9,6 +9,7 @@ import {
   createWorkspace,
   type GitEvent,
   removeWorkspace,
+  worktreeRoot,
 } from "../../../src/git/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
 import { loggingGit } from "../../helpers/logging-git.js";
@@ -41,7 +42,7 @@ describe("an agent's worktree reused across tasks", () => {
     const base1 = repo.head();
     const wt = new AgentWorktree({ repoDir: repo.path, agentId: "frontend-1" });
     const first = await wt.switchTo({ goalId: "g1", taskId: "t1", baseCommit: base1 });
-    expect(first.dir).toBe(join(repo.path, ".guild", "worktrees", "agents", "frontend-1"));
+    expect(first.dir).toBe(join(worktreeRoot(repo.path), "agents", "frontend-1"));
     expect(repo.git("-C", first.dir, "symbolic-ref", "HEAD")).toBe("refs/heads/guild/g1/t1");
     expect(readFileSync(join(first.dir, "src/a.ts"), "utf8")).toContain("a = 1");
     expect(repo.git("status", "--porcelain")).toBe("");

@@ -74,13 +74,26 @@ describe("guild owners check", () => {
     expect(output.lines).toEqual(["src/a.js       backend", "docs/guide.md  unowned"]);
   });
 
-  it("exits 2 with the position, text and expectation of a rules error", async () => {
+  it("skips a bad CODEOWNERS line with its position and reason, and answers from the other rules", async () => {
     using repo = repoWithCodeowners({ "bad-owners": "*.js @web\nsrc/[ab]/ @web\n" });
     const output = collectOutput();
-    const code = await runOwnersCheck({ repoDir: repo.path, rules: "bad-owners", paths: ["x"] }, output);
+    const code = await runOwnersCheck(
+      { repoDir: repo.path, rules: "bad-owners", paths: ["src/a/x.js"] },
+      output,
+    );
+    expect(code).toBe(0);
+    expect(output.lines).toEqual(["src/a/x.js  @web"]);
+    expect(output.errors.join("\n")).toContain("skipped bad-owners:2:5: character ranges");
+  });
+
+  it("exits 2 with the position, text and expectation of a guild.yaml error", async () => {
+    using repo = repoWithCodeowners({
+      "guild.yaml": "rules:\n  - { pattern: 'src/[ab]/', owners: ['@web'] }\n",
+    });
+    const output = collectOutput();
+    const code = await runOwnersCheck({ repoDir: repo.path, paths: ["x"] }, output);
     expect(code).toBe(2);
-    expect(output.errors.join("\n")).toContain("bad-owners:2:5: character ranges");
-    expect(output.errors.join("\n")).toContain("  | src/[ab]/ @web");
+    expect(output.errors.join("\n")).toMatch(/guild.yaml:2:\d+: character ranges/);
     expect(output.errors.join("\n")).toContain("expected: a literal");
   });
 });

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { generate, prng } from "../../../bench/ownership.bench.js";
 import {
   covers,
+  findShadowedRules,
   hasLintFindings,
   lintOwnership,
   listTrackedFiles,
@@ -105,5 +107,36 @@ describe("shadowing is sound", () => {
     );
     // The property must have been exercised, not vacuously true.
     expect(claims).toBeGreaterThan(100);
+  });
+});
+
+describe("findShadowedRules (indexed)", () => {
+  /** The pairwise definition the index must agree with: the first later rule of the same section that covers. */
+  function pairwise(matcher: OwnershipMatcher): [number, number][] {
+    const rules = matcher.rules;
+    return rules.flatMap((rule, i): [number, number][] => {
+      const by = rules
+        .slice(i + 1)
+        .find((l) => (l.section ?? "") === (rule.section ?? "") && covers(l, rule));
+      return by ? [[rule.index, by.index]] : [];
+    });
+  }
+
+  it("reports the same rule and the same first covering rule as checking every pair", () => {
+    const { text } = generate(prng(7), 1_500);
+    const matcher = matcherOf(text);
+    const indexed = findShadowedRules(matcher.rules).map(({ rule, by }): [number, number] => [
+      rule.index,
+      by.index,
+    ]);
+    expect(indexed.length).toBeGreaterThan(100);
+    expect(indexed).toEqual(pairwise(matcher));
+  });
+
+  it("keeps GitLab sections apart", () => {
+    const matcher = matcherOf("[A]\n/src/a/ @x\n[B]\n/src/ @y\n[A]\n* @z\n");
+    expect(findShadowedRules(matcher.rules).map((s) => [s.rule.pattern, s.by.pattern])).toEqual([
+      ["/src/a/", "*"],
+    ]);
   });
 });

@@ -62,9 +62,23 @@ describe("loadOwnership", () => {
     expect(loaded.matcher.isProtected("package-lock.json")).toBe(true);
   });
 
-  it("fails with ownership.parse on a bad CODEOWNERS line", async () => {
+  it("skips bad CODEOWNERS lines as GitHub does, reports every one, and keeps the rest", async () => {
     using dir = tempDir();
-    writeFiles(dir.path, { CODEOWNERS: "* @a\n!x @b\n" });
+    writeFiles(dir.path, { CODEOWNERS: "* @a\n!x @b\n/esp/ @tobias- @org/team_x\nsrc/[ab]/ @c\n/y/ nope\n" });
+    const loaded = await loadOwnership({ repoDir: dir.path });
+    expect(loaded.matcher.rules.map((r) => r.pattern)).toEqual(["*", "/esp/"]);
+    expect(loaded.matcher.ownerOf("esp/x.c")).toEqual(["@tobias-", "@org/team_x"]);
+    expect(loaded.problems.map((p) => [p.line, p.text])).toEqual([
+      [2, "!x @b"],
+      [4, "src/[ab]/ @c"],
+      [5, "/y/ nope"],
+    ]);
+    expect(loaded.problems[2]?.message).toMatch(/'nope' is not a valid owner/);
+  });
+
+  it("still fails with ownership.parse on a bad guild.yaml rule", async () => {
+    using dir = tempDir();
+    writeFiles(dir.path, { "guild.yaml": "rules:\n  - { pattern: '!x', owners: ['@b'] }\n" });
     const error = await loadOwnership({ repoDir: dir.path }).catch((e: unknown) => e);
     expect(isGuildError(error, "ownership.parse")).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { readFileSync, symlinkSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createToolSet, type ToolDenial } from "../../../../src/agents/tools/index.js";
@@ -39,5 +39,46 @@ describe("tools in a linked git worktree, as tasks get them", () => {
     expect(status.output).toContain(" M src/a.ts");
     expect(readFileSync(join(repo.path, "src/a.ts"), "utf8")).toBe("export const a = 1;\n");
     expect(readFileSync(join(wt, ".git"), "utf8")).toMatch(/^gitdir: /);
+  });
+});
+
+describe("writes to paths the repository ignores", () => {
+  function tools(wt: string, forceAddIgnored: boolean, denied: ToolDenial[] = []) {
+    return createToolSet({
+      workdir: wt,
+      role: "docs",
+      ownership: { canWrite: () => true, isProtected: () => false },
+      allowCommands: [],
+      forceAddIgnored,
+      onDenied: (d) => denied.push(d),
+    });
+  }
+
+  it("are refused with the reason, so nothing is written that the commit would drop", async () => {
+    using repo = tempRepo({ ".gitignore": "docs/\n*.log\n", "README.md": "# r\n" });
+    using parent = tempDir();
+    const wt = join(parent.path, "wt");
+    repo.git("worktree", "add", "-q", "-b", "task-1", wt);
+    const denied: ToolDenial[] = [];
+    const set = tools(wt, false, denied);
+    const write = await set.call("write_file", { path: "docs/API.md", content: "# API\n" });
+    expect(write.ok).toBe(false);
+    expect(write.output).toMatch(/docs\/API\.md is ignored by the repository.*forceAddIgnored/);
+    expect(denied.map((d) => d.path)).toEqual(["docs/API.md"]);
+    expect(existsSync(join(wt, "docs/API.md"))).toBe(false);
+    expect((await set.call("write_file", { path: "notes.md", content: "x\n" })).ok).toBe(true);
+  });
+
+  it("are force-added when the config says so, and the commit keeps them", async () => {
+    using repo = tempRepo({ ".gitignore": "docs/\n", "README.md": "# r\n" });
+    using parent = tempDir();
+    const wt = join(parent.path, "wt");
+    repo.git("worktree", "add", "-q", "-b", "task-1", wt);
+    const write = await tools(wt, true).call("write_file", { path: "docs/API.md", content: "# API\n" });
+    expect(write.ok).toBe(true);
+    expect(write.output).toContain("force-added");
+    repo.git("-C", wt, "add", "-A");
+    repo.git("-C", wt, "commit", "-q", "-m", "docs");
+    expect(repo.git("-C", wt, "show", "HEAD:docs/API.md")).toBe("# API");
   });
 });
