@@ -1,0 +1,20 @@
+/** The reason an agent gave for making no change ("No changes needed: …"), or undefined if it gave none. */
+export function declaredNoChange(text: string): string | undefined {
+  const match = /^\W*no changes? (?:(?:was|were|is|are) )?needed\W*(\S.{9,})$/im.exec(text);
+  return match?.[1]?.trim();
+}
+
+const ERROR_LINE =
+  /\b(error|fatal|unexpected|failed|failure|denied|refused|not found|cannot|could not|invalid)\b/i;
+
+/**
+ * The first line of an agent's output that reads like an error (else the first non-empty line): the
+ * cause, where the tail of a CLI's output is usually its usage text or a stack.
+ */
+export function firstErrorLine(output: string): string {
+  const lines = output
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return (lines.find((l) => ERROR_LINE.test(l)) ?? lines[0] ?? "").slice(0, 500);
+}
