@@ -21,7 +21,7 @@ export const changeRequestBrain: Brain = {
     yield { kind: "tool_result", id: "cr-1", tool: "apply_patch", ok: applied.ok, output: applied.output };
     const summary = applied.ok
       ? `applied ${request.fromRole}'s change to ${task.task.expectedPaths.join(", ")}`
-      : `declined ${request.fromRole}'s change: ${applied.output}`;
+      : `No changes needed: declined ${request.fromRole}'s change: ${applied.output}`;
     await tools.call("finish", { summary });
     yield { kind: "summary", text: summary };
   },

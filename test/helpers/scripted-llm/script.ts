@@ -74,7 +74,8 @@ export async function startScriptedServer(
       }
       requests.push({ path: url, headers: req.headers, body });
       const turn = queue.shift();
-      if (url !== path || turn === undefined) {
+      // Claude Code adds `?beta=true`; the query does not choose the endpoint.
+      if (url.split("?")[0] !== path || turn === undefined) {
         problems.push(
           turn === undefined ? `unexpected request ${url}: script exhausted` : `unexpected path ${url}`,
         );
