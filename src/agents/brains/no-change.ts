@@ -4,6 +4,8 @@ export function declaredNoChange(text: string): string | undefined {
   return match?.[1]?.trim();
 }
 
+// A line that says it is the error outranks one that merely mentions a failure (a warning, a retry).
+const LEADING_ERROR = /^\W*(error|fatal)\b/i;
 const ERROR_LINE =
   /\b(error|fatal|unexpected|failed|failure|denied|refused|not found|cannot|could not|invalid)\b/i;
 
@@ -16,5 +18,6 @@ export function firstErrorLine(output: string): string {
     .split("\n")
     .map((l) => l.trim())
     .filter(Boolean);
-  return (lines.find((l) => ERROR_LINE.test(l)) ?? lines[0] ?? "").slice(0, 500);
+  const line = lines.find((l) => LEADING_ERROR.test(l)) ?? lines.find((l) => ERROR_LINE.test(l)) ?? lines[0];
+  return (line ?? "").slice(0, 500);
 }
