@@ -66,6 +66,7 @@ export {
   TaskSpec,
   TokenUsage,
 } from "./messages.js";
+export { declaredNoChange } from "./no-change.js";
 export {
   PlanDraft,
   PlanDraftTask,

@@ -1,8 +1,4 @@
-/** The reason an agent gave for making no change ("No changes needed: …"), or undefined if it gave none. */
-export function declaredNoChange(text: string): string | undefined {
-  const match = /^\W*no changes? (?:(?:was|were|is|are) )?needed\W*(\S.{9,})$/im.exec(text);
-  return match?.[1]?.trim();
-}
+export { declaredNoChange } from "../../protocol/index.js";
 
 // A line that says it is the error outranks one that merely mentions a failure (a warning, a retry).
 const LEADING_ERROR = /^\W*(error|fatal)\b/i;
