@@ -49,8 +49,10 @@ export function summarize(report: SkillReport, written: string[], refused: strin
   if (refused.length > 0) lines.push(`refused: ${refused.join(", ")}`);
   for (const s of report.skipped) lines.push(`skipped ${s.file ? `${s.file}: ` : ""}${s.reason}`);
   // Skills that look for something to fix may rightly find nothing; skills that produce (tests, docs)
-  // and produced nothing did not do what was asked, so they make no such claim.
-  if (
+  // and produced nothing did not do what was asked, unless they found their work already done.
+  if (written.length === 0 && refused.length === 0 && report.upToDate)
+    lines.unshift(`No changes needed: ${report.upToDate}`);
+  else if (
     FIXERS.has(report.skill) &&
     report.findings.length === 0 &&
     report.skipped.length === 0 &&
