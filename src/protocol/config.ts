@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { Token } from "./envelope.js";
 
+/** Names of the variables an external agent gets from guild's environment (its key, its endpoint), and no others. */
+const ExternalEnv = z
+  .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
+  .max(100)
+  .optional();
+
 /** How a role's brain is built; secrets come from the environment, never from this file. */
 export const BrainConfig = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("offline"), skill: z.string().optional() }),
@@ -16,6 +22,22 @@ export const BrainConfig = z.discriminatedUnion("kind", [
     /** argv template; `{task}` is replaced by the task text, `{dir}` by the worktree. */
     command: z.array(z.string()).min(1),
     timeoutMs: z.number().int().positive().optional(),
+    env: ExternalEnv,
+  }),
+  z.object({
+    kind: z.literal("claude-code"),
+    model: z.string().optional(),
+    maxTurns: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    env: ExternalEnv,
+  }),
+  z.object({
+    kind: z.literal("codex"),
+    model: z.string().optional(),
+    /** A Responses API endpoint other than OpenAI's (codex ignores OPENAI_BASE_URL, so guild configures it). */
+    baseURL: z.string().url().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    env: ExternalEnv,
   }),
   z.object({ kind: z.literal("scripted"), delayMs: z.number().int().min(0).default(0) }),
 ]);

@@ -67,6 +67,7 @@ export {
   TaskSpec,
   TokenUsage,
 } from "./messages.js";
+export { declaredNoChange } from "./no-change.js";
 export {
   PlanDraft,
   PlanDraftTask,

@@ -14,6 +14,8 @@ export interface BrainTask {
   feedback?: string;
   /** Context told to the agent while it works (`guild tell`). */
   notes?: string[];
+  /** Which paths the role may write and which no agent may, for prompts of agents that bring their own tools. */
+  scope?: { owns: string[]; protected: string[] };
 }
 
 /** One step of a brain's work, streamed out as it happens. */

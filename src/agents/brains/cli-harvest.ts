@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { lstatSync, rmSync } from "node:fs";
+import { lstatSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ToolSet } from "../tools/types.js";
 import type { BrainStep } from "./brain.js";
@@ -49,6 +49,7 @@ export async function* harvestChanges(
   const patches = changed.map((path) => ({
     path,
     patch: git(workdir, ["diff", "--no-renames", "--binary", mark.head, "--", path]),
+    content: contentOf(join(workdir, path)),
   }));
   git(workdir, ["reset", "-q", mark.head, "--", "."]);
   for (const { path } of patches) {
@@ -57,16 +58,30 @@ export async function* harvestChanges(
   }
   const applied: string[] = [];
   const refused: string[] = [];
-  for (const [i, { path, patch }] of patches.entries()) {
+  for (const [i, { path, patch, content }] of patches.entries()) {
     const id = `cli-${i}`;
     yield { kind: "tool_call", id, tool: "apply_patch", input: { path } };
-    const result = patch.trim()
-      ? await tools.call("apply_patch", { patch })
-      : { ok: false, output: "refused: empty change (mode-only or binary)" };
+    // Checked first where the tool set can: a write to another role's path then goes to its owner.
+    const verdict = tools.checkWrite?.(path, content);
+    const result =
+      verdict && !verdict.ok
+        ? { ok: false, output: `refused: ${verdict.reason}` }
+        : patch.trim()
+          ? await tools.call("apply_patch", { patch })
+          : { ok: false, output: "refused: empty change (mode-only or binary)" };
     yield { kind: "tool_result", id, tool: "apply_patch", ok: result.ok, output: result.output };
     (result.ok ? applied : refused).push(path);
   }
   return { applied, refused };
+}
+
+/** The agent's version of a file (undefined: deleted; null: not text guild can carry, or too big). */
+function contentOf(path: string): string | undefined | null {
+  if (!lstatSafe(path)) return undefined;
+  const info = statSync(path);
+  if (!info.isFile() || info.size > 1_000_000) return null;
+  const bytes = readFileSync(path);
+  return bytes.includes(0) ? null : bytes.toString("utf8");
 }
 
 function lstatSafe(path: string): boolean {

@@ -1,24 +1,28 @@
 import { spawn } from "node:child_process";
 import { GuildError, redactText } from "../../protocol/index.js";
 import { truncateMiddle } from "../tools/untrusted.js";
+import { type AgentHome, createAgentHome, externalAgentEnv } from "./agent-env.js";
 import type { Brain, BrainRunContext, BrainStep } from "./brain.js";
 import { budgetExceeded } from "./budget.js";
-import { composeSystemPrompt, composeTaskPrompt } from "./charter.js";
 import { restoreGitControl, snapshotGitControl } from "./cli-git-guard.js";
 import { harvestChanges, markWorktree } from "./cli-harvest.js";
+import { composeExternalPrompt } from "./external-prompt.js";
+import { firstErrorLine } from "./no-change.js";
 
 export interface CliBrainOptions {
   /** argv template: `{task}` becomes the task text, `{dir}` the worktree; run without a shell. */
   command: readonly string[];
   timeoutMs?: number;
-  /** The agent's environment; it needs its own API key, so this is not the sandbox's clean env. */
-  env?: NodeJS.ProcessEnv;
+  /** Variables passed from `from` on top of the clean environment (the agent's key); no others. */
+  env?: readonly string[];
+  /** Where passed variables come from (guild's own environment by default). */
+  from?: NodeJS.ProcessEnv;
   maxOutputChars?: number;
 }
 
 /** Command templates for known coding agents; `{task}` and `{dir}` are filled in per task. */
 export const CLI_PRESETS = {
-  codex: ["codex", "exec", "--full-auto", "{task}"],
+  codex: ["codex", "exec", "--sandbox", "workspace-write", "--cd", "{dir}", "{task}"],
   claude: ["claude", "-p", "{task}", "--permission-mode", "acceptEdits"],
   aider: ["aider", "--yes-always", "--no-auto-commits", "--message", "{task}"],
 } as const satisfies Record<string, readonly string[]>;
@@ -34,12 +38,13 @@ function runAgent(
   context: BrainRunContext,
   timeoutMs: number,
   options: CliBrainOptions,
+  home: AgentHome,
 ): Promise<Exit> {
   return new Promise((resolve) => {
     const [command, ...args] = argv as [string, ...string[]];
     const child = spawn(command, args, {
       cwd: context.workdir,
-      env: options.env ?? process.env,
+      env: externalAgentEnv({ pass: options.env ?? [], home }, options.from),
       shell: false,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
@@ -83,7 +88,7 @@ export function createCliBrain(options: CliBrainOptions): Brain {
     name: `cli:${options.command[0]}`,
     async *run(context): AsyncGenerator<BrainStep, void, undefined> {
       const { task } = context;
-      const text = `${composeSystemPrompt(task.charter)}\n\n${composeTaskPrompt(task, "")}`;
+      const text = composeExternalPrompt(task);
       const argv = options.command.map((a) =>
         a.replaceAll("{task}", text).replaceAll("{dir}", context.workdir),
       );
@@ -91,7 +96,8 @@ export function createCliBrain(options: CliBrainOptions): Brain {
       const mark = markWorktree(context.workdir);
       const gitControl = snapshotGitControl(context.workdir);
       yield { kind: "tool_call", id: "cli", tool: "cli", input: { command: options.command } };
-      const exit = await runAgent(argv, context, timeoutMs, options);
+      const home = createAgentHome();
+      const exit = await runAgent(argv, context, timeoutMs, options, home).finally(() => home.dispose());
       const status = exit.timedOut ? `timed out after ${timeoutMs} ms` : `exit code ${exit.code ?? "none"}`;
       const output = redactText(exit.output);
       yield {
@@ -125,7 +131,7 @@ export function createCliBrain(options: CliBrainOptions): Brain {
       if (exit.timedOut) throw budgetExceeded({ budget: "wall_ms", limit: timeoutMs, used: timeoutMs });
       // A failed agent that still left owned changes is proposed; one that left nothing is a failure.
       if (exit.code !== 0 && applied.length === 0) {
-        throw new GuildError("brain.failed", `${options.command[0]} ${status}: ${tail.slice(-500)}`);
+        throw new GuildError("brain.failed", `${options.command[0]} ${status}: ${firstErrorLine(output)}`);
       }
     },
   };

@@ -2,7 +2,9 @@ import type { BrainConfig } from "../../protocol/index.js";
 import { createAnthropicBrain } from "./anthropic.js";
 import type { Brain } from "./brain.js";
 import type { PriceTable } from "./budget.js";
+import { createClaudeCodeBrain } from "./claude-code.js";
 import { createCliBrain } from "./cli.js";
+import { createCodexBrain } from "./codex.js";
 import { llmCredentials } from "./llm-config.js";
 import { createOfflineBrain } from "./offline.js";
 import { createOpenAIBrain } from "./openai.js";
@@ -45,8 +47,26 @@ export function createBrain(
     case "cli":
       return createCliBrain({
         command: config.command,
-        env,
+        env: config.env ?? [],
+        from: env,
         ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+      });
+    case "claude-code":
+      return createClaudeCodeBrain({
+        env: config.env ?? [],
+        from: env,
+        ...(config.model === undefined ? {} : { model: config.model }),
+        ...(config.maxTurns === undefined ? {} : { maxTurns: config.maxTurns }),
+        ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+      });
+    case "codex":
+      return createCodexBrain({
+        env: config.env ?? [],
+        from: env,
+        ...(config.model === undefined ? {} : { model: config.model }),
+        ...(config.baseURL === undefined ? {} : { baseURL: config.baseURL }),
+        ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+        ...(options.prices ? { prices: options.prices } : {}),
       });
     case "scripted":
       return createScriptedBrain({ delayMs: config.delayMs });

@@ -37,6 +37,8 @@ async function callTool(ctx: BrainRunContext, name: string, input: unknown): Pro
   }
 }
 
+const FIXERS = new Set<string>(["security", "frontend"]);
+
 /** The closing summary: counts, changed and refused paths, and why things were skipped. */
 export function summarize(report: SkillReport, written: string[], refused: string[]): string {
   const fixed = report.findings.filter((f) => f.fixed).length;
@@ -46,6 +48,17 @@ export function summarize(report: SkillReport, written: string[], refused: strin
   if (written.length > 0) lines.push(`changed: ${written.join(", ")}`);
   if (refused.length > 0) lines.push(`refused: ${refused.join(", ")}`);
   for (const s of report.skipped) lines.push(`skipped ${s.file ? `${s.file}: ` : ""}${s.reason}`);
+  // Skills that look for something to fix may rightly find nothing; skills that produce (tests, docs)
+  // and produced nothing did not do what was asked, unless they found their work already done.
+  if (written.length === 0 && refused.length === 0 && report.upToDate)
+    lines.unshift(`No changes needed: ${report.upToDate}`);
+  else if (
+    FIXERS.has(report.skill) &&
+    report.findings.length === 0 &&
+    report.skipped.length === 0 &&
+    refused.length === 0
+  )
+    lines.unshift(`No changes needed: the ${report.skill} skill found nothing to fix`);
   return lines.join("\n");
 }
 

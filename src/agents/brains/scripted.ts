@@ -16,7 +16,10 @@ export function createScriptedBrain(options: { delayMs?: number } = {}): Brain {
       const { task, attempt } = context.task;
       const path = task.expectedPaths.find((p) => !GLOB.test(p));
       if (!path) {
-        yield { kind: "summary", text: `scripted: ${task.title} (no changes)` };
+        yield {
+          kind: "summary",
+          text: `No changes needed: scripted stand-in for ${task.title}, which names no literal path to write`,
+        };
         return;
       }
       const input = { path, content: `scripted: ${task.taskId} attempt ${attempt}\n` };

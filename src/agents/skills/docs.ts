@@ -92,6 +92,8 @@ export async function docsSkill(workdir: string, options: SkillOptions = {}): Pr
   const existing = existsSync(join(workdir, API_DOC_PATH))
     ? readFileSync(join(workdir, API_DOC_PATH), "utf8")
     : undefined;
+  if (documented > 0 && existing === content)
+    report.upToDate = `${API_DOC_PATH} already documents all ${documented} exported symbols`;
   if (documented > 0 && existing !== content) {
     report.changes.push({
       path: API_DOC_PATH,

@@ -31,6 +31,8 @@ export interface SkillReport {
   findings: Finding[];
   changes: FileChange[];
   skipped: Skipped[];
+  /** Why no change is needed, when the skill found its work already done (e.g. the docs are current). */
+  upToDate?: string;
 }
 
 export interface SkillOptions {

@@ -17,11 +17,13 @@ export const changeRequestBrain: Brain = {
       text: `change request from ${request.fromRole} (${request.fromTask}): ${request.reason}`,
     };
     yield { kind: "tool_call", id: "cr-1", tool: "apply_patch", input: { bytes: request.patch.length } };
-    const applied = await tools.call("apply_patch", { patch: request.patch });
+    // The review's diff text comes trimmed; git apply needs the patch's last line to end in a newline.
+    const patch = request.patch.endsWith("\n") ? request.patch : `${request.patch}\n`;
+    const applied = await tools.call("apply_patch", { patch });
     yield { kind: "tool_result", id: "cr-1", tool: "apply_patch", ok: applied.ok, output: applied.output };
     const summary = applied.ok
       ? `applied ${request.fromRole}'s change to ${task.task.expectedPaths.join(", ")}`
-      : `declined ${request.fromRole}'s change: ${applied.output}`;
+      : `could not apply ${request.fromRole}'s change: ${applied.output}`;
     await tools.call("finish", { summary });
     yield { kind: "summary", text: summary };
   },

@@ -24,6 +24,7 @@ import {
 import { createBrain } from "../brains/index.js";
 import { BUILTIN_ROLES, charterFor } from "../roles.js";
 import { createToolSet } from "../tools/index.js";
+import { type AttemptTrace, applyForeignWrites, judgeNoChange, scopeOf } from "./attempt-outcome.js";
 import { changeRequestBrain } from "./change-request-brain.js";
 import { addGoalTokens, goalMeter } from "./goal-tokens.js";
 import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
@@ -124,6 +125,7 @@ export function createStages(deps: StageDeps, state: StageState) {
               : brainConfig,
           );
     const taskId = assignment.task.taskId;
+    const trace: AttemptTrace = { refusals: [] };
     const tools = createToolSet({
       workdir: workspace.dir,
       role,
@@ -132,7 +134,9 @@ export function createStages(deps: StageDeps, state: StageState) {
       limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
       forceAddIgnored: ownership.config.forceAddIgnored,
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
+      foreignWrites: ownership.config.foreignWrites,
       onDenied: (d) => {
+        trace.refusals.push(d.path === undefined ? d.reason : `${d.path}: ${d.reason}`);
         void events.emit(
           "tool.denied",
           { taskId, tool: d.tool, reason: d.reason, ...(d.path === undefined ? {} : { path: d.path }) },
@@ -160,6 +164,7 @@ export function createStages(deps: StageDeps, state: StageState) {
           charter: charterFor(role, roleConfig),
           ...(assignment.feedback ? { feedback: assignment.feedback } : {}),
           notes: deps.notes,
+          scope: scopeOf(ownership.matcher, role),
         },
         tools,
         workdir: workspace.dir,
@@ -182,6 +187,11 @@ export function createStages(deps: StageDeps, state: StageState) {
         if (step.kind === "tool_result" && step.ok && WRITE_TOOLS.has(step.tool)) {
           outcome.wrote = [...(outcome.wrote ?? []), step.output.slice(0, 200)];
         }
+        if (step.kind === "tool_result" && !step.ok && trace.firstError === undefined)
+          trace.firstError = step.output
+            .split("\n")
+            .find((l) => l.trim())
+            ?.slice(0, 500);
         await events.emit(
           "agent.step",
           { taskId, kind: step.kind, text: text.slice(0, STEP_TEXT_LIMIT), ...(usage ? { usage } : {}) },
@@ -205,6 +215,10 @@ export function createStages(deps: StageDeps, state: StageState) {
       );
     }
     await addGoalTokens(deps.bus.kv, assignment.goalId, role, outcome.inputTokens + outcome.outputTokens);
+    await applyForeignWrites(workspace.dir, tools.foreignWrites?.() ?? []);
+    // A budget stop proposes what there is; any other attempt must have changed something or said why not.
+    if (outcome.budgetExceeded === undefined)
+      outcome.summary = await judgeNoChange(workspace.dir, outcome.summary, trace);
     return outcome;
   }
 

@@ -13,6 +13,7 @@ import {
   type ToolLimits,
 } from "./tool-context.js";
 import type { ToolSet } from "./types.js";
+import { checkWrite, type ForeignWrite } from "./write-check.js";
 
 /** A refused tool call, as reported to the user (the specialist turns it into `tool.denied`). */
 export interface ToolDenial {
@@ -33,6 +34,8 @@ export interface ToolSetOptions {
   /** Directories put first on PATH for commands (e.g. `node_modules/.bin`). */
   extraPath?: readonly string[];
   forceAddIgnored?: boolean;
+  /** What a write to another role's path checked by `checkWrite` becomes (the review's `foreignWrites`). */
+  foreignWrites?: "change_request" | "reject";
 }
 
 /** Every tool, in the order models see them. */
@@ -69,8 +72,15 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
     options.onDenied?.(path === undefined ? { tool, reason } : { tool, path, reason });
     return { ok: false, output: `refused: ${reason}` };
   };
+  const foreign = options.foreignWrites === "reject" ? undefined : new Map<string, ForeignWrite>();
   return {
     definitions: ALL_TOOLS.map((t) => t.definition),
+    checkWrite(path, content) {
+      const verdict = checkWrite(context, path, content, foreign);
+      if (!verdict.ok) deny("write", verdict.reason, verdict.path);
+      return verdict;
+    },
+    foreignWrites: () => [...(foreign?.values() ?? [])],
     async call(name, input) {
       const tool = byName.get(name);
       if (!tool)

@@ -16,4 +16,5 @@ export {
 } from "./tool-context.js";
 export type { ToolDefinition, ToolResult, ToolSet } from "./types.js";
 export { isWrappedUntrusted, truncateMiddle, wrapUntrusted } from "./untrusted.js";
+export { checkWrite, type ForeignWrite, type WriteCheck } from "./write-check.js";
 export { guardWrite } from "./write-guard.js";

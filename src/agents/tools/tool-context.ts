@@ -2,6 +2,8 @@
 export interface OwnershipCheck {
   canWrite(role: string, path: string): boolean;
   isProtected(path: string): boolean;
+  /** The roles that own a path, primary first; without it no write becomes a change request. */
+  rolesOf?(path: string): string[];
 }
 
 /** Size and time limits of one tool set. */

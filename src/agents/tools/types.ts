@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ForeignWrite, WriteCheck } from "./write-check.js";
 
 /** A tool a brain may call; the input is validated with `input` before `call` sees it. */
 export interface ToolDefinition<I = unknown> {
@@ -21,4 +22,12 @@ export interface ToolResult {
 export interface ToolSet {
   readonly definitions: readonly ToolDefinition[];
   call(name: string, input: unknown): Promise<ToolResult>;
+  /**
+   * Checks a write an external agent makes by its own means, as `write_file` would (refusals are
+   * reported like a tool's); `content` (null: unknown) lets a write to another role's path become a
+   * change request.
+   */
+  checkWrite?(path: string, content: string | undefined | null): WriteCheck;
+  /** The writes to other roles' paths recorded so far, for the owners' change requests. */
+  foreignWrites?(): readonly ForeignWrite[];
 }

@@ -2,7 +2,7 @@ import { type Actor, createActor, type Snapshot } from "xstate";
 import type { Bus, EventEmitter } from "../../bus/index.js";
 import { IncrementalMerge, integrationBranch } from "../../git/index.js";
 import { loadOwnership, type Ownership } from "../../ownership/index.js";
-import type { Clock, GoalStatus, Logger } from "../../protocol/index.js";
+import { type Clock, type GoalStatus, type Logger, proposalHasCommits } from "../../protocol/index.js";
 import { provideGoalEffects } from "./goal-effects.js";
 import type { goalMachine } from "./goal-machine.js";
 import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
@@ -61,6 +61,17 @@ export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> 
   return restored;
 }
 
+/** What a done goal changed; when no task changed anything, the agents' reasons why nothing was needed. */
+function doneSummary(ctx: GoalContext, branch: string): string {
+  const tasks = Object.values(ctx.tasks).filter((t) => t.status === "accepted" && t.proposal);
+  if (tasks.length > 0 && tasks.every((t) => t.proposal && !proposalHasCommits(t.proposal))) {
+    return tasks
+      .map((t) => `${t.spec.taskId}: ${t.reason?.replace(/^accepted: /, "") ?? "no changes were needed"}`)
+      .join("; ");
+  }
+  return `${ctx.merged.length} proposal(s) merged into ${branch}; tests ${ctx.verify?.passed ? "passed" : "not run"}`;
+}
+
 /** Publishes the goal's terminal event: `goal.done`, `goal.failed` or `goal.cancelled`. */
 export async function announceEnd(
   events: EventEmitter,
@@ -70,7 +81,7 @@ export async function announceEnd(
 ): Promise<void> {
   if (status === "done") {
     const branch = integrationBranch(goalId);
-    const summary = `${ctx.merged.length} proposal(s) merged into ${branch}; tests ${ctx.verify?.passed ? "passed" : "not run"}`;
+    const summary = doneSummary(ctx, branch);
     await events.emit("goal.done", { branch, head: ctx.integrationHead ?? ctx.baseCommit, summary }, goalId);
   } else if (status === "cancelled") {
     await events.emit("goal.cancelled", { reason: ctx.reason ?? "cancelled" }, goalId);

@@ -2,6 +2,7 @@ import type { Bus } from "../../bus/index.js";
 import { adoptProposal, type ImportedProposal, importBundle, proposalDiff } from "../../git/index.js";
 import type { Ownership } from "../../ownership/index.js";
 import {
+  declaredNoChange,
   isGuildError,
   type Proposal,
   proposalHasCommits,
@@ -41,10 +42,21 @@ export async function reviewProposal(
     };
   }
   if (!proposalHasCommits(proposal)) {
+    // No silent success: an empty proposal passes only with the agent's reason why nothing was needed.
+    const why = declaredNoChange(proposal.rationale);
+    if (!why) {
+      return {
+        kind: "rejected",
+        reason:
+          'the proposal changes nothing and does not say why (an agent that finds nothing to change must say "No changes needed:" and the reason)',
+        retry: true,
+      };
+    }
+    const reason = `no changes were needed: ${why}`;
     return {
       kind: "accepted",
-      record: { ...task, status: "accepted", proposal, reason: "accepted: no changes were needed" },
-      reason: "no changes were needed",
+      record: { ...task, status: "accepted", proposal, reason: `accepted: ${reason}` },
+      reason,
       newTasks: [],
     };
   }

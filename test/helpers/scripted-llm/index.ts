@@ -1,3 +1,4 @@
 export { startScriptedAnthropic } from "./anthropic-server.js";
 export { startScriptedOpenAI } from "./openai-server.js";
+export { startScriptedResponses } from "./responses-server.js";
 export type { RecordedRequest, ScriptedServer, ScriptedToolCall, ScriptedTurn } from "./script.js";

@@ -17,7 +17,9 @@ export type ScriptedTurn =
       usage?: { input: number; output: number };
       delayMs?: number;
     }
-  | { error: 429 | 500 | 503; retryAfterMs?: number };
+  | { error: 429 | 500 | 503; retryAfterMs?: number }
+  /** A turn made from the request it answers (e.g. to name a path only the request shows). */
+  | ((body: Record<string, unknown>) => ScriptedTurn);
 
 export interface RecordedRequest {
   path: string;
@@ -35,7 +37,10 @@ export interface ScriptedServer {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-export type ReplyTurn = Exclude<ScriptedTurn, { error: number }>;
+export type ReplyTurn = Exclude<
+  ScriptedTurn,
+  { error: number } | ((body: Record<string, unknown>) => ScriptedTurn)
+>;
 
 export function argumentsOf(call: ScriptedToolCall): string {
   return call.rawArguments ?? JSON.stringify(call.input ?? {});
@@ -73,8 +78,10 @@ export async function startScriptedServer(
         problems.push(`request to ${url} had a body that is not JSON`);
       }
       requests.push({ path: url, headers: req.headers, body });
-      const turn = queue.shift();
-      if (url !== path || turn === undefined) {
+      let turn = queue.shift();
+      while (typeof turn === "function") turn = turn(body);
+      // Claude Code adds `?beta=true`; the query does not choose the endpoint.
+      if (url.split("?")[0] !== path || turn === undefined) {
         problems.push(
           turn === undefined ? `unexpected request ${url}: script exhausted` : `unexpected path ${url}`,
         );

@@ -82,7 +82,7 @@ export async function startScenario(files: Record<string, string>) {
     goalId: string,
     task: { taskId: string; role: string; attempt: number; base: string },
     changes: Record<string, string>,
-    opts: { sharedObjects?: boolean } = {},
+    opts: { sharedObjects?: boolean; rationale?: string } = {},
   ): Promise<string> {
     // As a real agent, propose only what was dispatched: an early proposal is refused as stale.
     await waitFor(
@@ -94,12 +94,13 @@ export async function startScenario(files: Record<string, string>) {
       git(repo.path, "worktree", "add", "-q", "--detach", work, task.base);
       writeFiles(work, changes);
       git(work, "add", "-A");
-      git(work, "commit", "-q", "-m", `${task.role}: ${task.taskId}`);
+      // No changes: a proposal without commits, as an agent that found nothing to do sends.
+      if (Object.keys(changes).length > 0) git(work, "commit", "-q", "-m", `${task.role}: ${task.taskId}`);
       const head = git(work, "rev-parse", "HEAD");
       const changedPaths = git(work, "diff", "--name-only", task.base, head).split("\n").filter(Boolean);
       const proposalId = `${task.taskId}-${task.attempt}`;
       let bundleKey: string | null = null;
-      if (!opts.sharedObjects) {
+      if (!opts.sharedObjects && head !== task.base) {
         const bundle = await exportBundle(repo.path, {
           base: task.base,
           head,
@@ -125,7 +126,7 @@ export async function startScenario(files: Record<string, string>) {
             bundleKey,
             ...(opts.sharedObjects ? { sharedObjects: true as const } : {}),
             changedPaths,
-            rationale: `scripted ${task.taskId}`,
+            rationale: opts.rationale ?? `scripted ${task.taskId}`,
             checks: [],
             usage: { inputTokens: 0, outputTokens: 0 },
             partial: false,

@@ -45,7 +45,8 @@ describe("cli brain with a script standing in for the external agent", () => {
     const base = repo.head();
     const brain = createCliBrain({
       command: ["node", agent.path, "--dir", "{dir}", "--message", "{task}"],
-      env: { ...process.env, OPENAI_API_KEY: "sk-agentkey12345678", MARKER: join(agent.dir.path, "ran") },
+      env: ["OPENAI_API_KEY", "MARKER"],
+      from: { ...process.env, OPENAI_API_KEY: "sk-agentkey12345678", MARKER: join(agent.dir.path, "ran") },
     });
     const { steps, error } = await runBrain(brain, context);
     expect(error).toBeUndefined();
@@ -87,7 +88,8 @@ describe("cli brain with a script standing in for the external agent", () => {
     const brain = createCliBrain({
       command: ["node", agent.path, "--dir", "{dir}", "--message", "{task}"],
       timeoutMs: 3000,
-      env: { ...process.env, HANG: "1" },
+      env: ["HANG"],
+      from: { ...process.env, HANG: "1" },
     });
     const { error } = await runBrain(brain, context);
     expect(budgetBreachOf(error)).toEqual({ budget: "wall_ms", limit: 3000, used: 3000 });

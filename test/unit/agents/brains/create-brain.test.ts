@@ -68,7 +68,12 @@ describe("createBrain", () => {
     })) {
       steps.push(step);
     }
-    expect(steps).toEqual([{ kind: "summary", text: "scripted: noop task (no changes)" }]);
+    expect(steps).toEqual([
+      {
+        kind: "summary",
+        text: "No changes needed: scripted stand-in for noop task, which names no literal path to write",
+      },
+    ]);
     expect(repo.git("status", "--porcelain")).toBe("");
   });
 });

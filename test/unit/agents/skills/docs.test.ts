@@ -70,6 +70,8 @@ describe("docs skill", () => {
     writeFiles(dir.path, FILES);
     const first = await runSkill("docs", dir.path);
     writeFiles(dir.path, { "docs/API.md": first.changes[0]?.content ?? "" });
-    expect((await runSkill("docs", dir.path)).changes).toEqual([]);
+    const again = await runSkill("docs", dir.path);
+    expect(again.changes).toEqual([]);
+    expect(again.upToDate).toMatch(/^docs\/API.md already documents all \d+ exported symbols$/);
   });
 });

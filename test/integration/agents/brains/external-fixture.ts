@@ -1,0 +1,81 @@
+import { readdirSync, readlinkSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { BrainRunContext } from "../../../../src/agents/brains/index.js";
+import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
+import { Budget } from "../../../../src/protocol/index.js";
+import { tempRepo } from "../../../helpers/git-repo.js";
+import { FILES } from "./brain-fixture.js";
+
+/** The real CLIs, installed from npm as devDependencies. */
+export const BIN = resolve("node_modules/.bin");
+
+/** `backend` owns `src/`, `docs` owns `docs/`; `src/protected.ts` is protected. */
+export const twoRoles: OwnershipCheck = {
+  canWrite: (role, path) =>
+    (role === "backend" && path.startsWith("src/")) || (role === "docs" && path.startsWith("docs/")),
+  isProtected: (path) => path === "src/protected.ts",
+  rolesOf: (path) => (path.startsWith("src/") ? ["backend"] : path.startsWith("docs/") ? ["docs"] : []),
+};
+
+/** A real repo and tool set for an external agent run as `backend`, with another role to trespass on. */
+export function externalFixture(instructions = "Change add in src/a.ts to reject NaN.") {
+  const repo = tempRepo({ ...FILES, "docs/guide.md": "# guide\n" });
+  const denied: ToolDenial[] = [];
+  const tools = createToolSet({
+    workdir: repo.path,
+    role: "backend",
+    ownership: twoRoles,
+    allowCommands: [],
+    onDenied: (d) => denied.push(d),
+  });
+  const abort = new AbortController();
+  const context: BrainRunContext = {
+    task: {
+      goalId: "g1",
+      goalText: "make add robust",
+      task: {
+        taskId: "t1",
+        role: "backend",
+        title: "Harden add",
+        instructions,
+        expectedPaths: ["src/a.ts"],
+        dependsOn: [],
+      },
+      attempt: 1,
+      charter: "You are the backend engineer.",
+      scope: { owns: ["src/"], protected: ["src/protected.ts"] },
+    },
+    tools,
+    workdir: repo.path,
+    signal: abort.signal,
+    budget: Budget.parse({}),
+  };
+  return { repo, denied, tools, context, abort };
+}
+
+/** The environment the test hands guild: one variable the role passes, one secret it must not. */
+export function guildEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GUILD_PASSED_VAR: "passed-value",
+    GUILD_OTHER_ROLE_KEY: "sk-other-role-secret",
+    ...extra,
+  };
+}
+
+/** Processes whose working directory is inside `dir` (a stopped agent leaves none). */
+export function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(join("/proc", entry, "cwd")).startsWith(dir)) pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+
+/** Everything the model was sent in one request, as text, to look for what the agent saw. */
+export function sentText(body: Record<string, unknown>): string {
+  return JSON.stringify(body);
+}
