@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { isGuildError } from "../protocol/index.js";
 import { registerCancelCommand } from "./commands/cancel.js";
 import { registerGoalCommand } from "./commands/goal.js";
+import { registerMcpCommand } from "./commands/mcp.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerProcessCommands } from "./commands/processes.js";
@@ -23,6 +24,7 @@ registerStatusCommand(program);
 registerReviewCommands(program);
 registerOwnersCommand(program);
 registerProcessCommands(program);
+registerMcpCommand(program);
 
 try {
   await program.parseAsync(process.argv);

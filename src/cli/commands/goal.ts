@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import type { Bus } from "../../bus/index.js";
-import { GoalSubmitReply, type GuildEvent, makeEnvelope, TaskSpec } from "../../protocol/index.js";
+import { type GuildEvent, TaskSpec } from "../../protocol/index.js";
+import { requestGoal } from "../client/index.js";
 import { formatEvent, GoalProgress } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
@@ -35,20 +35,15 @@ export async function submitGoal(
   options: GoalOptions,
   output: Output,
 ): Promise<GoalResult> {
-  const request = makeEnvelope({
-    type: "goal.submit",
-    source: "cli",
-    payload: {
-      text,
-      repo: resolve(options.repo),
-      baseRef: options.base ?? "HEAD",
-      ...(options.plan ? { plan: options.plan } : {}),
-      ...(options.goalId ? { goalId: options.goalId } : {}),
-    },
+  const reply = await requestGoal(bus, {
+    text,
+    repo: options.repo,
+    ...(options.base ? { base: options.base } : {}),
+    ...(options.plan ? { plan: options.plan } : {}),
+    ...(options.goalId ? { goalId: options.goalId } : {}),
   });
-  const reply = await bus.request("guild.goal.submit", request, GoalSubmitReply, { timeoutMs: 30_000 });
-  const { goalId } = reply.payload;
-  output.err(`goal ${goalId} accepted; integration branch ${reply.payload.integrationBranch}`);
+  const { goalId } = reply;
+  output.err(`goal ${goalId} accepted; integration branch ${reply.integrationBranch}`);
   if (!options.wait) {
     output.out(goalId);
     return { goalId, status: "submitted", events: [] };
