@@ -18,6 +18,14 @@ export type { ConflictHunk, HunkSide, LineRange } from "./conflict-hunks.js";
 export { candidatePairs } from "./conflict-pairs.js";
 export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
 export { GUILD_IDENTITY, gitEnv, gitHelperUsage, withGitPriority } from "./git-exec.js";
+export {
+  type HandOffOptions,
+  type HandOffResult,
+  type HandoffReport,
+  handOff,
+  handoffReport,
+  pullRequestBody,
+} from "./handoff/index.js";
 export { IncrementalMerge, type PreparedMerge } from "./incremental-merge.js";
 export {
   type IntegrationEntry,
@@ -37,6 +45,7 @@ export {
   type SizeLimits,
 } from "./proposal-checks.js";
 export { dropPaths, proposalDiff } from "./proposal-diff.js";
+export { type PushOptions, type PushResult, pushBranch, remoteUrl } from "./push-branch.js";
 export {
   integrationBranch,
   PROPOSAL_NAMESPACE,

@@ -46,6 +46,7 @@ export {
   GuildEvent,
   isEventType,
 } from "./events/index.js";
+export { formatGoalCost, type GoalCost, goalCost, modelOf, type RoleCost } from "./goal-cost.js";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
   AgentInbox,
