@@ -31,11 +31,14 @@ import {
   type GoalContext,
   GoalStore,
   type goalMachine,
+  type HandoffSecrets,
   HoldAlarm,
   mergeEntries,
   nextHoldEnd,
   provideGoalEffects,
+  reportGoalCost,
   restoreGoals,
+  runHandoff,
   stateName,
   statusOf,
 } from "./goal/index.js";
@@ -54,6 +57,8 @@ export interface CoordinatorOptions {
   reviewers?: number;
   /** Times dispatches, proposals' receipt and dispatch holds (default: the system clock). */
   clock?: Clock;
+  /** Token and API root for guild.yaml's `handoff` (default: GITHUB_TOKEN, GITHUB_API_URL). */
+  handoffSecrets?: HandoffSecrets;
 }
 
 export interface GoalHandle {
@@ -79,6 +84,7 @@ export class Coordinator {
   readonly #proposalAckWaitMs: number;
   readonly #clock: Clock;
   readonly #alarms = new Map<string, HoldAlarm>();
+  readonly #handoffSecrets: HandoffSecrets;
 
   constructor(options: CoordinatorOptions) {
     this.#bus = options.bus;
@@ -88,6 +94,10 @@ export class Coordinator {
     this.#proposalAckWaitMs = options.proposalAckWaitMs ?? 60_000;
     this.#reviewers = Math.max(1, options.reviewers ?? 4);
     this.#clock = options.clock ?? systemClock;
+    this.#handoffSecrets = options.handoffSecrets ?? {
+      ...(process.env.GITHUB_TOKEN ? { token: process.env.GITHUB_TOKEN } : {}),
+      ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+    };
     this.#store = new GoalStore(this.#bus.kv, {
       owner: options.coordinatorId ?? `c-${randomBytes(4).toString("hex")}`,
       logger: this.#logger,
@@ -282,10 +292,17 @@ export class Coordinator {
         (error: unknown) => this.#logger.warn({ err: error, goalId }, "could not cancel the goal's agents"),
       );
     }
+    const config = this.goals.get(goalId)?.ownership.config;
+    const report = { bus: this.#bus, events: this.#events, logger: this.#logger };
+    if (config)
+      await reportGoalCost(report, goalId, config).catch((error: unknown) =>
+        this.#logger.warn({ err: error, goalId }, "could not report the goal's cost"),
+      );
     await announceEnd(this.#events, goalId, status, ctx).catch((error: unknown) =>
       this.#logger.warn({ err: error, goalId }, "could not announce the goal's end"),
     );
     this.#persist(goalId, actor, name, status, ctx, true);
+    if (config) await runHandoff(report, { goalId, repo: ctx.repo, status }, config, this.#handoffSecrets);
   }
 
   /** Queues the goal's record (snapshot, status, context) for a compare-and-set write. */

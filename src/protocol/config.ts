@@ -84,6 +84,16 @@ export const GuildConfig = z
     goalBudget: z.object({ maxTokens: z.number().int().positive().optional() }).default({}),
     /** Who plans goals: the rule-based planner for offline skills, or an LLM brain (openai, anthropic). */
     planner: z.union([z.literal("rules"), BrainConfig]).default("rules"),
+    /** When a goal is done, push its integration branch to this remote (and open a PR with GITHUB_TOKEN). */
+    handoff: z
+      .object({
+        push: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a remote's name, not a URL")
+          .max(100),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type GuildConfig = z.infer<typeof GuildConfig>;

@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { handOff, pushBranch } from "../../../src/git/index.js";
 import { type GuildEvent, isGuildError, makeEnvelope } from "../../../src/protocol/index.js";
+import { fakeGitHub } from "../../helpers/fake-github.js";
 import { git, tempRepo } from "../../helpers/git-repo.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
@@ -130,51 +129,6 @@ function repoWithRemote(fetchUrl?: string) {
   repo.git("remote", "add", "origin", fetchUrl ?? bare.path);
   if (fetchUrl) repo.git("remote", "set-url", "--push", "origin", bare.path);
   return Object.assign(repo, { bare });
-}
-
-/** A local server speaking GitHub's REST shape for `POST /repos/{owner}/{repo}/pulls`; records each request. */
-async function fakeGitHub(status = 201) {
-  const requests: { method: string; url: string; auth: string; body: Record<string, unknown> }[] = [];
-  const read = async (req: IncomingMessage) => {
-    let text = "";
-    for await (const chunk of req) text += chunk;
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  };
-  const server = createServer((req, res) => {
-    void read(req).then((body) => {
-      requests.push({
-        method: req.method ?? "",
-        url: req.url ?? "",
-        auth: req.headers.authorization ?? "",
-        body,
-      });
-      res.setHeader("content-type", "application/json");
-      if (status !== 201) {
-        res.statusCode = status;
-        res.end(
-          JSON.stringify({
-            message: "Validation Failed",
-            errors: [{ message: "A pull request already exists" }],
-          }),
-        );
-        return;
-      }
-      res.statusCode = 201;
-      const { port } = server.address() as AddressInfo;
-      res.end(
-        JSON.stringify({ number: 7, html_url: `http://127.0.0.1:${port}/acme/app/pull/7`, state: "open" }),
-      );
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    async [Symbol.asyncDispose]() {
-      await new Promise((r) => server.close(r));
-    },
-  };
 }
 
 describe("hand-off: push the integration branch, open a pull request", () => {
