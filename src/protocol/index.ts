@@ -18,6 +18,7 @@ export {
   GuildConfig,
   OwnershipRuleConfig,
   RoleConfig,
+  ScheduleConfig,
   SettlementPolicy,
 } from "./config.js";
 export {

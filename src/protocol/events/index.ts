@@ -6,6 +6,7 @@ import type { EventPayloads } from "./define.js";
 import { gitEvents } from "./git.js";
 import { goalEvents } from "./goal.js";
 import { handoffEvents } from "./handoff.js";
+import { scheduleEvents } from "./schedule.js";
 
 /** Every event type guild publishes, and its payload schema. Rooms add their groups here. */
 export const eventPayloads = {
@@ -14,6 +15,7 @@ export const eventPayloads = {
   ...agentEvents,
   ...gitEvents,
   ...handoffEvents,
+  ...scheduleEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
