@@ -21,6 +21,7 @@ import {
   type Logger,
   makeEnvelope,
   ProposalMessage,
+  type ScheduleConfig,
   systemClock,
 } from "../protocol/index.js";
 import {
@@ -43,6 +44,7 @@ import {
   statusOf,
 } from "./goal/index.js";
 import { type GoalPort, startReviewLoop } from "./review/index.js";
+import { GoalScheduler } from "./schedule/index.js";
 
 export interface CoordinatorOptions {
   bus: Bus;
@@ -59,6 +61,8 @@ export interface CoordinatorOptions {
   clock?: Clock;
   /** Token and API root for guild.yaml's `handoff` (default: GITHUB_TOKEN, GITHUB_API_URL). */
   handoffSecrets?: HandoffSecrets;
+  /** Goals to start on a schedule (the host guild.yaml's `schedules`), against `repo`. */
+  schedules?: { repo: string; schedules: ScheduleConfig[] };
 }
 
 export interface GoalHandle {
@@ -85,6 +89,7 @@ export class Coordinator {
   readonly #clock: Clock;
   readonly #alarms = new Map<string, HoldAlarm>();
   readonly #handoffSecrets: HandoffSecrets;
+  readonly #scheduler: GoalScheduler | undefined;
 
   constructor(options: CoordinatorOptions) {
     this.#bus = options.bus;
@@ -98,6 +103,7 @@ export class Coordinator {
       ...(process.env.GITHUB_TOKEN ? { token: process.env.GITHUB_TOKEN } : {}),
       ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
     };
+    this.#scheduler = options.schedules?.schedules.length ? this.#schedulerFor(options.schedules) : undefined;
     this.#store = new GoalStore(this.#bus.kv, {
       owner: options.coordinatorId ?? `c-${randomBytes(4).toString("hex")}`,
       logger: this.#logger,
@@ -163,9 +169,12 @@ export class Coordinator {
       },
       this.#reviewers,
     );
+    // Last: a run missed while no coordinator ran starts now, onto a coordinator that serves everything.
+    await this.#scheduler?.start();
   }
 
   async stop(): Promise<void> {
+    await this.#scheduler?.stop();
     await this.#reviewLoop?.stop();
     for (const sub of this.#subs) await sub.unsubscribe();
     for (const consumer of this.#proposals) await consumer.close();
@@ -203,6 +212,20 @@ export class Coordinator {
       actor.start();
     }
     return since;
+  }
+
+  /** The scheduler of `schedules`: it starts each run as a goal named after the run's time. */
+  #schedulerFor(options: { repo: string; schedules: ScheduleConfig[] }): GoalScheduler {
+    return new GoalScheduler(options.schedules, {
+      kv: this.#bus.kv,
+      events: this.#events,
+      clock: this.#clock,
+      logger: this.#logger,
+      startGoal: async (goal) => {
+        await this.submit({ ...goal, repo: options.repo });
+      },
+      goalExists: async (goalId) => this.goals.has(goalId) || (await this.#store.read(goalId)) !== null,
+    });
   }
 
   /** Accepts a goal: resolves its base commit, loads the ownership rules, and starts its machine. */

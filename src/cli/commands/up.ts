@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { plannerKind } from "../../coordinator/index.js";
 import { loadOwnership } from "../../ownership/index.js";
@@ -45,6 +46,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     logger,
     ...(config.planner !== "rules" && plannerKind(config) === "llm" ? { plannerBrain: config.planner } : {}),
     ...(config.arbiter ? { arbiterBrain: config.arbiter } : {}),
+    schedules: { repo: resolve(options.home ?? process.cwd()), schedules: config.schedules },
     ...(options.roles ? { roles: options.roles } : {}),
     ...(options.replicas ? { replicas: options.replicas } : {}),
   });

@@ -102,6 +102,7 @@ export class GoalScheduler {
         id: schedule.id,
         cron: schedule.config.cron,
         goal: schedule.config.goal,
+        ...(schedule.config.timezone ? { timezone: schedule.config.timezone } : {}),
         since: new Date(now).toISOString(),
       };
       if (!(await writeSchedule(this.#deps.kv, record))) return;

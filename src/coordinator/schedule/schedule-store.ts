@@ -6,6 +6,7 @@ export interface ScheduleRecord {
   id: string;
   cron: string;
   goal: string;
+  timezone?: string;
   /** When the schedule was first seen (ISO): runs before it are not owed. */
   since: string;
   /** The latest run claimed (ISO), its goal id, and whether that goal was started. */
