@@ -5,6 +5,7 @@ import { registerCredsCommand } from "./commands/creds.js";
 import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerGoalCommand } from "./commands/goal.js";
 import { registerInitCommand } from "./commands/init.js";
+import { registerMcpCommand } from "./commands/mcp.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerProcessCommands } from "./commands/processes.js";
@@ -36,6 +37,7 @@ registerOwnersCommand(program);
 registerProcessCommands(program);
 registerDashboardCommand(program);
 registerCredsCommand(program);
+registerMcpCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -22,6 +22,7 @@ import {
   type Logger,
   makeEnvelope,
   ProposalMessage,
+  type ScheduleConfig,
   systemClock,
 } from "../protocol/index.js";
 import {
@@ -33,15 +34,19 @@ import {
   type GoalContext,
   GoalStore,
   type goalMachine,
+  type HandoffSecrets,
   HoldAlarm,
   mergeEntries,
   nextHoldEnd,
   provideGoalEffects,
+  reportGoalCost,
   restoreGoals,
+  runHandoff,
   stateName,
   statusOf,
 } from "./goal/index.js";
 import { type GoalPort, startReviewLoop } from "./review/index.js";
+import { GoalScheduler } from "./schedule/index.js";
 
 export interface CoordinatorOptions {
   bus: Bus;
@@ -56,6 +61,10 @@ export interface CoordinatorOptions {
   reviewers?: number;
   /** Times dispatches, proposals' receipt and dispatch holds (default: the system clock). */
   clock?: Clock;
+  /** Token and API root for guild.yaml's `handoff` (default: GITHUB_TOKEN, GITHUB_API_URL). */
+  handoffSecrets?: HandoffSecrets;
+  /** Goals to start on a schedule (the host guild.yaml's `schedules`), against `repo`. */
+  schedules?: { repo: string; schedules: ScheduleConfig[] };
 }
 
 export interface GoalHandle {
@@ -81,6 +90,8 @@ export class Coordinator {
   readonly #proposalAckWaitMs: number;
   readonly #clock: Clock;
   readonly #alarms = new Map<string, HoldAlarm>();
+  readonly #handoffSecrets: HandoffSecrets;
+  readonly #scheduler: GoalScheduler | undefined;
 
   constructor(options: CoordinatorOptions) {
     this.#bus = options.bus;
@@ -90,6 +101,11 @@ export class Coordinator {
     this.#proposalAckWaitMs = options.proposalAckWaitMs ?? 60_000;
     this.#reviewers = Math.max(1, options.reviewers ?? 4);
     this.#clock = options.clock ?? systemClock;
+    this.#handoffSecrets = options.handoffSecrets ?? {
+      ...(process.env.GITHUB_TOKEN ? { token: process.env.GITHUB_TOKEN } : {}),
+      ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
+    };
+    this.#scheduler = options.schedules?.schedules.length ? this.#schedulerFor(options.schedules) : undefined;
     this.#store = new GoalStore(this.#bus.kv, {
       owner: options.coordinatorId ?? `c-${randomBytes(4).toString("hex")}`,
       logger: this.#logger,
@@ -154,9 +170,12 @@ export class Coordinator {
       },
       this.#reviewers,
     );
+    // Last: a run missed while no coordinator ran starts now, onto a coordinator that serves everything.
+    await this.#scheduler?.start();
   }
 
   async stop(): Promise<void> {
+    await this.#scheduler?.stop();
     await this.#reviewLoop?.stop();
     for (const sub of this.#subs) await sub.unsubscribe();
     for (const consumer of this.#proposals) await consumer.close();
@@ -194,6 +213,20 @@ export class Coordinator {
       actor.start();
     }
     return since;
+  }
+
+  /** The scheduler of `schedules`: it starts each run as a goal named after the run's time. */
+  #schedulerFor(options: { repo: string; schedules: ScheduleConfig[] }): GoalScheduler {
+    return new GoalScheduler(options.schedules, {
+      kv: this.#bus.kv,
+      events: this.#events,
+      clock: this.#clock,
+      logger: this.#logger,
+      startGoal: async (goal) => {
+        await this.submit({ ...goal, repo: options.repo });
+      },
+      goalExists: async (goalId) => this.goals.has(goalId) || (await this.#store.read(goalId)) !== null,
+    });
   }
 
   /** Accepts a goal: resolves its base commit, loads the ownership rules, and starts its machine. */
@@ -283,10 +316,17 @@ export class Coordinator {
         (error: unknown) => this.#logger.warn({ err: error, goalId }, "could not cancel the goal's agents"),
       );
     }
+    const config = this.goals.get(goalId)?.ownership.config;
+    const report = { bus: this.#bus, events: this.#events, logger: this.#logger };
+    if (config)
+      await reportGoalCost(report, goalId, config).catch((error: unknown) =>
+        this.#logger.warn({ err: error, goalId }, "could not report the goal's cost"),
+      );
     await announceEnd(this.#events, goalId, status, ctx).catch((error: unknown) =>
       this.#logger.warn({ err: error, goalId }, "could not announce the goal's end"),
     );
     this.#persist(goalId, actor, name, status, ctx, true);
+    if (config) await runHandoff(report, { goalId, repo: ctx.repo, status }, config, this.#handoffSecrets);
   }
 
   /** Queues the goal's record (snapshot, status, context) for a compare-and-set write. */

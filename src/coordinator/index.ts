@@ -38,6 +38,7 @@ export {
   slugifyTaskId,
   topologicalOrder,
 } from "./plan/index.js";
+export { nextSlot, parseSchedule, readSchedules, runGoalId, type ScheduleRecord } from "./schedule/index.js";
 export {
   type ArbitrationOptions,
   type ArbitrationOutcome,

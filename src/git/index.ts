@@ -19,6 +19,14 @@ export { candidatePairs } from "./conflict-pairs.js";
 export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
 export { GUILD_IDENTITY, gitEnv, gitHelperUsage, withGitPriority } from "./git-exec.js";
 export { forceAddPath, isIgnoredPath } from "./ignored-paths.js";
+export {
+  type HandOffOptions,
+  type HandOffResult,
+  type HandoffReport,
+  handOff,
+  handoffReport,
+  pullRequestBody,
+} from "./handoff/index.js";
 export { IncrementalMerge, type PreparedMerge } from "./incremental-merge.js";
 export {
   type IntegrationEntry,
@@ -38,6 +46,7 @@ export {
   type SizeLimits,
 } from "./proposal-checks.js";
 export { dropPaths, proposalDiff } from "./proposal-diff.js";
+export { type PushOptions, type PushResult, pushBranch, remoteUrl } from "./push-branch.js";
 export {
   integrationBranch,
   PROPOSAL_NAMESPACE,

@@ -75,6 +75,19 @@ export type OwnershipRuleConfig = z.infer<typeof OwnershipRuleConfig>;
 export const SettlementPolicy = z.enum(["ownership", "priority", "revise", "arbiter", "human"]);
 export type SettlementPolicy = z.infer<typeof SettlementPolicy>;
 
+/** A goal the coordinator starts on a cron schedule (5 fields, or 6 with seconds; UTC unless `timezone`). */
+export const ScheduleConfig = z
+  .object({
+    cron: z.string().min(1).max(200),
+    goal: z.string().min(1).max(20_000),
+    base: z.string().min(1).default("HEAD"),
+    /** Names the schedule (its runs' goal ids start with it); default a hash of cron, goal and base. */
+    id: Token.max(40).optional(),
+    timezone: z.string().max(100).optional(),
+  })
+  .strict();
+export type ScheduleConfig = z.infer<typeof ScheduleConfig>;
+
 /** `guild.yaml`: ownership rules, roles, settlement, and how to verify the result. */
 export const GuildConfig = z
   .object({
@@ -108,6 +121,18 @@ export const GuildConfig = z
     goalBudget: z.object({ maxTokens: z.number().int().positive().optional() }).default({}),
     /** Who plans goals: the rule-based planner for offline skills, or an LLM brain (openai, anthropic). */
     planner: z.union([z.literal("rules"), BrainConfig]).default("rules"),
+    /** Goals the coordinator of this checkout starts on a schedule, against this repository. */
+    schedules: z.array(ScheduleConfig).max(100).default([]),
+    /** When a goal is done, push its integration branch to this remote (and open a PR with GITHUB_TOKEN). */
+    handoff: z
+      .object({
+        push: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a remote's name, not a URL")
+          .max(100),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type GuildConfig = z.infer<typeof GuildConfig>;

@@ -19,6 +19,7 @@ export {
   GuildConfig,
   OwnershipRuleConfig,
   RoleConfig,
+  ScheduleConfig,
   SettlementPolicy,
 } from "./config.js";
 export {
@@ -47,6 +48,7 @@ export {
   GuildEvent,
   isEventType,
 } from "./events/index.js";
+export { formatGoalCost, type GoalCost, goalCost, modelOf, type RoleCost } from "./goal-cost.js";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
   AgentInbox,

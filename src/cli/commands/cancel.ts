@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Bus } from "../../bus/index.js";
-import { ControlReply, makeEnvelope, subjects } from "../../protocol/index.js";
+import { controlGoal } from "../client/index.js";
 import { type Output, processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
 
@@ -14,14 +14,10 @@ export async function cancelGoal(
   options: { reason?: string },
   output: Output,
 ): Promise<number> {
-  const request = makeEnvelope({
-    type: "goal.control",
-    source: "cli",
-    goalId,
-    payload: { action: "cancel" as const, reason: options.reason ?? "cancelled by user" },
+  const { ok, message } = await controlGoal(bus, goalId, {
+    action: "cancel",
+    reason: options.reason ?? "cancelled by user",
   });
-  const reply = await bus.request(subjects.goalControl(goalId), request, ControlReply, { timeoutMs: 30_000 });
-  const { ok, message } = reply.payload;
   if (ok) output.out(`goal ${goalId}: ${message}`);
   else output.err(`goal ${goalId}: ${message}`);
   return ok ? 0 : 1;

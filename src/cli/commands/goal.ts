@@ -3,10 +3,13 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import type { Bus } from "../../bus/index.js";
-import { GoalSubmitReply, type GuildEvent, makeEnvelope, TaskSpec } from "../../protocol/index.js";
+import type { HandOffResult } from "../../git/index.js";
+import { formatGoalCost, type GuildEvent, TaskSpec } from "../../protocol/index.js";
+import { requestGoal } from "../client/index.js";
 import { formatEvent, GoalProgress } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
+import { handOffGoal } from "./goal-handoff.js";
 
 export interface GoalOptions {
   repo: string;
@@ -18,12 +21,16 @@ export interface GoalOptions {
   plan?: TaskSpec[];
   /** Names the goal instead of letting the coordinator pick an id. */
   goalId?: string;
+  /** Once the goal is done, push its integration branch to this remote (and open a pull request). */
+  push?: string;
 }
 
 export interface GoalResult {
   goalId: string;
   status: "submitted" | "done" | "failed" | "cancelled";
   events: GuildEvent[];
+  /** With `push`: what the hand-off did; `false` when it failed. */
+  handoff?: HandOffResult | false;
 }
 
 const TERMINAL = new Set(["goal.done", "goal.failed", "goal.cancelled"]);
@@ -35,21 +42,16 @@ export async function submitGoal(
   options: GoalOptions,
   output: Output,
 ): Promise<GoalResult> {
-  const request = makeEnvelope({
-    type: "goal.submit",
-    source: "cli",
-    payload: {
-      text,
-      repo: resolve(options.repo),
-      baseRef: options.base ?? "HEAD",
-      ...(options.plan ? { plan: options.plan } : {}),
-      ...(options.goalId ? { goalId: options.goalId } : {}),
-    },
+  const reply = await requestGoal(bus, {
+    text,
+    repo: options.repo,
+    ...(options.base ? { base: options.base } : {}),
+    ...(options.plan ? { plan: options.plan } : {}),
+    ...(options.goalId ? { goalId: options.goalId } : {}),
   });
-  const reply = await bus.request("guild.goal.submit", request, GoalSubmitReply, { timeoutMs: 30_000 });
-  const { goalId } = reply.payload;
-  output.err(`goal ${goalId} accepted; integration branch ${reply.payload.integrationBranch}`);
-  if (!options.wait) {
+  const { goalId } = reply;
+  output.err(`goal ${goalId} accepted; integration branch ${reply.integrationBranch}`);
+  if (!options.wait && !options.push) {
     output.out(goalId);
     return { goalId, status: "submitted", events: [] };
   }
@@ -72,7 +74,12 @@ export async function submitGoal(
   const status = await ended;
   clearTimeout(timeout);
   await sub.unsubscribe();
-  return { goalId, status, events };
+  const cost = events.find((e) => e.type === "goal.cost");
+  if (cost?.type === "goal.cost" && !options.json)
+    for (const line of formatGoalCost(cost.payload)) output.err(`cost ${line}`);
+  if (!options.push || status !== "done") return { goalId, status, events };
+  const handoff = await handOffGoal({ goalId, repo: resolve(options.repo), events }, options.push, output);
+  return { goalId, status, events, handoff: handoff ?? false };
 }
 
 export function registerGoalCommand(program: Command): void {
@@ -84,13 +91,17 @@ export function registerGoalCommand(program: Command): void {
     .option("--wait", "stream the goal's events until it ends")
     .option("--json", "print events as JSON lines")
     .option(
+      "--push <remote>",
+      "when done, push the integration branch there; with GITHUB_TOKEN, open a pull request",
+    )
+    .option(
       "--plan <file>",
       "a prepared plan (JSON task list, e.g. from `guild plan --json`) instead of the planner",
     )
     .action(
       async (
         text: string,
-        opts: { repo: string; base: string; wait?: boolean; json?: boolean; plan?: string },
+        opts: { repo: string; base: string; wait?: boolean; json?: boolean; plan?: string; push?: string },
       ) => {
         const plan = opts.plan
           ? z.array(TaskSpec).parse(JSON.parse(readFileSync(opts.plan, "utf8")))
@@ -106,10 +117,12 @@ export function registerGoalCommand(program: Command): void {
               wait: Boolean(opts.wait),
               json: Boolean(opts.json),
               ...(plan ? { plan } : {}),
+              ...(opts.push ? { push: opts.push } : {}),
             },
             processOutput,
           );
-          process.exitCode = result.status === "done" || result.status === "submitted" ? 0 : 1;
+          const ok = (result.status === "done" || result.status === "submitted") && result.handoff !== false;
+          process.exitCode = ok ? 0 : 1;
         } finally {
           await connection.close();
         }

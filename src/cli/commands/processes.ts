@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { loadOwnership } from "../../ownership/index.js";
 import { createLogger } from "../../protocol/index.js";
 import { processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
@@ -19,7 +20,10 @@ export function registerProcessCommands(program: Command): void {
     .action(async () => {
       const logger = createLogger({ name: "guild-coordinator" });
       const connection = await connectBus({ startServer: false, manage: true, logger });
-      const runtime = await startGuild({ bus: connection.bus, logger, roles: [] });
+      // The scheduled goals of this checkout's guild.yaml run against it.
+      const { config } = await loadOwnership({ repoDir: process.cwd() });
+      const schedules = { repo: process.cwd(), schedules: config.schedules };
+      const runtime = await startGuild({ bus: connection.bus, logger, roles: [], schedules });
       processOutput.err("coordinator running");
       await untilSignal();
       await runtime.stop();

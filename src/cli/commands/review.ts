@@ -1,19 +1,8 @@
 import type { Command } from "commander";
 import type { Bus } from "../../bus/index.js";
-import { ControlReply, type GoalControl, GuildError, makeEnvelope, subjects } from "../../protocol/index.js";
+import { decide, pendingDecisions, tellAgent } from "../client/index.js";
 import { type Output, processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
-import { readGoals } from "./status.js";
-
-interface PendingDecision {
-  id: string;
-  kind: string;
-  taskIds: string[];
-  paths: string[];
-  reason: string;
-  diff: string;
-  createdAt: string;
-}
 
 /** `guild review`: every decision waiting for a person, with its diff. */
 export async function runReview(
@@ -21,14 +10,7 @@ export async function runReview(
   options: { goal?: string; json?: boolean },
   output: Output,
 ): Promise<number> {
-  const pending: (PendingDecision & { goalId: string })[] = [];
-  for (const goal of await readGoals(bus)) {
-    if (options.goal && goal.goalId !== options.goal) continue;
-    if (["done", "failed", "cancelled"].includes(goal.status)) continue;
-    const decisions =
-      (goal.context as { decisions?: (PendingDecision & { resolution?: unknown })[] }).decisions ?? [];
-    for (const d of decisions) if (!d.resolution) pending.push({ ...d, goalId: goal.goalId });
-  }
+  const pending = await pendingDecisions(bus, options.goal);
   if (options.json) {
     output.out(JSON.stringify(pending));
     return 0;
@@ -54,26 +36,14 @@ export async function runDecide(
   answer: { approve: true; winner?: string } | { approve: false; reason: string },
   output: Output,
 ): Promise<number> {
-  const goalId = decisionId.split(":")[0] ?? "";
-  if (!goalId || !decisionId.includes(":"))
-    throw new GuildError("goal.not_found", `not a decision id: ${decisionId} (expected <goal>:<n>)`);
-  const payload: GoalControl["payload"] = answer.approve
-    ? { action: "approve", decisionId, ...(answer.winner ? { winner: answer.winner } : {}) }
-    : { action: "reject", decisionId, reason: answer.reason };
-  const request = makeEnvelope({ type: "goal.control", source: "cli", goalId, payload });
-  const reply = await bus.request(subjects.goalControl(goalId), request, ControlReply, { timeoutMs: 10_000 });
-  (reply.payload.ok ? output.out : output.err)(reply.payload.message);
-  return reply.payload.ok ? 0 : 1;
+  const reply = await decide(bus, decisionId, answer);
+  (reply.ok ? output.out : output.err)(reply.message);
+  return reply.ok ? 0 : 1;
 }
 
 /** `guild tell <agent> "<text>"`: more context for a working agent, delivered to its inbox. */
 export async function runTell(bus: Bus, agentId: string, text: string, output: Output): Promise<number> {
-  const message = makeEnvelope({
-    type: "agent.directive",
-    source: "cli",
-    payload: { kind: "tell" as const, text },
-  });
-  await bus.publish(subjects.agentInbox(agentId), message);
+  await tellAgent(bus, agentId, text);
   output.out(`told ${agentId}`);
   return 0;
 }

@@ -1,34 +1,36 @@
 import type { Command } from "commander";
 import type { Bus } from "../../bus/index.js";
+import { nextSlot, parseSchedule, readSchedules } from "../../coordinator/index.js";
 import { AgentPresence } from "../../protocol/index.js";
+import { type GoalRecord, readGoals } from "../client/index.js";
 import { type Output, processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
 
-/** A goal as the coordinator persists it in the `guild-state` bucket (the fields `status` reads). */
-export interface GoalRecord {
-  goalId: string;
-  state: string;
-  status: string;
-  updatedAt: string;
-  context: {
-    text: string;
-    tasks: Record<string, { status: string; spec: { role: string } }>;
-    reason?: string;
-  };
-}
-
 const decoder = new TextDecoder();
 
-/** Reads every goal the coordinator has persisted in the `guild-state` bucket. */
-export async function readGoals(bus: Bus): Promise<GoalRecord[]> {
-  const keys = await bus.kv.keys("goal.>");
-  const records: GoalRecord[] = [];
-  for (const key of keys) {
-    const entry = await bus.kv.get(key);
-    if (entry && entry.operation === "PUT")
-      records.push(JSON.parse(decoder.decode(entry.value)) as GoalRecord);
-  }
-  return records.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+/** One line per scheduled goal: its cron, next run, and the last run with its goal. */
+async function scheduleLines(bus: Bus): Promise<string[]> {
+  return (await readSchedules(bus.kv)).map((s) => {
+    let next = "never";
+    try {
+      const at = nextSlot(
+        parseSchedule({
+          cron: s.cron,
+          goal: s.goal,
+          base: "HEAD",
+          ...(s.timezone ? { timezone: s.timezone } : {}),
+        }),
+        Date.now(),
+      );
+      if (at !== undefined) next = new Date(at).toISOString();
+    } catch {
+      next = "invalid cron";
+    }
+    const last = s.lastSlot
+      ? `last ${s.lastSlot} → ${s.lastGoalId}${s.started ? "" : " (not started yet)"}`
+      : "not run yet";
+    return `schedule ${s.id}  "${s.cron}"  next ${next}  ${last}  "${s.goal}"`;
+  });
 }
 
 /** The agents whose heartbeat is in the presence bucket (the server drops one a TTL after its last). */
@@ -80,6 +82,7 @@ export async function runStatus(bus: Bus, options: { json?: boolean }, output: O
     return 0;
   }
   if (goals.length === 0) output.out("no goals yet");
+  for (const line of await scheduleLines(bus)) output.out(line);
   for (const goal of goals) output.out(statusLine(goal));
   return 0;
 }

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { plannerKind } from "../../coordinator/index.js";
 import { loadOwnership } from "../../ownership/index.js";
@@ -55,6 +56,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     ...(config.arbiter ? { arbiterBrain: config.arbiter } : {}),
     roles: options.roles ?? [...roles.keys()],
     roleReplicas: roles,
+    schedules: { repo: resolve(options.home ?? process.cwd()), schedules: config.schedules },
     ...(options.replicas ? { replicas: options.replicas } : {}),
   });
   const printer =

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { BUILTIN_ROLES, Specialist, startArbiterService, startPlannerService } from "../../agents/index.js";
 import type { Bus, Subscription } from "../../bus/index.js";
 import { Coordinator } from "../../coordinator/index.js";
-import type { BrainConfig, Logger } from "../../protocol/index.js";
+import type { BrainConfig, Logger, ScheduleConfig } from "../../protocol/index.js";
 
 /** guild's own `node_modules/.bin`, put on PATH for commands guild runs (e.g. the demo app's `tsx --test`). */
 export function guildBinDir(): string {
@@ -24,6 +24,8 @@ export interface GuildRuntimeOptions {
   plannerBrain?: BrainConfig;
   /** Serve `guild.arbiter.request` with this brain (guild.yaml `arbiter`). */
   arbiterBrain?: BrainConfig;
+  /** The host guild.yaml's `schedules`, run by the coordinator against `repo`. */
+  schedules?: { repo: string; schedules: ScheduleConfig[] };
 }
 
 export interface GuildRuntime {
@@ -38,7 +40,12 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
   const coordinator =
     options.coordinator === false
       ? undefined
-      : new Coordinator({ bus: options.bus, logger: options.logger, extraPath });
+      : new Coordinator({
+          bus: options.bus,
+          logger: options.logger,
+          extraPath,
+          ...(options.schedules ? { schedules: options.schedules } : {}),
+        });
   await coordinator?.start();
   const services: Subscription[] = [];
   if (options.plannerBrain)

@@ -4,6 +4,7 @@ export { nextHoldEnd } from "./dispatch-holds.js";
 export { cancelGoalAgents } from "./durable-cancel.js";
 export { answerGoal } from "./goal-control.js";
 export { type EffectDeps, provideGoalEffects } from "./goal-effects.js";
+export { type EndReportDeps, type HandoffSecrets, reportGoalCost, runHandoff } from "./goal-end-report.js";
 export { type DispatchOutcome, type GoalEvent, goalMachine } from "./goal-machine.js";
 export { announceEnd, type RecoveryDeps, type RestoredGoal, restoreGoals } from "./goal-recovery.js";
 export { stateName, statusOf } from "./goal-status.js";
