@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type GoalRecord, statusLine } from "../../../src/cli/commands/status.js";
+import type { GoalRecord } from "../../../src/cli/client/index.js";
+import { statusLine } from "../../../src/cli/commands/status.js";
 
 function goal(status: string, state: string, statuses: string[], reason?: string): GoalRecord {
   return {
