@@ -65,4 +65,5 @@ export {
   type ReleaseOptions,
   type SwitchOptions,
 } from "./workspace-reuse.js";
+export { parseZeroContextDiff, type Span, type WorktreeChange, worktreeChanges } from "./worktree-changes.js";
 export { listWorktrees, type WorktreeEntry } from "./worktree-list.js";

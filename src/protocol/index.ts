@@ -46,6 +46,20 @@ export {
   GuildEvent,
   isEventType,
 } from "./events/index.js";
+export {
+  OverlapDetected,
+  OverlapSide,
+  PeerTopic,
+  QUESTION_MAX_CHARS,
+} from "./events/peer.js";
+export {
+  ChangedFile,
+  ImportUse,
+  LineSpan,
+  PROGRESS_LIMIT,
+  SurfaceChange,
+  WorkProgress,
+} from "./events/progress.js";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
   AgentInbox,
@@ -66,6 +80,7 @@ export {
   TaskSpec,
   TokenUsage,
 } from "./messages.js";
+export { type PeerDirective, peerDirectives } from "./peer-directives.js";
 export {
   PlanDraft,
   PlanDraftTask,

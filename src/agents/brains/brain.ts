@@ -1,4 +1,4 @@
-import type { Budget, TaskSpec, TokenUsage } from "../../protocol/index.js";
+import type { Budget, PeerDirective, TaskSpec, TokenUsage } from "../../protocol/index.js";
 import type { ToolSet } from "../tools/types.js";
 import type { TokenMeter } from "./budget.js";
 
@@ -14,6 +14,8 @@ export interface BrainTask {
   feedback?: string;
   /** Context told to the agent while it works (`guild tell`). */
   notes?: string[];
+  /** Exports this task uses that another task removed, changed or renamed, as told while it works. */
+  overlaps?: NonNullable<PeerDirective["overlap"]>[];
 }
 
 /** One step of a brain's work, streamed out as it happens. */

@@ -21,11 +21,13 @@ import {
   subjects,
 } from "../../protocol/index.js";
 import { createBrain } from "../brains/index.js";
+import { ProgressReporter } from "../progress/index.js";
 import { BUILTIN_ROLES, charterFor } from "../roles.js";
-import { createToolSet } from "../tools/index.js";
+import { createToolSet, type PeerChannel } from "../tools/index.js";
 import { changeRequestBrain } from "./change-request-brain.js";
 import { addGoalTokens, goalMeter } from "./goal-tokens.js";
 import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
+import type { PeerInbox } from "./peer-inbox.js";
 
 export interface StageDeps {
   bus: Bus;
@@ -38,12 +40,16 @@ export interface StageDeps {
   extraPath?: string[];
   /** Notes told to this agent while it works (`guild tell`). */
   notes: string[];
+  /** What the coordinator passes on while the task runs: overlaps, peers' questions and answers. */
+  peers?: PeerInbox;
   signal: () => AbortSignal;
   /** The agent's own worktree in a repository, reused from task to task. */
   worktreeFor: (repoDir: string) => AgentWorktree;
 }
 
 const STEP_TEXT_LIMIT = 4000;
+// Tools that change the worktree; a successful call is followed by a progress event (debounced).
+const WRITE_TOOLS = new Set(["write_file", "apply_patch", "run_command"]);
 
 /** The per-task state the stages share: workspace handle and the config read from the base commit. */
 export interface StageState {
@@ -120,6 +126,32 @@ export function createStages(deps: StageDeps, state: StageState) {
               : brainConfig,
           );
     const taskId = assignment.task.taskId;
+    const { goalId, attempt } = assignment;
+    const live = ownership.config.live;
+    const peers = deps.peers;
+    let questions = 0;
+    const channel: PeerChannel | undefined = peers && {
+      async ask(askRole, question) {
+        questions += 1;
+        const questionId = `${taskId}-${attempt}-q${questions}`;
+        await events.emit("peer.asked", { taskId, questionId, role: askRole, question }, goalId);
+        return questionId;
+      },
+      async answer(questionId, answer) {
+        peers.answered(questionId);
+        await events.emit("peer.answered", { taskId, questionId, answer }, goalId);
+      },
+      canAnswer: (questionId) => peers.canAnswer(questionId),
+    };
+    const reporter = live.enabled
+      ? new ProgressReporter({
+          dir: workspace.dir,
+          base: assignment.baseCommit,
+          task: { taskId, role, agentId, attempt },
+          publish: (progress) => events.emit("work.progress", progress, goalId),
+          intervalMs: live.progressMs,
+        })
+      : undefined;
     const tools = createToolSet({
       workdir: workspace.dir,
       role,
@@ -127,6 +159,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       allowCommands: roleConfig.allowCommands ?? [],
       limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
+      ...(live.enabled && channel ? { peers: { channel, maxQuestions: live.maxQuestions } } : {}),
       onDenied: (d) => {
         void events.emit(
           "tool.denied",
@@ -148,6 +181,7 @@ export function createStages(deps: StageDeps, state: StageState) {
           charter: charterFor(role, roleConfig),
           ...(assignment.feedback ? { feedback: assignment.feedback } : {}),
           notes: deps.notes,
+          ...(peers ? { overlaps: peers.overlaps } : {}),
         },
         tools,
         workdir: workspace.dir,
@@ -167,13 +201,21 @@ export function createStages(deps: StageDeps, state: StageState) {
               ? `${step.tool}: ${step.ok ? "ok" : "refused"} — ${step.output}`
               : step.text;
         if (step.kind === "summary") outcome.summary = step.text;
+        // A CLI agent writes without guild's tools, so any of its steps may have changed the worktree.
+        if (
+          brain.name.startsWith("cli") ||
+          (step.kind === "tool_result" && step.ok && WRITE_TOOLS.has(step.tool))
+        )
+          reporter?.noteWrite();
         await events.emit(
           "agent.step",
           { taskId, kind: step.kind, text: text.slice(0, STEP_TEXT_LIMIT), ...(usage ? { usage } : {}) },
           assignment.goalId,
         );
       }
+      await reporter?.flush();
     } catch (error) {
+      reporter?.stop();
       if (!isGuildError(error, "budget.exceeded")) throw error;
       // A budget stop keeps the work done so far as a partial proposal.
       const details = error.details ?? {};
@@ -189,6 +231,7 @@ export function createStages(deps: StageDeps, state: StageState) {
         assignment.goalId,
       );
     }
+    reporter?.stop();
     await addGoalTokens(deps.bus.kv, assignment.goalId, outcome.inputTokens + outcome.outputTokens);
     return outcome;
   }

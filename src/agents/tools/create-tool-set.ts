@@ -4,6 +4,7 @@ import { definitionTool, exportsTool, outlineTool, referencesTool } from "./code
 import type { Tool } from "./define-tool.js";
 import { listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
 import { finishTool } from "./finish-tool.js";
+import { type PeerChannel, peerTools } from "./peer-tools.js";
 import { runCommandTool } from "./run-command-tool.js";
 import { searchTool } from "./search-tool.js";
 import {
@@ -32,6 +33,8 @@ export interface ToolSetOptions {
   onDenied?: (denial: ToolDenial) => void;
   /** Directories put first on PATH for commands (e.g. `node_modules/.bin`). */
   extraPath?: readonly string[];
+  /** Adds ask_peer and answer_peer, carried by this channel (live coordination). */
+  peers?: { channel: PeerChannel; maxQuestions?: number };
 }
 
 /** Every tool, in the order models see them. */
@@ -62,13 +65,17 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
     limits: { ...DEFAULT_TOOL_LIMITS, ...options.limits },
     extraPath: options.extraPath ?? [],
   };
-  const byName = new Map(ALL_TOOLS.map((t) => [t.definition.name, t]));
+  // The peer tools come before finish, so a model reads finish last as it does without them.
+  const tools = options.peers
+    ? [...ALL_TOOLS.slice(0, -1), ...peerTools(options.peers.channel, options.peers.maxQuestions), finishTool]
+    : ALL_TOOLS;
+  const byName = new Map(tools.map((t) => [t.definition.name, t]));
   const deny = (tool: string, reason: string, path?: string) => {
     options.onDenied?.(path === undefined ? { tool, reason } : { tool, path, reason });
     return { ok: false, output: `refused: ${reason}` };
   };
   return {
-    definitions: ALL_TOOLS.map((t) => t.definition),
+    definitions: tools.map((t) => t.definition),
     async call(name, input) {
       const tool = byName.get(name);
       if (!tool)

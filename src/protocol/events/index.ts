@@ -5,6 +5,8 @@ import { busEvents } from "./bus.js";
 import type { EventPayloads } from "./define.js";
 import { gitEvents } from "./git.js";
 import { goalEvents } from "./goal.js";
+import { peerEvents } from "./peer.js";
+import { progressEvents } from "./progress.js";
 
 /** Every event type guild publishes, and its payload schema. Rooms add their groups here. */
 export const eventPayloads = {
@@ -12,6 +14,8 @@ export const eventPayloads = {
   ...goalEvents,
   ...agentEvents,
   ...gitEvents,
+  ...progressEvents,
+  ...peerEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
