@@ -23,18 +23,23 @@ import {
   ProposalMessage,
   systemClock,
 } from "../protocol/index.js";
-import { nextHoldEnd } from "./dispatch-holds.js";
-import { cancelGoalAgents } from "./durable-cancel.js";
-import { answerGoal } from "./goal-control.js";
-import { provideGoalEffects } from "./goal-effects.js";
-import type { goalMachine } from "./goal-machine.js";
-import { announceEnd, restoreGoals } from "./goal-recovery.js";
-import { stateName, statusOf } from "./goal-status.js";
-import { GoalStore } from "./goal-store.js";
-import { dispatchWindowOf } from "./goal-tasks.js";
-import type { GoalContext } from "./goal-types.js";
-import { HoldAlarm } from "./hold-alarm.js";
-import { startReviewLoop } from "./review-loop.js";
+import {
+  announceEnd,
+  answerGoal,
+  cancelGoalAgents,
+  dispatchWindowOf,
+  type GoalContext,
+  GoalStore,
+  type goalMachine,
+  HoldAlarm,
+  mergeEntries,
+  nextHoldEnd,
+  provideGoalEffects,
+  restoreGoals,
+  stateName,
+  statusOf,
+} from "./goal/index.js";
+import { type GoalPort, startReviewLoop } from "./review/index.js";
 
 export interface CoordinatorOptions {
   bus: Bus;
@@ -141,7 +146,7 @@ export class Coordinator {
       {
         bus: this.#bus,
         events: this.#events,
-        goals: this.goals,
+        goals: goalPortOf(this.goals),
         logger: this.#logger,
         clock: this.#clock,
         persist: (goalId) => this.#store.flush(goalId),
@@ -320,4 +325,21 @@ export class Coordinator {
         return answerGoal(goal.actor, action, { bus: this.#bus, events: this.#events });
     }
   }
+}
+
+/** Review's narrow view of the running goals: it reads and reports, and never starts, stops or replaces one. */
+function goalPortOf(goals: ReadonlyMap<string, GoalHandle>): GoalPort {
+  return {
+    find(goalId) {
+      const goal = goals.get(goalId);
+      if (!goal) return undefined;
+      return {
+        ownership: goal.ownership,
+        context: () => goal.actor.getSnapshot().context,
+        send: (event) => goal.actor.send(event),
+        // In the background: the review worker moves on; the final merge waits for it if it must.
+        offerMerge: () => void goal.premerge.offer(mergeEntries(goal.actor.getSnapshot().context)),
+      };
+    },
+  };
 }
