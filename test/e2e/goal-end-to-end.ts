@@ -61,7 +61,9 @@ export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; rep
 
     // Agents' progress is read live, and the demo's tasks touch unrelated code: no overlap is raised.
     expect(events.some((e) => e.type === "work.progress")).toBe(true);
-    expect(events.filter((e) => e.type === "overlap.detected").map((e) => JSON.stringify(e.payload))).toEqual([]);
+    expect(events.filter((e) => e.type === "overlap.detected").map((e) => JSON.stringify(e.payload))).toEqual(
+      [],
+    );
 
     // Every transition of both machines is an event.
     const types = new Set(events.map((e) => e.type));

@@ -43,7 +43,7 @@ if (typeof userKey === "function" && !String(userKey("a")).startsWith("h:")) pro
 const VARIANTS = [
   {
     name: "removal",
-    auth: AUTH.replace(/\n\/\*\* @deprecated[^]*$/, "\n"),
+    auth: AUTH.slice(0, AUTH.indexOf("\n/** @deprecated") + 1),
     adapted: USER_WITH_OLD.replace("hash, legacyHash", "hash").replace(
       "return legacyHash(name)",
       "return hash(name)",
@@ -60,7 +60,7 @@ const VARIANTS = [
     name: "changed signature",
     auth: AUTH.replace(
       "legacyHash(text) {\n  return hash(text);",
-      "legacyHash(text, salt) {\n  return hash(`${salt}${text}`);",
+      "legacyHash(text, salt) {\n  return hash(salt + text);",
     ),
     adapted: USER_WITH_OLD.replace("return legacyHash(name)", 'return legacyHash(name, "")'),
     change: "changed",
