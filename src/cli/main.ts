@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { isGuildError } from "../protocol/index.js";
 import { registerCancelCommand } from "./commands/cancel.js";
+import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerGoalCommand } from "./commands/goal.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
@@ -23,6 +24,7 @@ registerStatusCommand(program);
 registerReviewCommands(program);
 registerOwnersCommand(program);
 registerProcessCommands(program);
+registerDashboardCommand(program);
 
 try {
   await program.parseAsync(process.argv);
