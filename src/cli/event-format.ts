@@ -1,4 +1,4 @@
-import type { GuildEvent } from "../protocol/index.js";
+import type { EventOf, GuildEvent } from "../protocol/index.js";
 
 const COLORS = {
   dim: "\x1b[2m",
@@ -49,6 +49,18 @@ export function describeEvent(event: GuildEvent): string {
       return event.payload.command.join(" ");
     case "verify.finished":
       return `${event.payload.passed ? "passed" : "FAILED"} (exit ${event.payload.exitCode})`;
+    case "work.progress":
+      return describeProgress(event.payload);
+    case "overlap.detected":
+      return `${event.payload.a.taskId} (${event.payload.a.role}) ${event.payload.a.did} ↔ ${event.payload.b.taskId} (${event.payload.b.role}) ${event.payload.b.did}`;
+    case "peer.told":
+      return `${event.payload.from} → ${event.payload.agentId} [${event.payload.topic}] ${event.payload.text.split("\n")[0]?.slice(0, 200) ?? ""}`;
+    case "peer.asked":
+      return `${event.payload.taskId} asks ${event.payload.role} (${event.payload.questionId}): ${event.payload.question.slice(0, 160)}`;
+    case "peer.answered":
+      return `${event.payload.taskId} answers ${event.payload.questionId}: ${event.payload.answer.slice(0, 160)}`;
+    case "peer.cut_off":
+      return event.payload.reason;
     case "goal.done":
       return event.payload.summary;
     case "goal.failed":
@@ -57,6 +69,16 @@ export function describeEvent(event: GuildEvent): string {
     default:
       return JSON.stringify(event.payload).slice(0, 200);
   }
+}
+
+function describeProgress(p: EventOf<"work.progress">["payload"]): string {
+  const surface = p.surface.map(
+    (c) => `${c.change === "added" ? "+" : c.change === "removed" ? "-" : "~"}${c.symbol}`,
+  );
+  const parts = [`${p.taskId}: ${p.files.length} file(s)`];
+  if (surface.length > 0) parts.push(`exports ${surface.join(" ")}`);
+  if (p.uses.length > 0) parts.push(`uses ${p.uses.map((u) => u.symbol).join(", ")}`);
+  return parts.join("; ");
 }
 
 /** `HH:MM:SS source type  summary`, coloured on terminals. */
@@ -70,7 +92,9 @@ export function formatEvent(event: GuildEvent, color = false): string {
       ? "red"
       : event.type === "goal.done" || event.type === "proposal.accepted" || event.type === "merge.completed"
         ? "green"
-        : event.type.startsWith("conflict")
+        : event.type.startsWith("conflict") ||
+            event.type === "overlap.detected" ||
+            event.type === "peer.cut_off"
           ? "yellow"
           : undefined;
   const paint = (text: string, c: keyof typeof COLORS | undefined) =>

@@ -45,6 +45,7 @@ import {
   stateName,
   statusOf,
 } from "./goal/index.js";
+import { type LiveGoalView, startLiveRoom } from "./live/index.js";
 import { type GoalPort, startReviewLoop } from "./review/index.js";
 import { GoalScheduler } from "./schedule/index.js";
 
@@ -86,6 +87,7 @@ export class Coordinator {
   #proposals: WorkConsumer<ProposalMessage>[] = [];
   readonly #reviewers: number;
   #reviewLoop: { stop(): Promise<void> } | undefined;
+  #live: { stop(): Promise<void> } | undefined;
   readonly #store: GoalStore;
   readonly #proposalAckWaitMs: number;
   readonly #clock: Clock;
@@ -146,6 +148,13 @@ export class Coordinator {
         (event, meta) => this.#taskFailed(event, meta.subject),
       ),
     );
+    this.#live = await startLiveRoom({
+      bus: this.#bus,
+      events: this.#events,
+      clock: this.#clock,
+      logger: this.#logger,
+      goal: (goalId) => liveViewOf(this.goals.get(goalId)),
+    });
     // Several reviews at once, each pulling one proposal at a time from the shared durable consumer:
     // a review waits on git (import, checks), and the goal machine drops verdicts for stale attempts.
     for (let i = 0; i < this.#reviewers; i++) {
@@ -177,6 +186,7 @@ export class Coordinator {
   async stop(): Promise<void> {
     await this.#scheduler?.stop();
     await this.#reviewLoop?.stop();
+    await this.#live?.stop();
     for (const sub of this.#subs) await sub.unsubscribe();
     for (const consumer of this.#proposals) await consumer.close();
     this.#proposals = [];
@@ -419,6 +429,19 @@ function goalPortOf(goals: ReadonlyMap<string, GoalHandle>): GoalPort {
         // In the background: the review worker moves on; the final merge waits for it if it must.
         offerMerge: () => void goal.premerge.offer(mergeEntries(goal.actor.getSnapshot().context)),
       };
+    },
+  };
+}
+
+/** Live coordination's view of a goal: its tasks' roles and bases, and the live settings of its config. */
+function liveViewOf(goal: GoalHandle | undefined): LiveGoalView | undefined {
+  if (!goal) return undefined;
+  return {
+    live: goal.ownership.config.live,
+    task(taskId) {
+      const record = goal.actor.getSnapshot().context.tasks[taskId];
+      if (!record) return undefined;
+      return { role: record.spec.role, base: record.base, head: record.proposal?.headCommit };
     },
   };
 }

@@ -18,7 +18,6 @@ export type { ConflictHunk, HunkSide, LineRange } from "./conflict-hunks.js";
 export { candidatePairs } from "./conflict-pairs.js";
 export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
 export { GUILD_IDENTITY, gitEnv, gitHelperUsage, withGitPriority } from "./git-exec.js";
-export { forceAddPath, isIgnoredPath } from "./ignored-paths.js";
 export {
   type HandOffOptions,
   type HandOffResult,
@@ -27,6 +26,7 @@ export {
   handoffReport,
   pullRequestBody,
 } from "./handoff/index.js";
+export { forceAddPath, isIgnoredPath } from "./ignored-paths.js";
 export { IncrementalMerge, type PreparedMerge } from "./incremental-merge.js";
 export {
   type IntegrationEntry,
@@ -75,5 +75,6 @@ export {
   type ReleaseOptions,
   type SwitchOptions,
 } from "./workspace-reuse.js";
+export { parseZeroContextDiff, type Span, type WorktreeChange, worktreeChanges } from "./worktree-changes.js";
 export { guildHome, linkDependencies, worktreeRoot } from "./worktree-home.js";
 export { listWorktrees, type WorktreeEntry } from "./worktree-list.js";

@@ -133,6 +133,15 @@ export const GuildConfig = z
       })
       .strict()
       .optional(),
+    /** Live coordination: agents' progress (ms between events), overlap warnings, questions between agents. */
+    live: z
+      .object({
+        enabled: z.boolean().default(true),
+        progressMs: z.number().int().min(100).default(3000),
+        answerMs: z.number().int().min(100).default(60_000),
+        maxQuestions: z.number().int().min(0).max(20).default(3),
+      })
+      .default({ enabled: true, progressMs: 3000, answerMs: 60_000, maxQuestions: 3 }),
   })
   .strict();
 export type GuildConfig = z.infer<typeof GuildConfig>;

@@ -48,6 +48,20 @@ export {
   GuildEvent,
   isEventType,
 } from "./events/index.js";
+export {
+  OverlapDetected,
+  OverlapSide,
+  PeerTopic,
+  QUESTION_MAX_CHARS,
+} from "./events/peer.js";
+export {
+  ChangedFile,
+  ImportUse,
+  LineSpan,
+  PROGRESS_LIMIT,
+  SurfaceChange,
+  WorkProgress,
+} from "./events/progress.js";
 export { formatGoalCost, type GoalCost, goalCost, modelOf, type RoleCost } from "./goal-cost.js";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
@@ -70,6 +84,7 @@ export {
   TokenUsage,
 } from "./messages.js";
 export { declaredNoChange } from "./no-change.js";
+export { type PeerDirective, peerDirectives } from "./peer-directives.js";
 export {
   PlanDraft,
   PlanDraftTask,

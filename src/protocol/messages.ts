@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { envelopeOf, Token } from "./envelope.js";
+import { peerDirectives } from "./peer-directives.js";
 
 /** A role name: frontend, backend, security, tests, docs, or a custom one. */
 export const RoleName = Token;
@@ -144,6 +145,7 @@ export const AgentInbox = envelopeOf(
     }),
     z.object({ kind: z.literal("tell"), text: z.string().max(20_000) }),
     z.object({ kind: z.literal("cancel"), taskId: Token.optional(), reason: z.string() }),
+    ...peerDirectives,
   ]),
 );
 export type AgentInbox = z.infer<typeof AgentInbox>;

@@ -60,6 +60,12 @@ export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; rep
     const verify = events.find((e) => e.type === "verify.finished");
     expect(verify?.type === "verify.finished" && verify.payload.passed).toBe(true);
 
+    // Agents' progress is read live, and the demo's tasks touch unrelated code: no overlap is raised.
+    expect(events.some((e) => e.type === "work.progress")).toBe(true);
+    expect(events.filter((e) => e.type === "overlap.detected").map((e) => JSON.stringify(e.payload))).toEqual(
+      [],
+    );
+
     // Every transition of both machines is an event.
     const types = new Set(events.map((e) => e.type));
     for (const t of [

@@ -1,4 +1,4 @@
-import type { Budget, TaskSpec, TokenUsage } from "../../protocol/index.js";
+import type { Budget, PeerDirective, TaskSpec, TokenUsage } from "../../protocol/index.js";
 import type { ToolSet } from "../tools/types.js";
 import type { TokenMeter } from "./budget.js";
 
@@ -16,6 +16,8 @@ export interface BrainTask {
   notes?: string[];
   /** Which paths the role may write and which no agent may, for prompts of agents that bring their own tools. */
   scope?: { owns: string[]; protected: string[] };
+  /** Exports this task uses that another task removed, changed or renamed, as told while it works. */
+  overlaps?: NonNullable<PeerDirective["overlap"]>[];
 }
 
 /** One step of a brain's work, streamed out as it happens. */

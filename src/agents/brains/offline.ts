@@ -1,6 +1,9 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { isSkillName, runSkill, type SkillName, type SkillReport } from "../skills/index.js";
 import type { ToolResult } from "../tools/types.js";
 import type { Brain, BrainRunContext, BrainStep, BrainTask } from "./brain.js";
+import { adaptToRenames } from "./offline-adapt.js";
 
 /** How an offline brain is set up; without `skill` it follows the task, then the role name. */
 export interface OfflineBrainOptions {
@@ -104,12 +107,45 @@ async function* runOffline(options: OfflineBrainOptions, ctx: BrainRunContext): 
       else refused.push(`${change.path} (${result.output})`);
     }
     summary = summarize(report, written, refused);
+    yield* adaptWritten(ctx, written, (note) => {
+      summary += `\n${note}`;
+    });
   }
   const input = { summary };
   yield { kind: "tool_call", id: "finish", tool: "finish", input };
   const result = await callTool(ctx, "finish", input);
   yield { kind: "tool_result", id: "finish", tool: "finish", ok: result.ok, output: result.output };
   yield { kind: "summary", text: summary };
+}
+
+/**
+ * Adapts the files this task wrote to exports another task renamed, as told while it worked: the
+ * mechanical part of an overlap an offline brain can do (a removal or a new signature needs a person or a model).
+ */
+async function* adaptWritten(
+  ctx: BrainRunContext,
+  written: readonly string[],
+  note: (text: string) => void,
+): AsyncGenerator<BrainStep> {
+  const overlaps = ctx.task.overlaps ?? [];
+  if (overlaps.length === 0) return;
+  const exists = (path: string) => existsSync(join(ctx.workdir, path));
+  for (const [i, path] of written.entries()) {
+    let text: string;
+    try {
+      text = readFileSync(join(ctx.workdir, path), "utf8");
+    } catch {
+      continue;
+    }
+    const adapted = adaptToRenames(path, text, overlaps, exists);
+    if (adapted === undefined || adapted === text) continue;
+    const id = `adapt-${i + 1}`;
+    const input = { path, content: adapted };
+    yield { kind: "tool_call", id, tool: "write_file", input };
+    const result = await callTool(ctx, "write_file", input);
+    yield { kind: "tool_result", id, tool: "write_file", ok: result.ok, output: result.output };
+    if (result.ok) note(`adapted ${path} to a renamed export another task changed`);
+  }
 }
 
 /** A brain that runs one deterministic offline skill and writes its changes through the sandboxed tools. */

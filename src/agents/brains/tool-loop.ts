@@ -62,6 +62,8 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Bra
   const system = composeSystemPrompt(task.charter);
   const messages: LoopMessage[] = [{ role: "user", text: composeTaskPrompt(task, pack.text) }];
   let lastText = "";
+  // Notes told while the task runs (an overlap, a peer's question) reach the model at its next step.
+  let toldNotes = task.notes?.length ?? 0;
   const totals = { inputTokens: 0, outputTokens: 0 };
   for (;;) {
     const breach = tracker.breach();
@@ -70,6 +72,11 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Bra
       throw budgetExceeded(breach);
     }
     if (signal.aborted) throw new GuildError("brain.failed", "cancelled");
+    const fresh = task.notes?.slice(toldNotes) ?? [];
+    if (fresh.length > 0) {
+      toldNotes += fresh.length;
+      messages.push({ role: "user", text: `Told while you work:\n${fresh.map((n) => `- ${n}`).join("\n")}` });
+    }
     const wall = AbortSignal.timeout(Math.max(1, tracker.remainingMs()));
     let turn: Awaited<ReturnType<ChatModel["complete"]>>;
     try {

@@ -21,6 +21,7 @@ import {
 } from "../../protocol/index.js";
 import { claimTask, goalHasEnded, holdsClaim } from "./claim.js";
 import { type Assignment, specialistMachine } from "./machine.js";
+import { PeerInbox } from "./peer-inbox.js";
 import { type Presence, startPresence } from "./presence.js";
 import { createStages, type StageState } from "./stages.js";
 
@@ -54,6 +55,7 @@ export class Specialist {
   #loop: Promise<void> | undefined;
   #abort = new AbortController();
   #notes: string[] = [];
+  #peers = new PeerInbox(this.#notes);
   #currentTask: string | undefined;
   #actor: Actor<typeof specialistMachine> | undefined;
   // One worktree per repository this agent has worked in, reused from task to task.
@@ -85,6 +87,8 @@ export class Specialist {
     this.#inbox = await this.#bus.subscribe(subjects.agentInbox(this.agentId), AgentInbox, (msg) => {
       const directive = msg.payload;
       if (directive.kind === "tell") this.#notes.push(directive.text);
+      // A message about an earlier task (it arrived after that task ended) is no longer anyone's to read.
+      if (directive.kind === "peer" && directive.taskId === this.#currentTask) this.#peers.receive(directive);
       if (directive.kind === "cancel" && (!directive.taskId || directive.taskId === this.#currentTask)) {
         this.#abort.abort(new Error(directive.reason));
         this.#actor?.send({ type: "CANCEL", reason: directive.reason });
@@ -181,6 +185,7 @@ export class Specialist {
     this.#presence?.working({ goalId, taskId, attempt });
     this.#abort = new AbortController();
     this.#notes = [];
+    this.#peers = new PeerInbox(this.#notes);
     const state: StageState = {};
     const stages = createStages(
       {
@@ -189,6 +194,7 @@ export class Specialist {
         agentId: this.agentId,
         role: this.role,
         notes: this.#notes,
+        peers: this.#peers,
         signal: () => this.#abort.signal,
         worktreeFor: (repoDir) => this.#worktreeFor(repoDir),
         ...(this.#options.roleOverride ? { roleOverride: this.#options.roleOverride } : {}),

@@ -22,12 +22,14 @@ import {
   subjects,
 } from "../../protocol/index.js";
 import { createBrain } from "../brains/index.js";
+import { ProgressReporter } from "../progress/index.js";
 import { BUILTIN_ROLES, charterFor } from "../roles.js";
-import { createToolSet } from "../tools/index.js";
+import { createToolSet, type PeerChannel } from "../tools/index.js";
 import { type AttemptTrace, applyForeignWrites, judgeNoChange, scopeOf } from "./attempt-outcome.js";
 import { changeRequestBrain } from "./change-request-brain.js";
 import { addGoalTokens, goalMeter } from "./goal-tokens.js";
 import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
+import type { PeerInbox } from "./peer-inbox.js";
 
 /** Tools whose success means a file in the worktree changed. */
 const WRITE_TOOLS = new Set(["write_file", "apply_patch"]);
@@ -43,12 +45,16 @@ export interface StageDeps {
   extraPath?: string[];
   /** Notes told to this agent while it works (`guild tell`). */
   notes: string[];
+  /** What the coordinator passes on while the task runs: overlaps, peers' questions and answers. */
+  peers?: PeerInbox;
   signal: () => AbortSignal;
   /** The agent's own worktree in a repository, reused from task to task. */
   worktreeFor: (repoDir: string) => AgentWorktree;
 }
 
 const STEP_TEXT_LIMIT = 4000;
+// Tools that change the worktree; a successful call is followed by a progress event (debounced).
+const PROGRESS_TOOLS = new Set(["write_file", "apply_patch", "run_command"]);
 
 /** The per-task state the stages share: workspace handle and the config read from the base commit. */
 export interface StageState {
@@ -126,6 +132,32 @@ export function createStages(deps: StageDeps, state: StageState) {
           );
     const taskId = assignment.task.taskId;
     const trace: AttemptTrace = { refusals: [] };
+    const { goalId, attempt } = assignment;
+    const live = ownership.config.live;
+    const peers = deps.peers;
+    let questions = 0;
+    const channel: PeerChannel | undefined = peers && {
+      async ask(askRole, question) {
+        questions += 1;
+        const questionId = `${taskId}-${attempt}-q${questions}`;
+        await events.emit("peer.asked", { taskId, questionId, role: askRole, question }, goalId);
+        return questionId;
+      },
+      async answer(questionId, answer) {
+        peers.answered(questionId);
+        await events.emit("peer.answered", { taskId, questionId, answer }, goalId);
+      },
+      canAnswer: (questionId) => peers.canAnswer(questionId),
+    };
+    const reporter = live.enabled
+      ? new ProgressReporter({
+          dir: workspace.dir,
+          base: assignment.baseCommit,
+          task: { taskId, role, agentId, attempt },
+          publish: (progress) => events.emit("work.progress", progress, goalId),
+          intervalMs: live.progressMs,
+        })
+      : undefined;
     const tools = createToolSet({
       workdir: workspace.dir,
       role,
@@ -135,6 +167,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       forceAddIgnored: ownership.config.forceAddIgnored,
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
       foreignWrites: ownership.config.foreignWrites,
+      ...(live.enabled && channel ? { peers: { channel, maxQuestions: live.maxQuestions } } : {}),
       onDenied: (d) => {
         trace.refusals.push(d.path === undefined ? d.reason : `${d.path}: ${d.reason}`);
         void events.emit(
@@ -165,6 +198,7 @@ export function createStages(deps: StageDeps, state: StageState) {
           ...(assignment.feedback ? { feedback: assignment.feedback } : {}),
           notes: deps.notes,
           scope: scopeOf(ownership.matcher, role),
+          ...(peers ? { overlaps: peers.overlaps } : {}),
         },
         tools,
         workdir: workspace.dir,
@@ -192,13 +226,21 @@ export function createStages(deps: StageDeps, state: StageState) {
             .split("\n")
             .find((l) => l.trim())
             ?.slice(0, 500);
+        // A CLI agent writes without guild's tools, so any of its steps may have changed the worktree.
+        if (
+          brain.name.startsWith("cli") ||
+          (step.kind === "tool_result" && step.ok && PROGRESS_TOOLS.has(step.tool))
+        )
+          reporter?.noteWrite();
         await events.emit(
           "agent.step",
           { taskId, kind: step.kind, text: text.slice(0, STEP_TEXT_LIMIT), ...(usage ? { usage } : {}) },
           assignment.goalId,
         );
       }
+      await reporter?.flush();
     } catch (error) {
+      reporter?.stop();
       if (!isGuildError(error, "budget.exceeded")) throw error;
       // A budget stop keeps the work done so far as a partial proposal.
       const details = error.details ?? {};
@@ -214,6 +256,7 @@ export function createStages(deps: StageDeps, state: StageState) {
         assignment.goalId,
       );
     }
+    reporter?.stop();
     await addGoalTokens(deps.bus.kv, assignment.goalId, role, outcome.inputTokens + outcome.outputTokens);
     await applyForeignWrites(workspace.dir, tools.foreignWrites?.() ?? []);
     // A budget stop proposes what there is; any other attempt must have changed something or said why not.

@@ -4,6 +4,7 @@ import { definitionTool, exportsTool, outlineTool, referencesTool } from "./code
 import type { Tool } from "./define-tool.js";
 import { listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
 import { finishTool } from "./finish-tool.js";
+import { type PeerChannel, peerTools } from "./peer-tools.js";
 import { runCommandTool } from "./run-command-tool.js";
 import { searchTool } from "./search-tool.js";
 import {
@@ -36,6 +37,8 @@ export interface ToolSetOptions {
   forceAddIgnored?: boolean;
   /** What a write to another role's path checked by `checkWrite` becomes (the review's `foreignWrites`). */
   foreignWrites?: "change_request" | "reject";
+  /** Adds ask_peer and answer_peer, carried by this channel (live coordination). */
+  peers?: { channel: PeerChannel; maxQuestions?: number };
 }
 
 /** Every tool, in the order models see them. */
@@ -67,20 +70,24 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
     extraPath: options.extraPath ?? [],
     forceAddIgnored: options.forceAddIgnored === true,
   };
-  const byName = new Map(ALL_TOOLS.map((t) => [t.definition.name, t]));
+  // The peer tools come before finish, so a model reads finish last as it does without them.
+  const tools = options.peers
+    ? [...ALL_TOOLS.slice(0, -1), ...peerTools(options.peers.channel, options.peers.maxQuestions), finishTool]
+    : ALL_TOOLS;
+  const byName = new Map(tools.map((t) => [t.definition.name, t]));
   const deny = (tool: string, reason: string, path?: string) => {
     options.onDenied?.(path === undefined ? { tool, reason } : { tool, path, reason });
     return { ok: false, output: `refused: ${reason}` };
   };
   const foreign = options.foreignWrites === "reject" ? undefined : new Map<string, ForeignWrite>();
   return {
-    definitions: ALL_TOOLS.map((t) => t.definition),
     checkWrite(path, content) {
       const verdict = checkWrite(context, path, content, foreign);
       if (!verdict.ok) deny("write", verdict.reason, verdict.path);
       return verdict;
     },
     foreignWrites: () => [...(foreign?.values() ?? [])],
+    definitions: tools.map((t) => t.definition),
     async call(name, input) {
       const tool = byName.get(name);
       if (!tool)

@@ -5,6 +5,7 @@ export { ALL_TOOLS, createToolSet, type ToolDenial, type ToolSetOptions } from "
 export { defineTool, refuse, type Tool } from "./define-tool.js";
 export { listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
 export { finishTool } from "./finish-tool.js";
+export { DEFAULT_MAX_QUESTIONS, type PeerChannel, peerTools } from "./peer-tools.js";
 export { cleanEnv, isAllowedCommand, runCommandTool } from "./run-command-tool.js";
 export { type ResolvedPath, resolveInWorktree } from "./sandbox-path.js";
 export { searchTool } from "./search-tool.js";

@@ -6,6 +6,8 @@ import type { EventPayloads } from "./define.js";
 import { gitEvents } from "./git.js";
 import { goalEvents } from "./goal.js";
 import { handoffEvents } from "./handoff.js";
+import { peerEvents } from "./peer.js";
+import { progressEvents } from "./progress.js";
 import { scheduleEvents } from "./schedule.js";
 
 /** Every event type guild publishes, and its payload schema. Rooms add their groups here. */
@@ -16,6 +18,8 @@ export const eventPayloads = {
   ...gitEvents,
   ...handoffEvents,
   ...scheduleEvents,
+  ...progressEvents,
+  ...peerEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;

@@ -16,6 +16,8 @@ export type ScriptedTurn =
       toolCalls?: ScriptedToolCall[];
       usage?: { input: number; output: number };
       delayMs?: number;
+      /** Holds the reply until this resolves (e.g. until the test saw an event), after `delayMs`. */
+      waitFor?: () => Promise<unknown>;
     }
   | { error: 429 | 500 | 503; retryAfterMs?: number }
   /** A turn made from the request it answers (e.g. to name a path only the request shows). */
@@ -98,7 +100,19 @@ export async function startScriptedServer(
         );
         return;
       }
-      const send = () => reply(turn, body, res, index++);
+      const at = index++;
+      const send = () => {
+        if (!turn.waitFor) return reply(turn, body, res, at);
+        turn.waitFor().then(
+          () => reply(turn, body, res, at),
+          (error: unknown) => {
+            problems.push(
+              `waitFor of turn ${at} failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
+            res.writeHead(500).end();
+          },
+        );
+      };
       if (turn.delayMs) setTimeout(send, turn.delayMs);
       else send();
     });
