@@ -45,7 +45,9 @@ for (const file of files(src)) {
     if (to === room && SPLIT_ROOMS.has(room)) {
       const part = partOf(target);
       if (part && part !== partOf(file) && basename(target) !== "index.js") {
-        problems.push(`${relative(root, file)}: ${room}/${part}/ is reached only through its index.ts (${spec})`);
+        problems.push(
+          `${relative(root, file)}: ${room}/${part}/ is reached only through its index.ts (${spec})`,
+        );
       }
     }
     if (to === room || to.endsWith(".ts") || room.endsWith(".ts")) continue;
