@@ -49,7 +49,7 @@ export function createBrain(
         ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
       });
     case "scripted":
-      return createScriptedBrain({ delayMs: config.delayMs });
+      return createScriptedBrain(config);
     case "offline":
       return createOfflineBrain(config.skill === undefined ? {} : { skill: config.skill });
   }
