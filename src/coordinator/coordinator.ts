@@ -31,9 +31,7 @@ import {
   type GoalContext,
   GoalStore,
   type goalMachine,
-  HoldAlarm,
   mergeEntries,
-  nextHoldEnd,
   provideGoalEffects,
   restoreGoals,
   stateName,
@@ -52,7 +50,7 @@ export interface CoordinatorOptions {
   proposalAckWaitMs?: number;
   /** Proposals reviewed at once (each review waits on git); default 4. */
   reviewers?: number;
-  /** Times dispatches, proposals' receipt and dispatch holds (default: the system clock). */
+  /** Times dispatches and proposals' receipt (default: the system clock). */
   clock?: Clock;
 }
 
@@ -78,7 +76,6 @@ export class Coordinator {
   readonly #store: GoalStore;
   readonly #proposalAckWaitMs: number;
   readonly #clock: Clock;
-  readonly #alarms = new Map<string, HoldAlarm>();
 
   constructor(options: CoordinatorOptions) {
     this.#bus = options.bus;
@@ -94,7 +91,6 @@ export class Coordinator {
       onLost: (goalId, error) => {
         // Another coordinator owns the goal now: stop acting on it here.
         this.#logger.warn({ err: error, goalId }, "goal taken over by another coordinator");
-        this.#alarms.get(goalId)?.stop();
         this.goals.get(goalId)?.actor.stop();
         this.goals.delete(goalId);
       },
@@ -160,7 +156,6 @@ export class Coordinator {
     for (const sub of this.#subs) await sub.unsubscribe();
     for (const consumer of this.#proposals) await consumer.close();
     this.#proposals = [];
-    for (const alarm of this.#alarms.values()) alarm.stop();
     for (const goal of this.goals.values()) goal.actor.stop();
     for (const goalId of this.goals.keys()) await this.#store.flush(goalId).catch(() => undefined);
     this.#store.close();
@@ -248,15 +243,11 @@ export class Coordinator {
     from = "none",
   ): Promise<GoalContext & { status: GoalStatus }> {
     let previous = from;
-    const alarm = new HoldAlarm(this.#clock, (at) => actor.send({ type: "CLOCK.TICK", at }));
-    this.#alarms.get(goalId)?.stop();
-    this.#alarms.set(goalId, alarm);
     return new Promise((resolve) => {
       actor.subscribe((snapshot) => {
         const name = stateName(snapshot.value);
         const status = statusOf(snapshot.value);
         this.#persist(goalId, actor, name, status, snapshot.context);
-        alarm.set(snapshot.matches("running") ? nextHoldEnd(snapshot.context) : undefined);
         if (name === previous) return;
         void this.#events.emit("coordinator.state.changed", { from: previous, to: name, status }, goalId);
         previous = name;

@@ -1,5 +1,4 @@
 // A goal's life: its state machine and effects, dispatch, decisions, verification, and durable records.
-export { nextHoldEnd } from "./dispatch-holds.js";
 export { cancelGoalAgents } from "./durable-cancel.js";
 export { answerGoal } from "./goal-control.js";
 export { type EffectDeps, provideGoalEffects } from "./goal-effects.js";
@@ -10,7 +9,6 @@ export { type GoalRecord, GoalStore, isFinalStatus, type StoredGoal } from "./go
 export { blockedTasks, chainDepths, dispatchWindowOf, readyTasks } from "./goal-tasks.js";
 export type {
   Decision,
-  DispatchHolds,
   GoalContext,
   MergeOutcome,
   SettlementRecord,
@@ -19,5 +17,4 @@ export type {
   TaskStatus,
   VerifyResult,
 } from "./goal-types.js";
-export { HoldAlarm } from "./hold-alarm.js";
 export { mergeEntries } from "./verify-integration.js";
