@@ -28,13 +28,15 @@ export async function commitWorkspace(
     : {};
   await runGit(ws.dir, ["add", "-A"]);
   // Hooks are the project's code, not the agent's; they run at review, not on every agent commit.
-  // Exit 1 with "nothing to commit" is the clean-tree answer; asking `diff --cached` first costs a process.
   const commit = await runGit(ws.dir, ["commit", "--no-verify", "--quiet", "-F", "-"], {
     input: withTrailers(message, opts.trailers ?? {}),
     env: identity,
     okCodes: [1],
   });
-  if (commit.code === 1 && !/nothing (added )?to commit/.test(commit.stdout.toString())) {
+  // Exit 1 is also git's answer to a clean index; `diff --cached --quiet` says which (exit 0: nothing staged).
+  const clean =
+    commit.code === 1 && (await runGit(ws.dir, ["diff", "--cached", "--quiet"], { okCodes: [1] })).code === 0;
+  if (commit.code === 1 && !clean) {
     throw new GuildError(
       "git.failed",
       `git commit failed: ${commit.stderr.trim() || commit.stdout.toString().trim()}`,

@@ -101,7 +101,7 @@ export class AgentWorktree {
       }
       await keepEarlierAttempt(this.repoDir, task, baseCommit, tip);
       writeFileSync(join(adminDir, TASK_FILE), `${branch}\n`);
-      await checkout(this.dir, branch, baseCommit);
+      await checkout(this.repoDir, this.dir, branch, baseCommit);
     } catch (error) {
       // Throws `not a commit: <id>` when that is why git refused.
       if (checkedLater && isGuildError(error, "git.failed")) await resolveCommit(this.repoDir, baseCommit);
@@ -218,7 +218,7 @@ export class AgentWorktree {
   }
 }
 
-async function checkout(dir: string, branch: string, baseCommit: string): Promise<void> {
+async function checkout(repoDir: string, dir: string, branch: string, baseCommit: string): Promise<void> {
   try {
     await runGit(dir, [
       "checkout",
@@ -230,10 +230,11 @@ async function checkout(dir: string, branch: string, baseCommit: string): Promis
       baseCommit,
     ]);
   } catch (error) {
-    // git 2.44+ refuses itself when another worktree took the branch since `branchState` looked.
-    const stderr = isGuildError(error, "git.failed") ? String(error.details?.stderr ?? "") : "";
-    const m = /is already (?:checked out|used by worktree) at '([^']+)'/.exec(stderr);
-    if (m?.[1]) throw heldElsewhere(branch, m[1]);
+    // git 2.44+ refuses itself when another worktree took the branch since `branchState` looked: ask git
+    // which worktree holds it rather than read its message.
+    if (!isGuildError(error, "git.failed")) throw error;
+    const { holder } = await branchState(repoDir, branch).catch(() => ({ holder: undefined }));
+    if (holder && !samePath(holder, dir)) throw heldElsewhere(branch, holder);
     throw error;
   }
 }
