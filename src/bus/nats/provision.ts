@@ -14,7 +14,7 @@ import { stores, subjects } from "../../protocol/index.js";
 /** How long a message id is remembered for dedup on the durable queues. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
-/** The streams guild needs, as DESIGN.md lists them. */
+/** The streams guild needs, as docs/ARCHITECTURE.md lists them. */
 export function streamConfigs(replicas: number): (Partial<StreamConfig> & { name: string })[] {
   const common = { storage: StorageType.File, num_replicas: replicas };
   return [
