@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { isGuildError } from "../protocol/index.js";
 import { registerCancelCommand } from "./commands/cancel.js";
+import { registerGcCommand } from "./commands/gc.js";
 import { registerGoalCommand } from "./commands/goal.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
@@ -17,6 +18,7 @@ const program = new Command()
 registerUpCommand(program);
 registerGoalCommand(program);
 registerCancelCommand(program);
+registerGcCommand(program);
 registerPlanCommand(program);
 registerWatchCommand(program);
 registerStatusCommand(program);

@@ -7,7 +7,7 @@ import {
   type Subscription,
   type WorkConsumer,
 } from "../bus/index.js";
-import { IncrementalMerge, integrationBranch, resolveCommit } from "../git/index.js";
+import { IncrementalMerge, integrationBranch, removeGoalRefs, resolveCommit } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import {
   type Clock,
@@ -277,6 +277,16 @@ export class Coordinator {
       this.#logger.warn({ err: error, goalId }, "could not announce the goal's end"),
     );
     this.#persist(goalId, actor, name, status, ctx, true);
+    // Nothing left behind but the integration branch and salvage refs: task branches and proposal refs go.
+    const proposals = Object.values(ctx.tasks).flatMap((t) =>
+      t.proposal?.headCommit ? [{ proposalId: t.proposal.proposalId, head: t.proposal.headCommit }] : [],
+    );
+    await removeGoalRefs(ctx.repo, goalId, proposals).catch((error: unknown) =>
+      this.#logger.warn(
+        { err: error, goalId },
+        "could not remove the goal's task branches and proposal refs",
+      ),
+    );
   }
 
   /** Queues the goal's record (snapshot, status, context) for a compare-and-set write. */

@@ -20,6 +20,7 @@ export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
 export { GUILD_IDENTITY, gitEnv, gitHelperUsage, withGitPriority } from "./git-exec.js";
 export { execFileRunner, type GitRunner, gitRunner, setGitRunner } from "./git-runner.js";
 export { GitSpawner, type SpawnerUsage, type SpawnRequest, type SpawnResult } from "./git-spawner.js";
+export { type GoalProposal, listGoalsWithBranches, removeGoalRefs } from "./goal-refs.js";
 export { IncrementalMerge, type PreparedMerge } from "./incremental-merge.js";
 export {
   type IntegrationEntry,
