@@ -32,12 +32,17 @@ export function benchPlan(total: number, chains: number, chainLength: number): T
 }
 
 /**
- * The ideal makespan: a list-scheduling simulation with `workers` per role and `durationMs` per task and no
+ * The ideal makespan: a list-scheduling simulation with `workers` per role and `duration` per task and no
  * other cost. At each instant every idle worker of a role takes the first ready task of its role in plan
  * order (a task is ready when all its dependencies have finished); time jumps to the next finish.
  * This is what the coordinator could achieve with zero orchestration overhead and the same FIFO policy.
  */
-export function idealMakespan(plan: TaskSpec[], workers: number, durationMs: number): number {
+export function idealMakespan(
+  plan: TaskSpec[],
+  workers: number,
+  duration: number | ((task: TaskSpec) => number),
+): number {
+  const durationOf = typeof duration === "number" ? () => duration : duration;
   const finish = new Map<string, number>();
   const running: { id: string; role: string; end: number }[] = [];
   let now = 0;
@@ -46,7 +51,7 @@ export function idealMakespan(plan: TaskSpec[], workers: number, durationMs: num
       if (finish.has(t.taskId) || running.some((x) => x.id === t.taskId)) continue;
       const ready = t.dependsOn.every((d) => (finish.get(d) ?? Number.POSITIVE_INFINITY) <= now);
       const busy = running.filter((x) => x.role === t.role).length;
-      if (ready && busy < workers) running.push({ id: t.taskId, role: t.role, end: now + durationMs });
+      if (ready && busy < workers) running.push({ id: t.taskId, role: t.role, end: now + durationOf(t) });
     }
     if (running.length === 0) throw new Error("the plan has a cycle or an unknown dependency");
     now = Math.min(...running.map((x) => x.end));

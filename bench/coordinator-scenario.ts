@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ScriptedDelay, scriptedDelayMs } from "../src/agents/brains/scripted.js";
 import type { NatsBus } from "../src/bus/index.js";
 import { submitGoal } from "../src/cli/commands/goal.js";
 import { collectOutput } from "../src/cli/output.js";
@@ -12,20 +13,22 @@ import { BENCH_ROLES, idealMakespan, lowerBounds } from "./coordinator-dag.js";
 import { memorySampler, phaseBreakdown } from "./coordinator-probe.js";
 import { gitCpuMs } from "./cpu.js";
 
-/** One goal run: the plan, the brain's fixed delay, and how many agents of each role. */
+/** One goal run: the plan, the brain's delay (fixed, or a seeded draw per task), and how many agents of each role. */
 export interface Scenario {
   plan: TaskSpec[];
   delayMs: number;
+  /** With it, each task's delay is a seeded uniform draw in [delayMs, delayMaxMs]. */
+  delayMaxMs?: number;
+  seed?: number;
   replicas: number;
   natsUrl: string;
   bus: NatsBus;
 }
 
-function guildYaml(delayMs: number, replicas: number): string {
+function guildYaml(delay: ScriptedDelay, replicas: number): string {
   const rules = BENCH_ROLES.map((r) => `  - pattern: "${r}/**"\n    owners: ["${r}"]`).join("\n");
-  const roles = BENCH_ROLES.map(
-    (r) => `  ${r}:\n    brain: { kind: scripted, delayMs: ${delayMs} }\n    replicas: ${replicas}`,
-  ).join("\n");
+  const brain = JSON.stringify({ kind: "scripted", ...delay });
+  const roles = BENCH_ROLES.map((r) => `  ${r}:\n    brain: ${brain}\n    replicas: ${replicas}`).join("\n");
   return `version: 1\nrules:\n${rules}\n  - pattern: "guild.yaml"\n    protect: true\nroles:\n${roles}\ntestCommand: ["true"]\n`;
 }
 
@@ -55,8 +58,9 @@ function failureReport(plan: TaskSpec[], status: string, events: GuildEvent[], w
  * spawns), the agents' CPU, the coordinator's memory, and where each task's time went.
  */
 export async function runScenario(s: Scenario) {
+  const delay: ScriptedDelay = { delayMs: s.delayMs, delayMaxMs: s.delayMaxMs, seed: s.seed };
   using repo = tempRepo({
-    "guild.yaml": guildYaml(s.delayMs, s.replicas),
+    "guild.yaml": guildYaml(delay, s.replicas),
     ...Object.fromEntries(BENCH_ROLES.map((r) => [`${r}/.keep`, ""])),
   });
   const agents = await startAgentsHost({ natsUrl: s.natsUrl, roles: BENCH_ROLES, replicas: s.replicas });
@@ -70,7 +74,12 @@ export async function runScenario(s: Scenario) {
     const result = await submitGoal(
       s.bus,
       "benchmark goal",
-      { repo: repo.path, wait: true, plan: s.plan, timeoutMs: Math.max(120_000, s.delayMs * 20) },
+      {
+        repo: repo.path,
+        wait: true,
+        plan: s.plan,
+        timeoutMs: Math.max(120_000, (s.delayMaxMs ?? s.delayMs) * 20),
+      },
       collectOutput(),
     );
     const wallMs = performance.now() - started;
@@ -79,7 +88,7 @@ export async function runScenario(s: Scenario) {
     const mem = memory.stop();
     agentCpu = await agents.stop();
     if (result.status !== "done") throw failureReport(s.plan, result.status, result.events, wallMs);
-    const ideal = idealMakespan(s.plan, s.replicas, s.delayMs);
+    const ideal = idealMakespan(s.plan, s.replicas, (t) => scriptedDelayMs(delay, t.taskId));
     // BENCH_EVENTS_DIR keeps each run's events as JSON lines, for a closer look at where time went.
     const dumpDir = process.env.BENCH_EVENTS_DIR;
     if (dumpDir) {

@@ -1,7 +1,9 @@
 import { availableParallelism } from "node:os";
 import { NatsBus, NatsServerProcess } from "../src/bus/index.js";
+import { GitSpawner, setGitRunner } from "../src/git/index.js";
 import { BENCH_ROLES, benchPlan } from "./coordinator-dag.js";
 import { runScenario } from "./coordinator-scenario.js";
+import { variedRange, variedRuns } from "./coordinator-varied.js";
 import type { Benchmark, BenchRow } from "./harness.js";
 
 const TASKS = 40;
@@ -17,12 +19,18 @@ const delays = (text: string) =>
     .filter((n) => Number.isFinite(n) && n > 0);
 const DELAYS_MS = delays(process.env.BENCH_COORDINATOR_DELAYS ?? "200,2000,20000");
 const NODEPS_DELAYS_MS = delays(process.env.BENCH_COORDINATOR_NODEPS_DELAYS ?? "2000,20000");
+// A brain whose delay varies per task (uniform, seeded per run): the issue's 5–60 s scaled down tenfold to
+// keep the bench bounded. BENCH_COORDINATOR_VARIED="" leaves these runs out.
+const VARIED = variedRange(process.env.BENCH_COORDINATOR_VARIED ?? "500-6000");
+const VARIED_RUNS = Number(process.env.BENCH_COORDINATOR_VARIED_RUNS ?? 4);
 const CORES = availableParallelism();
 
 const bench: Benchmark = {
   name: "coordinator",
   description: `orchestration overhead: ${TASKS} tasks, ${BENCH_ROLES.length} roles × ${REPLICAS} replicas, scripted brain ${DELAYS_MS.join(", ")} ms (and ${NODEPS_DELAYS_MS.join(", ")} ms without dependencies), real nats-server and git, agents in their own process`,
   async run(progress) {
+    // As `guild up` runs the coordinator: git from the helper process.
+    if (process.env.GUILD_GIT_SPAWNER !== "0") setGitRunner(new GitSpawner());
     await using server = await NatsServerProcess.start();
     const bus = await NatsBus.connect({ url: server.url, name: "bench-coordinator" });
     const rows: BenchRow[] = [];
@@ -148,6 +156,20 @@ const bench: Benchmark = {
             `ideal = list-scheduling simulation: ${REPLICAS} workers per role take ready tasks in plan order, each taking exactly the brain's delay, zero other cost; lower bounds: critical path ${r.bounds.criticalPath} ms, busiest role ${r.bounds.roleLoad} ms (at ${delayMs} ms)`,
             `plan: ${TASKS} tasks, 5 chains of ${CHAIN_LENGTH} (each step a different role) + ${TASKS - 5 * CHAIN_LENGTH} independent`,
           );
+      }
+      if (VARIED && VARIED_RUNS > 0) {
+        const varied = await variedRuns({
+          tasks: TASKS,
+          replicas: REPLICAS,
+          chainLength: CHAIN_LENGTH,
+          ...VARIED,
+          runs: VARIED_RUNS,
+          natsUrl: server.url,
+          bus,
+          progress,
+        });
+        rows.push(...varied.rows);
+        notes.push(...varied.notes);
       }
       notes.push(
         "coordinator CPU: this process, which holds only the coordinator; its git: CPU of the git processes it ran and of the git helper process that starts them (Linux /proc, 10 ms ticks); agents: the child process holding all 10 agents, with its git processes",

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseCircular, parseDependencyTree } from "dpdm";
 
-// Enforces DESIGN.md's room rules: a room imports only from protocol/ and rooms below it,
+// Enforces docs/ARCHITECTURE.md's room rules: a room imports only from protocol/ and rooms below it,
 // agents/ and coordinator/ never import each other, nobody outside bus/ imports @nats-io/*, and no cycles.
 // Inside a room split by concern, a part reaches another part only through that part's index.ts.
 const LAYERS = ["protocol", "bus", "ownership", "git", "agents", "coordinator", "dashboard", "cli"] as const;

@@ -7,7 +7,7 @@ import {
   type Subscription,
   type WorkConsumer,
 } from "../bus/index.js";
-import { IncrementalMerge, integrationBranch, resolveCommit } from "../git/index.js";
+import { IncrementalMerge, integrationBranch, removeGoalRefs, resolveCommit } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import {
   type Clock,
@@ -35,9 +35,7 @@ import {
   GoalStore,
   type goalMachine,
   type HandoffSecrets,
-  HoldAlarm,
   mergeEntries,
-  nextHoldEnd,
   provideGoalEffects,
   reportGoalCost,
   restoreGoals,
@@ -60,7 +58,7 @@ export interface CoordinatorOptions {
   proposalAckWaitMs?: number;
   /** Proposals reviewed at once (each review waits on git); default 4. */
   reviewers?: number;
-  /** Times dispatches, proposals' receipt and dispatch holds (default: the system clock). */
+  /** Times dispatches and proposals' receipt (default: the system clock). */
   clock?: Clock;
   /** Token and API root for guild.yaml's `handoff` (default: GITHUB_TOKEN, GITHUB_API_URL). */
   handoffSecrets?: HandoffSecrets;
@@ -91,7 +89,6 @@ export class Coordinator {
   readonly #store: GoalStore;
   readonly #proposalAckWaitMs: number;
   readonly #clock: Clock;
-  readonly #alarms = new Map<string, HoldAlarm>();
   readonly #handoffSecrets: HandoffSecrets;
   readonly #scheduler: GoalScheduler | undefined;
 
@@ -114,7 +111,6 @@ export class Coordinator {
       onLost: (goalId, error) => {
         // Another coordinator owns the goal now: stop acting on it here.
         this.#logger.warn({ err: error, goalId }, "goal taken over by another coordinator");
-        this.#alarms.get(goalId)?.stop();
         this.goals.get(goalId)?.actor.stop();
         this.goals.delete(goalId);
       },
@@ -190,7 +186,6 @@ export class Coordinator {
     for (const sub of this.#subs) await sub.unsubscribe();
     for (const consumer of this.#proposals) await consumer.close();
     this.#proposals = [];
-    for (const alarm of this.#alarms.values()) alarm.stop();
     for (const goal of this.goals.values()) goal.actor.stop();
     for (const goalId of this.goals.keys()) await this.#store.flush(goalId).catch(() => undefined);
     this.#store.close();
@@ -292,15 +287,11 @@ export class Coordinator {
     from = "none",
   ): Promise<GoalContext & { status: GoalStatus }> {
     let previous = from;
-    const alarm = new HoldAlarm(this.#clock, (at) => actor.send({ type: "CLOCK.TICK", at }));
-    this.#alarms.get(goalId)?.stop();
-    this.#alarms.set(goalId, alarm);
     return new Promise((resolve) => {
       actor.subscribe((snapshot) => {
         const name = stateName(snapshot.value);
         const status = statusOf(snapshot.value);
         this.#persist(goalId, actor, name, status, snapshot.context);
-        alarm.set(snapshot.matches("running") ? nextHoldEnd(snapshot.context) : undefined);
         if (name === previous) return;
         void this.#events.emit("coordinator.state.changed", { from: previous, to: name, status }, goalId);
         previous = name;
@@ -337,6 +328,16 @@ export class Coordinator {
     );
     this.#persist(goalId, actor, name, status, ctx, true);
     if (config) await runHandoff(report, { goalId, repo: ctx.repo, status }, config, this.#handoffSecrets);
+    // Nothing left behind but the integration branch and salvage refs: task branches and proposal refs go.
+    const proposals = Object.values(ctx.tasks).flatMap((t) =>
+      t.proposal?.headCommit ? [{ proposalId: t.proposal.proposalId, head: t.proposal.headCommit }] : [],
+    );
+    await removeGoalRefs(ctx.repo, goalId, proposals).catch((error: unknown) =>
+      this.#logger.warn(
+        { err: error, goalId },
+        "could not remove the goal's task branches and proposal refs",
+      ),
+    );
   }
 
   /** Queues the goal's record (snapshot, status, context) for a compare-and-set write. */

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { execFile } from "node:child_process";
 import { GuildError } from "../protocol/index.js";
-import { GitSpawner } from "./git-spawner.js";
+import { gitRunner } from "./git-runner.js";
 
 /** The identity guild commits with when the caller gives none, so commits work without git config. */
 export const GUILD_IDENTITY = { name: "guild", email: "guild@localhost" } as const;
@@ -42,9 +41,6 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
   };
 }
 
-// GUILD_GIT_SPAWNER=0 runs git straight from this process (to compare, or where a helper cannot start).
-const spawner = process.env.GUILD_GIT_SPAWNER === "0" ? undefined : new GitSpawner();
-
 const priorities = new AsyncLocalStorage<number>();
 
 /**
@@ -57,35 +53,19 @@ export function withGitPriority<T>(priority: number, fn: () => T): T {
 
 /** CPU time of the git helper process and the git processes it ran (benchmarks add it to this process's). */
 export function gitHelperUsage() {
-  return spawner?.usage() ?? Promise.resolve(undefined);
+  return gitRunner().usage?.() ?? Promise.resolve(undefined);
 }
 
+// The one place a git process's argv and environment are built; the runner only starts it.
 function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
-  if (spawner) {
-    return spawner.run(
-      {
-        file: "git",
-        args: [...GLOBAL_ARGS, ...args],
-        cwd,
-        env: gitEnv(opts.env),
-        input: opts.input ?? "",
-      },
-      priorities.getStore() ?? 0,
-    );
-  }
-  return new Promise((resolve) => {
-    const child = execFile(
-      "git",
-      [...GLOBAL_ARGS, ...args],
-      { cwd, env: gitEnv(opts.env), encoding: "buffer", maxBuffer: 1 << 30 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 128) : 0;
-        resolve({ stdout, stderr: stderr.toString("utf8"), code });
-      },
-    );
-    child.stdin?.on("error", () => {});
-    child.stdin?.end(opts.input ?? "");
-  });
+  const request = {
+    file: "git",
+    args: [...GLOBAL_ARGS, ...args],
+    cwd,
+    env: gitEnv(opts.env),
+    input: opts.input ?? "",
+  };
+  return gitRunner().run(request, priorities.getStore() ?? 0);
 }
 
 // Lock files held by another process, and a worktree entry another process is still writing.

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { GuildError, PriorityGate } from "../protocol/index.js";
+import type { GitRunner } from "./git-runner.js";
 
-/** One git run, as the helper process takes it. */
+/** One git run, as a {@link GitRunner} takes it. */
 export interface SpawnRequest {
   file: string;
   args: string[];
@@ -23,39 +26,10 @@ export interface SpawnerUsage {
   childCpuMs: number;
 }
 
-// The helper: a bare node process (no loader, no modules) that runs each request with execFile, no shell.
-// Forking it is cheap because it is small; forking guild's own process copies the page tables of its
-// whole heap and blocks its event loop while it does (8 ms at 50 MB, 17 ms at 260 MB on a 2-core VM).
-const HELPER = `
-const { execFile } = require("node:child_process");
-const { readFileSync } = require("node:fs");
-process.on("disconnect", () => process.exit(0));
-process.on("message", (m) => {
-  if (m.usage) {
-    const used = process.cpuUsage();
-    let childCpuMs = NaN;
-    try {
-      const f = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-      childCpuMs = (Number(f[13]) + Number(f[14])) * 10;
-    } catch {}
-    process.send({ id: m.id, usage: { cpuMs: (used.user + used.system) / 1000, childCpuMs } });
-    return;
-  }
-  let child;
-  try {
-    child = execFile(m.file, m.args, { cwd: m.cwd, env: m.env, encoding: "buffer", maxBuffer: 1 << 30 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 128) : 0;
-        process.send({ id: m.id, code, stdout, stderr: stderr.toString("utf8") });
-      });
-  } catch (error) {
-    process.send({ id: m.id, code: 128, stdout: Buffer.alloc(0), stderr: String(error) });
-    return;
-  }
-  child.stdin.on("error", () => {});
-  child.stdin.end(m.input);
-});
-`;
+// The helper's code: a module of its own beside this one (.ts when run from source, .js when built).
+const HELPER = fileURLToPath(
+  new URL(`./git-helper-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
 
 interface Pending {
   resolve(result: SpawnResult | SpawnerUsage): void;
@@ -68,7 +42,7 @@ interface Pending {
  * their memory. The helper starts on first use, does not keep this process alive when idle, and is started
  * again if it dies (the runs it had in hand fail with `git.failed`).
  */
-export class GitSpawner {
+export class GitSpawner implements GitRunner {
   #child: ChildProcess | undefined;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
@@ -118,11 +92,11 @@ export class GitSpawner {
 
   #start(): ChildProcess {
     if (this.#child?.connected) return this.#child;
-    const { NODE_OPTIONS: _loader, ...env } = process.env;
-    const child = spawn(process.execPath, ["-e", HELPER], {
+    // From source the helper is TypeScript too, loaded with tsx (a dev dependency, there whenever source runs).
+    const loader = HELPER.endsWith(".ts") ? ["--import", "tsx"] : [];
+    const child = spawn(process.execPath, [...loader, HELPER], {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       serialization: "advanced",
-      env,
     });
     child.on("message", (m: { id: number; usage?: SpawnerUsage } & Partial<SpawnResult>) => {
       if (m.usage) return this.#settle(m.id, m.usage);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import { linkSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { GuildError } from "../protocol/index.js";
 import { repoKey } from "./repo-facts.js";
@@ -36,20 +36,30 @@ function alive(pid: number): boolean {
   }
 }
 
+// The lock file appears with the holder's pid already in it (written aside, then linked into place): a
+// holder killed while taking the lock leaves no empty lock file that no pid check could break.
+function tryCreate(file: string): boolean {
+  const aside = `${file}.${process.pid}`;
+  writeFileSync(aside, String(process.pid));
+  try {
+    linkSync(aside, file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    return false;
+  } finally {
+    safeUnlink(aside);
+  }
+}
+
 async function acquire(file: string): Promise<void> {
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
-    try {
-      const fd = openSync(file, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
+    if (tryCreate(file)) return;
     // A holder that died (crash, kill -9) never releases; its pid tells us so on this host.
     const holder = Number.parseInt(safeRead(file), 10);
-    if (Number.isInteger(holder) && holder > 0 && (!alive(holder) || ageMs(file) > STALE_MS)) {
+    const known = Number.isInteger(holder) && holder > 0;
+    if (ageMs(file) > STALE_MS || (known && !alive(holder))) {
       safeUnlink(file);
       continue;
     }

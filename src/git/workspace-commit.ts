@@ -2,8 +2,6 @@ import { GuildError } from "../protocol/index.js";
 import { gitText, runGit, splitNul } from "./git-exec.js";
 import { rememberCommit } from "./repo-facts.js";
 import type { Workspace } from "./workspace.js";
-import { worktreeAdminDir } from "./workspace-create.js";
-import { headCommit, looseCommitParents } from "./worktree-files.js";
 
 /** Options of {@link commitWorkspace}. */
 export interface CommitOptions {
@@ -30,13 +28,15 @@ export async function commitWorkspace(
     : {};
   await runGit(ws.dir, ["add", "-A"]);
   // Hooks are the project's code, not the agent's; they run at review, not on every agent commit.
-  // Exit 1 with "nothing to commit" is the clean-tree answer; asking `diff --cached` first costs a process.
   const commit = await runGit(ws.dir, ["commit", "--no-verify", "--quiet", "-F", "-"], {
     input: withTrailers(message, opts.trailers ?? {}),
     env: identity,
     okCodes: [1],
   });
-  if (commit.code === 1 && !/nothing (added )?to commit/.test(commit.stdout.toString())) {
+  // Exit 1 is also git's answer to a clean index; `diff --cached --quiet` says which (exit 0: nothing staged).
+  const clean =
+    commit.code === 1 && (await runGit(ws.dir, ["diff", "--cached", "--quiet"], { okCodes: [1] })).code === 0;
+  if (commit.code === 1 && !clean) {
     throw new GuildError(
       "git.failed",
       `git commit failed: ${commit.stderr.trim() || commit.stdout.toString().trim()}`,
@@ -50,34 +50,14 @@ export async function commitWorkspace(
 
 /** The branch head, the number of commits since the base, and the paths changed since the base. */
 export async function workspaceState(ws: Workspace): Promise<CommitResult> {
-  const known = await stateFromFiles(ws);
-  if (known) return known;
   const since = await gitText(ws.dir, ["rev-list", "HEAD", "--not", ws.baseCommit]);
   const ids = since === "" ? [] : since.split("\n");
   // rev-list lists newest first; with nothing new, HEAD is the base (or history the base contains).
   const head = ids[0] ?? (await gitText(ws.dir, ["rev-parse", "HEAD"]));
+  if (ids.length === 0 && head === ws.baseCommit) return { head, commits: 0, changedPaths: [] };
   if (ids.length > 0) rememberCommit(ws.repoDir, head);
   const diff = await runGit(ws.dir, ["diff", "--name-only", "-z", "--no-renames", ws.baseCommit, head]);
   return { head, commits: ids.length, changedPaths: splitNul(diff.stdout) };
-}
-
-// What an agent's task nearly always leaves, read from the worktree's git files instead of asking
-// `rev-list`: HEAD still at the base, or one commit (just made, so a loose object) straight on it.
-async function stateFromFiles(ws: Workspace): Promise<CommitResult | undefined> {
-  let adminDir: string;
-  try {
-    adminDir = worktreeAdminDir(ws.dir);
-  } catch {
-    return undefined;
-  }
-  const head = headCommit(adminDir)?.oid;
-  if (head === undefined) return undefined;
-  if (head === ws.baseCommit) return { head, commits: 0, changedPaths: [] };
-  const parents = looseCommitParents(adminDir, head);
-  if (parents?.length !== 1 || parents[0] !== ws.baseCommit) return undefined;
-  rememberCommit(ws.repoDir, head);
-  const diff = await runGit(ws.dir, ["diff", "--name-only", "-z", "--no-renames", ws.baseCommit, head]);
-  return { head, commits: 1, changedPaths: splitNul(diff.stdout) };
 }
 
 function withTrailers(message: string, trailers: Record<string, string>): string {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { isGuildError } from "../protocol/index.js";
 import { runGit } from "./git-exec.js";
@@ -16,8 +16,8 @@ import {
   recordBase,
   worktreeAdminDir,
 } from "./workspace-create.js";
-import { detachHead, readText } from "./worktree-files.js";
 import { linkDependencies, removeEmptyParents, worktreeRoot } from "./worktree-home.js";
+import { listWorktrees } from "./worktree-list.js";
 
 /** A task to switch an agent's worktree to. */
 export interface SwitchOptions {
@@ -83,7 +83,7 @@ export class AgentWorktree {
     const branch = taskBranch(task.goalId, task.taskId);
     // A full id for a worktree that is there needs no git process of its own: the checkout refuses
     // anything but a commit, and only then is git asked what the id names, for a clear error.
-    const checkedLater = isFullOid(task.baseCommit) && this.#current() !== undefined;
+    const checkedLater = isFullOid(task.baseCommit) && (await this.#current()) !== undefined;
     const baseCommit = checkedLater ? task.baseCommit : await resolveCommit(this.repoDir, task.baseCommit);
     const adminDir = await this.#ensure(baseCommit);
     if (!this.#settled) {
@@ -102,7 +102,7 @@ export class AgentWorktree {
       }
       await keepEarlierAttempt(this.repoDir, task, baseCommit, tip);
       writeFileSync(join(adminDir, TASK_FILE), `${branch}\n`);
-      await checkout(this.dir, branch, baseCommit);
+      await checkout(this.repoDir, this.dir, branch, baseCommit);
     } catch (error) {
       // Throws `not a commit: <id>` when that is why git refused.
       if (checkedLater && isGuildError(error, "git.failed")) await resolveCommit(this.repoDir, baseCommit);
@@ -130,17 +130,14 @@ export class AgentWorktree {
    * then HEAD is detached so that another replica may take the branch over.
    */
   async release(opts: ReleaseOptions = {}): Promise<Salvaged | undefined> {
-    const adminDir = this.#current();
+    const adminDir = await this.#current();
     // Gone: a replica that took a task of ours over removed it; the next switch makes it again.
     if (!adminDir) return undefined;
     const reason = opts.reason ?? "task ended with uncommitted changes";
     const salvaged =
       opts.salvage === false ? undefined : await this.#keepLeftovers(adminDir, reason, opts.onEvent);
-    // The task committed everything: its index and files are HEAD's commit, and detaching only rewrites
-    // HEAD. Otherwise --force, since a brain may have left conflicts in the index (kept by now).
-    if (opts.salvage !== false || !detachHead(adminDir)) {
-      await runGit(this.dir, ["checkout", "--quiet", "--force", "--detach"]);
-    }
+    // --force: a brain may have left conflicts in the index (kept by now, unless all was committed).
+    await runGit(this.dir, ["checkout", "--quiet", "--force", "--detach"]);
     // What was salvaged is not salvaged again if this process stops before the next switch.
     if (salvaged) await runGit(this.dir, ["clean", "-ffdq"]);
     this.#settled = true;
@@ -149,7 +146,7 @@ export class AgentWorktree {
 
   /** Removes the worktree (salvaging uncommitted work first unless told otherwise); a later switch makes it again. */
   async remove(opts: ReleaseOptions = {}): Promise<Salvaged | undefined> {
-    const adminDir = this.#current();
+    const adminDir = await this.#current();
     const reason = opts.reason ?? "worktree removed with uncommitted changes";
     const salvaged =
       adminDir && opts.salvage !== false && !this.#settled
@@ -168,19 +165,20 @@ export class AgentWorktree {
     return salvaged;
   }
 
-  // The admin dir when the worktree is there and registered, checked by reading files only.
-  #current(): string | undefined {
-    if (this.#adminDir && existsSync(join(this.dir, ".git")) && existsSync(join(this.#adminDir, "HEAD"))) {
+  // The admin dir when the worktree is there and git lists it; known after the first look while both
+  // directories stay.
+  async #current(): Promise<string | undefined> {
+    if (this.#adminDir && existsSync(join(this.dir, ".git")) && existsSync(this.#adminDir)) {
       return this.#adminDir;
     }
-    this.#adminDir = adminDirIfLinked(this.dir);
+    this.#adminDir = await adminDirIfLinked(this.repoDir, this.dir);
     // Found on disk (an earlier run of this agent): what it holds is unknown until looked at.
     this.#settled = false;
     return this.#adminDir;
   }
 
   async #ensure(baseCommit: string): Promise<string> {
-    const known = this.#current();
+    const known = await this.#current();
     if (known) return known;
     // A directory git no longer knows (removed by a takeover, then written to by a stalled brain).
     rmSync(this.dir, { recursive: true, force: true });
@@ -213,7 +211,7 @@ export class AgentWorktree {
     reason: string,
     onEvent: GitEventListener | undefined,
   ): Promise<Salvaged | undefined> {
-    const ids = lastTask(adminDir);
+    const ids = await lastTask(this.dir, adminDir);
     if (!ids) return undefined;
     const salvaged = await salvageWorktree(this.dir, ids, reason);
     if (salvaged) {
@@ -223,7 +221,7 @@ export class AgentWorktree {
   }
 }
 
-async function checkout(dir: string, branch: string, baseCommit: string): Promise<void> {
+async function checkout(repoDir: string, dir: string, branch: string, baseCommit: string): Promise<void> {
   try {
     await runGit(dir, [
       "checkout",
@@ -235,28 +233,38 @@ async function checkout(dir: string, branch: string, baseCommit: string): Promis
       baseCommit,
     ]);
   } catch (error) {
-    // git 2.44+ refuses itself when another worktree took the branch since `branchState` looked.
-    const stderr = isGuildError(error, "git.failed") ? String(error.details?.stderr ?? "") : "";
-    const m = /is already (?:checked out|used by worktree) at '([^']+)'/.exec(stderr);
-    if (m?.[1]) throw heldElsewhere(branch, m[1]);
+    // git 2.44+ refuses itself when another worktree took the branch since `branchState` looked: ask git
+    // which worktree holds it rather than read its message.
+    if (!isGuildError(error, "git.failed")) throw error;
+    const { holder } = await branchState(repoDir, branch).catch(() => ({ holder: undefined }));
+    if (holder && !samePath(holder, dir)) throw heldElsewhere(branch, holder);
     throw error;
   }
 }
 
-// The task whose leftovers these are: the branch HEAD is on, else the task last switched to.
-function lastTask(adminDir: string): { goalId: string; taskId: string } | undefined {
-  const head = readText(join(adminDir, "HEAD"));
-  const onBranch = head.startsWith("ref: ") ? parseTaskBranch(head.slice(5)) : undefined;
-  return onBranch ?? parseTaskBranch(readText(join(adminDir, TASK_FILE)));
+// The task whose leftovers these are: the branch HEAD is on, else the task last switched to (guild's
+// own note in the admin dir).
+async function lastTask(
+  dir: string,
+  adminDir: string,
+): Promise<{ goalId: string; taskId: string } | undefined> {
+  const head = await runGit(dir, ["symbolic-ref", "-q", "HEAD"], { okCodes: [1] });
+  const onBranch = head.code === 0 ? parseTaskBranch(head.stdout.toString().trim()) : undefined;
+  if (onBranch) return onBranch;
+  try {
+    return parseTaskBranch(readFileSync(join(adminDir, TASK_FILE), "utf8").trim());
+  } catch {
+    return undefined;
+  }
 }
 
-// The admin dir of a linked worktree at `dir` whose registration still points back at it.
-function adminDirIfLinked(dir: string): string | undefined {
+// The admin dir of a linked worktree at `dir` that git lists as a worktree of `repoDir`.
+async function adminDirIfLinked(repoDir: string, dir: string): Promise<string | undefined> {
+  if (!existsSync(join(dir, ".git"))) return undefined;
+  const listed = (await listWorktrees(repoDir)).some((w) => !w.missing && samePath(w.dir, dir));
+  if (!listed) return undefined;
   try {
-    const adminDir = worktreeAdminDir(dir);
-    const back = readText(join(adminDir, "gitdir"));
-    if (back === "") return undefined;
-    return samePath(resolve(adminDir, back), join(dir, ".git")) ? adminDir : undefined;
+    return worktreeAdminDir(dir);
   } catch {
     return undefined;
   }

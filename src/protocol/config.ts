@@ -39,7 +39,13 @@ export const BrainConfig = z.discriminatedUnion("kind", [
     timeoutMs: z.number().int().positive().optional(),
     env: ExternalEnv,
   }),
-  z.object({ kind: z.literal("scripted"), delayMs: z.number().int().min(0).default(0) }),
+  /** `delayMaxMs`: each task waits a seeded uniform draw in [delayMs, delayMaxMs] (the benchmark's varied brain). */
+  z.object({
+    kind: z.literal("scripted"),
+    delayMs: z.number().int().min(0).default(0),
+    delayMaxMs: z.number().int().min(0).optional(),
+    seed: z.number().int().optional(),
+  }),
 ]);
 export type BrainConfig = z.infer<typeof BrainConfig>;
 

@@ -13,7 +13,7 @@ export function token(value: string): string {
 /** Goal id used for events that belong to no goal (bus errors, presence). */
 export const NO_GOAL = "_";
 
-/** Subject names, as DESIGN.md lists them. */
+/** Subject names, as docs/ARCHITECTURE.md lists them. */
 export const subjects = {
   goalSubmit: "guild.goal.submit",
   /** Request/reply: the coordinator asks an LLM planner service for a plan draft. */
@@ -37,7 +37,7 @@ export const subjects = {
   eventsOfGoal: (goalId: string) => `guild.evt.${token(goalId)}.>`,
 } as const;
 
-/** Stream, bucket and store names, as DESIGN.md lists them. */
+/** Stream, bucket and store names, as docs/ARCHITECTURE.md lists them. */
 export const stores = {
   tasks: "GUILD_TASKS",
   proposals: "GUILD_PROPOSALS",

@@ -8,7 +8,7 @@ import { worktreeRoot } from "../../src/git/index.js";
 import { createLogger, type GuildEvent } from "../../src/protocol/index.js";
 import { demoRepo } from "../helpers/demo-repo.js";
 
-/** Runs the demo goal on `bus` with the five roles and checks what DESIGN.md promises of the result. */
+/** Runs the demo goal on `bus` with the five roles and checks what docs/ARCHITECTURE.md promises of the result. */
 export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; repo: string }> {
   const repo = demoRepo();
   const logger = createLogger({ level: "silent" });

@@ -8,7 +8,7 @@ import type { GoalSnapshot } from "./model-goal.js";
 const MAX_ATTEMPTS = 3;
 const FINAL = new Set(["done", "failed", "cancelled"]);
 
-/** The status each top-level state must report (DESIGN.md: planning, running, merging, verifying, end states). */
+/** The status each top-level state must report (docs/ARCHITECTURE.md: planning, running, merging, verifying, end states). */
 const STATUS: Record<string, GoalStatus> = {
   planning: "planning",
   running: "running",

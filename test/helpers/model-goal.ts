@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from "xstate";
 import { nextDecisionId } from "../../src/coordinator/goal/goal-decisions.js";
 import type { DispatchOutcome, GoalEvent, goalMachine } from "../../src/coordinator/goal/goal-machine.js";
-import { allocateSlots, blockedTasks, readyTasks } from "../../src/coordinator/goal/goal-tasks.js";
+import { blockedTasks, readyTasks } from "../../src/coordinator/goal/goal-tasks.js";
 import type {
   Decision,
   GoalContext,
@@ -244,28 +244,9 @@ function taskEvents(ctx: GoalContext): GoalModelEvent[] {
   return out;
 }
 
-/**
- * What a dispatch may do: hold nothing, or (the clock says a dependency being worked on ends now) hold a
- * slot for every task that could be held, as `timedHolds` would at the right moment. Time is abstract in
- * the model: dispatches and receipts happen at 0, holds end at 1.
- */
+// What a dispatch does: the ready tasks within their roles' windows. Time is abstract in the model.
 function dispatchOutcomes(ctx: GoalContext): DispatchOutcome[] {
-  const plain = { taskIds: readyTasks({ ...ctx, holds: {} }).map((t) => t.spec.taskId), at: 0, holds: {} };
-  const holdable = tasksInOrder(ctx).filter((t) => {
-    const deps = t.spec.dependsOn.map((d) => ctx.tasks[d]?.status);
-    return (
-      t.status === "pending" &&
-      ctx.dispatchWindow?.[t.spec.role] !== undefined &&
-      deps.includes("dispatched") &&
-      deps.every((d) => d === "accepted" || d === "proposed" || d === "dispatched")
-    );
-  });
-  if (holdable.length === 0) return [plain];
-  const slots = allocateSlots({ ...ctx, holds: Object.fromEntries(holdable.map((t) => [t.spec.taskId, 1])) });
-  const kept = slots.kept.filter((t) => holdable.includes(t));
-  if (kept.length === 0) return [plain];
-  const holds = Object.fromEntries(kept.map((t) => [t.spec.taskId, 1]));
-  return [plain, { taskIds: slots.dispatch.map((t) => t.spec.taskId), at: 0, holds }];
+  return [{ taskIds: readyTasks(ctx).map((t) => t.spec.taskId), at: 0 }];
 }
 
 /** Every event the model offers in a state: effect outcomes (success and failure), verdicts, CANCEL. */
@@ -279,9 +260,6 @@ export function goalEvents(s: GoalSnapshot, plan: TaskSpec[] = MODEL_PLAN): Goal
     events.push(error(INVOKE.dispatch));
   }
   if (s.matches("running")) events.push(...taskEvents(s.context));
-  // The hold alarm rings: every hold has run out (the model's holds all end at time 1).
-  if (s.matches("running") && Object.keys(s.context.holds ?? {}).length > 0)
-    events.push({ type: "CLOCK.TICK", at: 1 });
   if (s.matches("settling")) {
     for (const o of settleOutcomes(invokeInput(s, INVOKE.settle))) events.push(done(INVOKE.settle, o));
     events.push(error(INVOKE.settle));
@@ -310,6 +288,5 @@ export function serializeGoal(s: GoalSnapshot): string {
     ? readyTasks(invokeInput(s, INVOKE.dispatch)).map((t) => t.spec.taskId)
     : [];
   const decisions = ctx.decisions.map((d) => `${d.id}:${d.kind}:${d.resolution?.approved ?? "open"}`);
-  const holds = Object.keys(ctx.holds ?? {}).sort();
-  return JSON.stringify([s.value, tasks, ctx.merged, sawReady, decisions, ctx.verify?.passed ?? null, holds]);
+  return JSON.stringify([s.value, tasks, ctx.merged, sawReady, decisions, ctx.verify?.passed ?? null]);
 }

@@ -69,7 +69,7 @@ export function createBrain(
         ...(options.prices ? { prices: options.prices } : {}),
       });
     case "scripted":
-      return createScriptedBrain({ delayMs: config.delayMs });
+      return createScriptedBrain(config);
     case "offline":
       return createOfflineBrain(config.skill === undefined ? {} : { skill: config.skill });
   }

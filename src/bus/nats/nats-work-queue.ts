@@ -76,7 +76,7 @@ export async function openWorkConsumer<T extends Envelope>(
       await jsm.consumers.update(stream, options.durable, update);
     }
   }
-  // A failed pull (reconnect, missed heartbeats) is recorded once per streak, as DESIGN.md's NATS notes ask.
+  // A failed pull (reconnect, missed heartbeats) is recorded once per streak, as docs/ARCHITECTURE.md's NATS notes ask.
   const onRestart = (reason: string) => {
     const event = makeEnvelope({
       type: "bus.consumer.restarted",

@@ -17,7 +17,7 @@ export const PRESENCE_TTL_MS = 30_000;
 /** How long a message id is remembered for dedup on the durable queues. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
-/** The streams guild needs, as DESIGN.md lists them. */
+/** The streams guild needs, as docs/ARCHITECTURE.md lists them. */
 export function streamConfigs(replicas: number): (Partial<StreamConfig> & { name: string })[] {
   const common = { storage: StorageType.File, num_replicas: replicas };
   return [

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { plannerKind } from "../../coordinator/index.js";
+import { GitSpawner, setGitRunner } from "../../git/index.js";
 import { loadOwnership } from "../../ownership/index.js";
 import { createLogger, type GuildEvent } from "../../protocol/index.js";
 import { formatEvent } from "../event-format.js";
@@ -44,6 +45,9 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     logger,
   });
   if (connection.notice) output.err(connection.notice);
+  // One process holds the coordinator and every agent: its git runs from a small helper process, since
+  // forking this large one blocks its event loop (GUILD_GIT_SPAWNER=0 runs git directly, to compare).
+  if (process.env.GUILD_GIT_SPAWNER !== "0") setGitRunner(new GitSpawner());
   // An LLM planner configured in this folder's guild.yaml is served by this process.
   const ownership = await loadOwnership({ repoDir: options.home ?? process.cwd() });
   const { config } = ownership;

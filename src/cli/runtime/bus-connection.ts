@@ -27,7 +27,7 @@ function urlFile(home: string): string {
 }
 
 /**
- * Connects as DESIGN.md says: `NATS_URL`, else the server a running `guild up` recorded in `.guild/nats.url`,
+ * Connects as docs/ARCHITECTURE.md says: `NATS_URL`, else the server a running `guild up` recorded in `.guild/nats.url`,
  * else (for `guild up`) a nats-server guild starts itself, else the memory bus with a one-line notice.
  */
 export async function connectBus(choice: BusChoice): Promise<BusConnection> {

@@ -19,10 +19,9 @@ import {
 } from "../../protocol/index.js";
 import { planGoal } from "../plan/index.js";
 import { arbitrateConflict, type ConflictPair, settleConflicts } from "../settle/index.js";
-import { planDispatch } from "./dispatch-holds.js";
 import { nextDecisionId } from "./goal-decisions.js";
 import { type DispatchOutcome, goalMachine } from "./goal-machine.js";
-import { blockedTasks, chainDepths } from "./goal-tasks.js";
+import { blockedTasks, chainDepths, readyTasks } from "./goal-tasks.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
 import { acceptedWithCommits, createVerifier, mergeEntries } from "./verify-integration.js";
 
@@ -33,7 +32,7 @@ export interface EffectDeps {
   extraPath?: string[];
   /** The goal's merge prepared while it runs; used when it holds exactly the entries to merge. */
   premerge?: IncrementalMerge;
-  /** Dispatch times and holds read it (default: the system clock). */
+  /** Dispatch times read it (default: the system clock). */
   clock?: Clock;
 }
 
@@ -59,7 +58,7 @@ export function provideGoalEffects(deps: EffectDeps) {
 
   async function dispatch(ctx: GoalContext): Promise<DispatchOutcome> {
     const at = clock.now();
-    const { dispatch: ready, held, holds } = planDispatch(ctx, at);
+    const ready = readyTasks(ctx);
     const depth = chainDepths(ctx);
     // Agents working in a worktree of this repository commit straight into its object store (unless
     // GUILD_SHARED_OBJECTS=0: every proposal then travels as a bundle, as from another machine).
@@ -94,14 +93,7 @@ export function provideGoalEffects(deps: EffectDeps) {
         ctx.goalId,
       );
     }
-    for (const h of held.filter((h) => ctx.holds?.[h.taskId] === undefined)) {
-      await events.emit(
-        "task.held",
-        { taskId: h.taskId, role: h.role, holdMs: Math.round(h.until - at), reason: h.reason },
-        ctx.goalId,
-      );
-    }
-    return { taskIds: ready.map((t) => t.spec.taskId), at, holds };
+    return { taskIds: ready.map((t) => t.spec.taskId), at };
   }
 
   async function settle(ctx: GoalContext): Promise<SettleOutcome> {

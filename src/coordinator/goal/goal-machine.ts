@@ -1,11 +1,9 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { TaskSpec } from "../../protocol/index.js";
-import { holdsAfter } from "./dispatch-holds.js";
 import { applyCulprit, applySettlement, type DecisionResolution, resolveDecision } from "./goal-decisions.js";
 import { addTasks, allSettled, isCurrent, readyTasks, updateTask } from "./goal-tasks.js";
 import type {
   Decision,
-  DispatchHolds,
   GoalContext,
   MergeOutcome,
   SettleOutcome,
@@ -26,14 +24,12 @@ export type GoalEvent =
   | ({ type: "DECISION.RESOLVED" } & DecisionResolution)
   | { type: "PROPOSAL.REJECTED"; taskId: string; attempt: number; reason: string; retry: boolean }
   | { type: "TASK.FAILED"; taskId: string; attempt: number; reason: string }
-  | { type: "CLOCK.TICK"; at: number }
   | { type: "CANCEL"; reason: string };
 
-/** What a dispatch did: the tasks it sent out, the clock time it did so, and the slots it keeps. */
+/** What a dispatch did: the tasks it sent out and the clock time it did so. */
 export interface DispatchOutcome {
   taskIds: string[];
   at: number;
-  holds: DispatchHolds;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -139,7 +135,6 @@ export const goalMachine = setup({
                   }
                   return tasks;
                 },
-                holds: ({ event }) => event.output.holds,
               }),
             },
             onError: {
@@ -169,12 +164,6 @@ export const goalMachine = setup({
             tasks: ({ context, event }) =>
               updateTask(context, event.taskId, (t) => ({ ...t, status: "proposed", proposedAt: event.at })),
           }),
-        },
-        // A hold ran out (its dependency overran): the slot it kept may go to other work.
-        "CLOCK.TICK": {
-          guard: ({ context, event }) =>
-            Object.values(context.holds ?? {}).some((until) => until <= event.at),
-          actions: assign({ holds: ({ context, event }) => holdsAfter(context.holds, event.at) }),
         },
         // A verdict counts only for the attempt it reviewed: the review awaits I/O, and meanwhile the
         // attempt may have failed and been dispatched again.

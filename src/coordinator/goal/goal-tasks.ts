@@ -9,8 +9,6 @@ import type { GoalContext, TaskRecord } from "./goal-types.js";
  * task that becomes ready later but holds up a chain is not queued behind them. A task that waits only on
  * reviews (every dependency accepted or proposed) keeps a slot of its role from less critical ready tasks:
  * it is ready within a review's time, and an agent given other work would keep it waiting a whole task.
- * A task the dispatcher holds (`context.holds`: its dependency is expected to finish now) keeps a slot the
- * same way.
  */
 export function readyTasks(context: GoalContext): TaskRecord[] {
   return allocateSlots(context).dispatch;
@@ -33,7 +31,6 @@ export function allocateSlots(context: GoalContext): { dispatch: TaskRecord[]; k
   const nearlyReady = new Set(
     tasks.filter((t) => {
       if (t.status !== "pending" || readySet.has(t)) return false;
-      if (holdApplies(context, t)) return true;
       const deps = depStatus(t);
       return deps.includes("proposed") && deps.every((s) => s === "accepted" || s === "proposed");
     }),
@@ -49,27 +46,11 @@ export function allocateSlots(context: GoalContext): { dispatch: TaskRecord[]; k
     inFlight.set(t.spec.role, used + 1);
     return true;
   });
-  // A task waiting on a review or held takes its slot but is not dispatched yet.
+  // A task waiting on a review takes its slot but is not dispatched yet.
   return {
     dispatch: slotted.filter((t) => !nearlyReady.has(t)),
     kept: slotted.filter((t) => nearlyReady.has(t)),
   };
-}
-
-/** Whether every dependency of `task` is accepted, in review or worked on: none failed, was rejected or went back. */
-export function dependenciesUnderWay(context: GoalContext, task: TaskRecord): boolean {
-  return task.spec.dependsOn.every((dep) =>
-    ["accepted", "proposed", "dispatched"].includes(context.tasks[dep]?.status ?? ""),
-  );
-}
-
-// A hold on `task` counts while it is pending and its dependencies are still under way.
-function holdApplies(context: GoalContext, task: TaskRecord): boolean {
-  return (
-    context.holds?.[task.spec.taskId] !== undefined &&
-    task.status === "pending" &&
-    dependenciesUnderWay(context, task)
-  );
 }
 
 /**

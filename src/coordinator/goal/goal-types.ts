@@ -58,13 +58,6 @@ export interface VerifyResult {
   culprit?: string;
 }
 
-/**
- * Slots of a role kept for tasks not ready yet: task id → the clock time (ms) the hold ends. A held task
- * takes a slot of its role's dispatch window as a task waiting on a review does, so a less critical task
- * does not take the agent that is about to be needed.
- */
-export type DispatchHolds = Record<string, number>;
-
 /** Everything the coordinator knows about one goal; persisted with the machine snapshot. */
 export interface GoalContext {
   goalId: string;
@@ -84,8 +77,6 @@ export interface GoalContext {
    * replicas); roles not named are not limited.
    */
   dispatchWindow?: Record<string, number>;
-  /** Slots kept for tasks whose dependency is about to finish (task id → clock time the hold ends). */
-  holds?: DispatchHolds;
   integrationHead?: string;
   verify?: VerifyResult;
   reason?: string;

@@ -1,6 +1,5 @@
 // A goal's life: its state machine and effects, dispatch, decisions, verification, and durable records.
 export { claimHolderProblem } from "./claim-holder.js";
-export { nextHoldEnd } from "./dispatch-holds.js";
 export { cancelGoalAgents } from "./durable-cancel.js";
 export { answerGoal } from "./goal-control.js";
 export { type EffectDeps, provideGoalEffects } from "./goal-effects.js";
@@ -12,7 +11,6 @@ export { type GoalRecord, GoalStore, isFinalStatus, type StoredGoal } from "./go
 export { blockedTasks, chainDepths, dispatchWindowOf, readyTasks } from "./goal-tasks.js";
 export type {
   Decision,
-  DispatchHolds,
   GoalContext,
   MergeOutcome,
   SettlementRecord,
@@ -21,5 +19,4 @@ export type {
   TaskStatus,
   VerifyResult,
 } from "./goal-types.js";
-export { HoldAlarm } from "./hold-alarm.js";
 export { mergeEntries } from "./verify-integration.js";

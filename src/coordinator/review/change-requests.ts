@@ -19,7 +19,7 @@ function slug(text: string): string {
 
 /**
  * Splits a proposal that changed other roles' paths: the proposer keeps its own part, each owner gets
- * a change request with the patch of its paths (DESIGN.md: a write to another role's paths becomes a
+ * a change request with the patch of its paths (docs/ARCHITECTURE.md: a write to another role's paths becomes a
  * change request to the owner).
  */
 export async function splitForeignChanges(

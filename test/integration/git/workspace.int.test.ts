@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { commitWorkspace, createWorkspace, type GitEvent, removeWorkspace } from "../../../src/git/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
-import { loggingGit } from "../../helpers/logging-git.js";
 
 const files = {
   "README.md": "# app\n",
@@ -59,15 +58,13 @@ describe("workspaces", () => {
     expect(result).toEqual({ head: base, commits: 0, changedPaths: [] });
   });
 
-  it("reads one new commit from git's files, and asks git when the agent committed more or git packed it", async () => {
+  it("reports one new commit, more commits, and a packed commit as git sees them", async () => {
     using repo = tempRepo(files);
-    using git = loggingGit();
     const base = repo.head();
     const ws = await createWorkspace({ repoDir: repo.path, goalId: "g1", taskId: "t6", baseCommit: base });
     writeFileSync(join(ws.dir, "docs/guide.md"), "better guide\n");
     writeFileSync(join(ws.dir, "docs/new.md"), "new\n");
-    const result = await git.during(() => commitWorkspace(ws, "docs"));
-    expect(git.calls()).toEqual(["add", "commit", "diff"]);
+    const result = await commitWorkspace(ws, "docs");
     expect(result).toEqual({
       head: repo.git("-C", ws.dir, "rev-parse", "HEAD"),
       commits: 1,

@@ -1,15 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromPromise, waitFor } from "xstate";
-import { nextHoldEnd, planDispatch } from "../../../../src/coordinator/goal/dispatch-holds.js";
 import { goalMachine } from "../../../../src/coordinator/goal/goal-machine.js";
 import { stateName, statusOf } from "../../../../src/coordinator/goal/goal-status.js";
+import { readyTasks } from "../../../../src/coordinator/goal/goal-tasks.js";
 import type {
   GoalContext,
   SettleOutcome,
   TaskRecord,
   VerifyResult,
 } from "../../../../src/coordinator/goal/goal-types.js";
-import { HoldAlarm } from "../../../../src/coordinator/goal/hold-alarm.js";
 import { type Proposal, SimulatedClock, type TaskSpec } from "../../../../src/protocol/index.js";
 import { BASE, goalInput } from "../../../helpers/model-goal.js";
 
@@ -54,10 +53,9 @@ function start(script: Script) {
       // The real dispatch decision (goal-effects adds only the bus and the events).
       dispatch: fromPromise(async ({ input: ctx }: { input: GoalContext }) => {
         const at = clock.now();
-        const { dispatch, holds } = planDispatch(ctx, at);
-        const taskIds = dispatch.map((t) => t.spec.taskId);
+        const taskIds = readyTasks(ctx).map((t) => t.spec.taskId);
         dispatched.push(taskIds);
-        return { taskIds, at, holds };
+        return { taskIds, at };
       }),
       settle: fromPromise(async ({ input: ctx }: { input: GoalContext }) => {
         settled.push(Object.keys(ctx.tasks).length);
@@ -77,9 +75,6 @@ function start(script: Script) {
     ? { ...goalInput(), dispatchWindow: script.dispatchWindow }
     : goalInput();
   const actor = createActor(machine, { input });
-  // As the coordinator does: the end of the first hold rings the goal with the time.
-  const alarm = new HoldAlarm(clock, (at) => actor.send({ type: "CLOCK.TICK", at }));
-  actor.subscribe((s) => alarm.set(s.matches("running") ? nextHoldEnd(s.context) : undefined));
   actor.start();
   return { actor, dispatched, settled };
 }
@@ -231,48 +226,5 @@ describe("goal machine", () => {
     const final = await waitFor(actor, (s) => s.status === "done");
     expect(final.value).toBe("cancelled");
     expect(statusOf(final.value)).toBe("cancelled");
-  });
-
-  describe("keeping an agent for a chain step whose dependency is about to finish", () => {
-    // a (backend) and c (tests) start together; b (tests) needs a; d (tests) is independent. When c's
-    // proposal arrives, a (started at the same time) is expected to end now: the tests agent waits for b.
-    const plan = [spec("a", "backend"), spec("c", "tests"), spec("b", "tests", ["a"]), spec("d", "tests")];
-    const received = (taskId: string, at: number) =>
-      ({ type: "PROPOSAL.RECEIVED", taskId, attempt: 1, at }) as const;
-
-    it("holds the slot, then gives it to the chain step when the dependency is accepted", async () => {
-      const clock = new SimulatedClock();
-      const { actor, dispatched } = start({ plan, dispatchWindow: { backend: 1, tests: 1 }, clock });
-      await waitFor(actor, (s) => stateName(s.value) === "running.reviewing");
-      expect(dispatched).toEqual([["a", "c"]]);
-      clock.advance(1000);
-      actor.send(received("c", 1000));
-      await waitFor(actor, (s) => s.context.holds?.b !== undefined);
-      expect(actor.getSnapshot().context.tasks.d?.status).toBe("pending");
-      // a finishes 10 ms later, inside the tolerance (10% of the 1 s tasks take): d is still kept out.
-      clock.advance(10);
-      actor.send(received("a", 1010));
-      actor.send(accept(actor.getSnapshot().context, "a"));
-      await waitFor(actor, (s) => s.context.tasks.b?.status === "dispatched");
-      expect(dispatched.at(-1)).toEqual(["b"]);
-      expect(actor.getSnapshot().context.tasks.d?.status).toBe("pending");
-      expect(actor.getSnapshot().context.tasks.b?.dispatchedAt).toBe(1010);
-    });
-
-    it("lets the slot go to other work when the dependency overruns the hold", async () => {
-      const clock = new SimulatedClock();
-      const { actor, dispatched } = start({ plan, dispatchWindow: { backend: 1, tests: 1 }, clock });
-      await waitFor(actor, (s) => stateName(s.value) === "running.reviewing");
-      clock.advance(1000);
-      actor.send(received("c", 1000));
-      await waitFor(actor, (s) => s.context.holds?.b !== undefined);
-      expect(actor.getSnapshot().context.holds).toEqual({ b: 1100 });
-      clock.advance(99);
-      expect(actor.getSnapshot().context.tasks.d?.status).toBe("pending");
-      clock.advance(1);
-      await waitFor(actor, (s) => s.context.tasks.d?.status === "dispatched");
-      expect(dispatched.at(-1)).toEqual(["d"]);
-      expect(actor.getSnapshot().context.holds).toEqual({});
-    });
   });
 });
