@@ -4,7 +4,17 @@ import { parseCircular, parseDependencyTree } from "dpdm";
 
 // Enforces DESIGN.md's room rules: a room imports only from protocol/ and rooms below it,
 // agents/ and coordinator/ never import each other, nobody outside bus/ imports @nats-io/*, and no cycles.
-const LAYERS = ["protocol", "bus", "ownership", "git", "agents", "coordinator", "dashboard", "cli"] as const;
+const LAYERS = [
+  "protocol",
+  "bus",
+  "ownership",
+  "git",
+  "sandbox",
+  "agents",
+  "coordinator",
+  "dashboard",
+  "cli",
+] as const;
 const root = resolve(import.meta.dirname, "..");
 const src = join(root, "src");
 

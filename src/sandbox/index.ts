@@ -1,0 +1,1 @@
+export { type ChildEnvOptions, childEnv } from "./child-env.js";
