@@ -18,6 +18,7 @@ export {
   GuildConfig,
   OwnershipRuleConfig,
   RoleConfig,
+  SandboxConfig,
   SettlementPolicy,
 } from "./config.js";
 export {

@@ -6,9 +6,9 @@ const ALLOWED_PREFIX = "LC_";
 
 /** What a child process's environment is built from, besides the allowlist. */
 export interface ChildEnvOptions {
-  /** The child's HOME: a private directory, never the user's own. */
-  home: string;
-  /** The child's TMPDIR (default: `home`'s sibling `/tmp`). */
+  /** The child's HOME, a private directory; left out, `runSandboxed` gives the command its own. */
+  home?: string;
+  /** The child's TMPDIR (default `/tmp`, which is private inside the sandbox). */
   tmp?: string;
   /** Names the role's config passes on explicitly (`env: [NAME, …]`), copied from `from` when set there. */
   pass?: readonly string[];
@@ -38,7 +38,7 @@ export function childEnv(
   env.PATH = [...(options.extraPath ?? []), ...(from.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(delimiter)]
     .filter(Boolean)
     .join(delimiter);
-  env.HOME = options.home;
+  if (options.home !== undefined) env.HOME = options.home;
   env.TMPDIR = options.tmp ?? "/tmp";
   return { ...env, ...options.set };
 }
