@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join, resolve as resolvePath } from "node:path";
 import { GuildError } from "../protocol/index.js";
 import { bwrapArgs } from "./bwrap-args.js";
 import { treeUsage } from "./process-tree.js";
@@ -64,6 +64,24 @@ function hasPrlimit(): boolean {
   return prlimitPresent;
 }
 
+// Found before the sandbox starts, so a missing program is "could not start", not an exit code of bwrap's.
+function findProgram(program: string, cwd: string, path: string): string | undefined {
+  const candidates = program.includes("/")
+    ? [resolvePath(cwd, program)]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, program));
+  return candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 function start(run: SandboxRun, limits: SandboxLimits, home: string): ChildProcess {
   const prlimit = hasPrlimit() ? ["prlimit", ...prlimitArgs(limits)] : [];
   const env: Record<string, string> = {
@@ -106,7 +124,7 @@ function killAll(child: ChildProcess, seen: readonly number[]): void {
  * Runs one argv confined (bubblewrap, or unconfined where config says `sandbox: none`), with its limits
  * enforced and every process it started killed when it ends; refuses (`sandbox.denied`) where no sandbox exists.
  */
-export function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
+export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
   if (run.policy.mode === "bubblewrap") {
     const availability = sandboxAvailability();
     if (!availability.available) {
@@ -114,6 +132,10 @@ export function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
         details: { kind: "unavailable" },
       });
     }
+  }
+  const program = run.argv[0] ?? "";
+  if (!findProgram(program, run.cwd, run.env.PATH ?? "")) {
+    throw Object.assign(new Error(`${program}: not found on PATH`), { code: "ENOENT" });
   }
   const limits = mergeLimits(run.policy.limits, run.limits);
   const ownHome = run.policy.mode === "none" ? mkdtempSync(join(tmpdir(), "guild-home-")) : undefined;

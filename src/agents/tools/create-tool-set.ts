@@ -1,4 +1,5 @@
 import { isGuildError, redactText } from "../../protocol/index.js";
+import { type SandboxPolicy, sandboxPolicy } from "../../sandbox/index.js";
 import { applyPatchTool } from "./apply-patch-tool.js";
 import { definitionTool, exportsTool, outlineTool, referencesTool } from "./code-tools.js";
 import type { Tool } from "./define-tool.js";
@@ -32,6 +33,10 @@ export interface ToolSetOptions {
   onDenied?: (denial: ToolDenial) => void;
   /** Directories put first on PATH for commands (e.g. `node_modules/.bin`). */
   extraPath?: readonly string[];
+  /** How commands are confined; default bubblewrap without network (refused where it cannot run). */
+  sandbox?: SandboxPolicy;
+  /** Environment names passed on to commands (the role's `env:`). */
+  passEnv?: readonly string[];
 }
 
 /** Every tool, in the order models see them. */
@@ -61,6 +66,8 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
     allowCommands: options.allowCommands,
     limits: { ...DEFAULT_TOOL_LIMITS, ...options.limits },
     extraPath: options.extraPath ?? [],
+    sandbox: options.sandbox ?? sandboxPolicy(undefined),
+    passEnv: options.passEnv ?? [],
   };
   const byName = new Map(ALL_TOOLS.map((t) => [t.definition.name, t]));
   const deny = (tool: string, reason: string, path?: string) => {
@@ -69,6 +76,7 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
   };
   return {
     definitions: ALL_TOOLS.map((t) => t.definition),
+    confinement: { sandbox: context.sandbox, passEnv: context.passEnv, extraPath: context.extraPath },
     async call(name, input) {
       const tool = byName.get(name);
       if (!tool)

@@ -5,7 +5,7 @@ export { ALL_TOOLS, createToolSet, type ToolDenial, type ToolSetOptions } from "
 export { defineTool, refuse, type Tool } from "./define-tool.js";
 export { listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
 export { finishTool } from "./finish-tool.js";
-export { cleanEnv, isAllowedCommand, runCommandTool } from "./run-command-tool.js";
+export { commandEnv, isAllowedCommand, runCommandTool } from "./run-command-tool.js";
 export { type ResolvedPath, resolveInWorktree } from "./sandbox-path.js";
 export { searchTool } from "./search-tool.js";
 export {
@@ -14,6 +14,6 @@ export {
   type ToolContext,
   type ToolLimits,
 } from "./tool-context.js";
-export type { ToolDefinition, ToolResult, ToolSet } from "./types.js";
+export type { Confinement, ToolDefinition, ToolResult, ToolSet } from "./types.js";
 export { isWrappedUntrusted, truncateMiddle, wrapUntrusted } from "./untrusted.js";
 export { guardWrite } from "./write-guard.js";

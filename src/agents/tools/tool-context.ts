@@ -1,3 +1,5 @@
+import type { SandboxPolicy } from "../../sandbox/index.js";
+
 /** The part of the ownership module the tools need; the real `OwnershipMatcher` satisfies it. */
 export interface OwnershipCheck {
   canWrite(role: string, path: string): boolean;
@@ -25,4 +27,8 @@ export interface ToolContext {
   allowCommands: readonly (readonly string[])[];
   limits: ToolLimits;
   extraPath: readonly string[];
+  /** How commands are confined (the role's `sandbox:`). */
+  sandbox: SandboxPolicy;
+  /** Environment names the role's config passes on to commands. */
+  passEnv: readonly string[];
 }

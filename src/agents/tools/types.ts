@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { SandboxPolicy } from "../../sandbox/index.js";
 
 /** A tool a brain may call; the input is validated with `input` before `call` sees it. */
 export interface ToolDefinition<I = unknown> {
@@ -20,5 +21,14 @@ export interface ToolResult {
 /** The only way a brain touches the repository; every call is checked by the sandbox in code. */
 export interface ToolSet {
   readonly definitions: readonly ToolDefinition[];
+  /** How processes run for this task (commands, CLI brains, skill runs): the sandbox and what env they get. */
+  readonly confinement?: Confinement;
   call(name: string, input: unknown): Promise<ToolResult>;
+}
+
+/** The role's sandbox policy and the environment names and PATH directories its processes get. */
+export interface Confinement {
+  sandbox: SandboxPolicy;
+  passEnv: readonly string[];
+  extraPath: readonly string[];
 }
