@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { GuildError, redactText } from "../../protocol/index.js";
+import { GuildError, isGuildError, redactText } from "../../protocol/index.js";
+import { childEnv, runSandboxed, sandboxPolicy } from "../../sandbox/index.js";
 import { truncateMiddle } from "../tools/untrusted.js";
 import type { Brain, BrainRunContext, BrainStep } from "./brain.js";
 import { budgetExceeded } from "./budget.js";
@@ -11,7 +11,7 @@ export interface CliBrainOptions {
   /** argv template: `{task}` becomes the task text, `{dir}` the worktree; run without a shell. */
   command: readonly string[];
   timeoutMs?: number;
-  /** The agent's environment; it needs its own API key, so this is not the sandbox's clean env. */
+  /** Where the names the role passes on (`env:`, e.g. the agent's own API key) are read; default `process.env`. */
   env?: NodeJS.ProcessEnv;
   maxOutputChars?: number;
 }
@@ -29,49 +29,38 @@ interface Exit {
   timedOut: boolean;
 }
 
-function runAgent(
+async function runAgent(
   argv: string[],
   context: BrainRunContext,
   timeoutMs: number,
   options: CliBrainOptions,
 ): Promise<Exit> {
-  return new Promise((resolve) => {
-    const [command, ...args] = argv as [string, ...string[]];
-    const child = spawn(command, args, {
+  const cap = options.maxOutputChars ?? 20_000;
+  const confinement = context.tools.confinement;
+  try {
+    // Confined like any command: only the worktree (and the role's `writable`) can change, the network
+    // only when the role's sandbox allows it, and nothing it started outlives it.
+    const result = await runSandboxed({
+      argv,
       cwd: context.workdir,
-      env: options.env ?? process.env,
-      shell: false,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      policy: confinement?.sandbox ?? sandboxPolicy(undefined),
+      env: childEnv(
+        { pass: confinement?.passEnv ?? [], extraPath: confinement?.extraPath ?? [] },
+        options.env ?? process.env,
+      ),
+      signal: context.signal,
+      limits: { wallMs: timeoutMs },
     });
-    const cap = options.maxOutputChars ?? 20_000;
-    let output = "";
-    const take = (d: Buffer) => {
-      output = truncateMiddle(output + d.toString(), cap * 2);
+    const stopped = result.limit && result.limit !== "wall-time" ? `\n${result.reason}` : "";
+    return {
+      code: result.code,
+      output: truncateMiddle(result.output + stopped, cap),
+      timedOut: result.limit === "wall-time",
     };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    let timedOut = false;
-    const kill = () => {
-      if (child.pid !== undefined && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {}
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, timeoutMs);
-    context.signal.addEventListener("abort", kill, { once: true });
-    const done = (code: number | null, extra = "") => {
-      clearTimeout(timer);
-      context.signal.removeEventListener("abort", kill);
-      resolve({ code, output: truncateMiddle(output + extra, cap), timedOut });
-    };
-    child.on("error", (e) => done(null, `\ncould not start ${command}: ${e.message}`));
-    child.on("close", (code) => done(code));
-  });
+  } catch (e) {
+    if (isGuildError(e, "sandbox.denied")) return { code: null, output: e.message, timedOut: false };
+    return { code: null, output: `could not start ${argv[0]}: ${(e as Error).message}`, timedOut: false };
+  }
 }
 
 /**

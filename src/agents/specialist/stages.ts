@@ -20,6 +20,7 @@ import {
   type RoleConfig,
   subjects,
 } from "../../protocol/index.js";
+import { sandboxPolicy } from "../../sandbox/index.js";
 import { createBrain } from "../brains/index.js";
 import { BUILTIN_ROLES, charterFor } from "../roles.js";
 import { createToolSet } from "../tools/index.js";
@@ -126,6 +127,8 @@ export function createStages(deps: StageDeps, state: StageState) {
       ownership: ownership.matcher,
       allowCommands: roleConfig.allowCommands ?? [],
       limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
+      sandbox: sandboxPolicy(roleConfig.sandbox ?? ownership.config.sandbox),
+      passEnv: roleConfig.env ?? [],
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
       onDenied: (d) => {
         void events.emit(
