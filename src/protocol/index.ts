@@ -47,6 +47,7 @@ export {
   GuildEvent,
   isEventType,
 } from "./events/index.js";
+export { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "./git-safety.js";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
   AgentInbox,

@@ -52,6 +52,8 @@ export interface StageState {
   /** Everything in the worktree was committed for the proposal: releasing it needs no salvage. */
   committed?: boolean;
   config?: GuildConfig;
+  /** The paths this task's tools were allowed to write: the proposal's commit holds these only. */
+  written?: (() => string[]) | undefined;
   /** The work stage in flight, so a cancel can wait for it to stop before salvaging the worktree. */
   inflight?: Promise<unknown>;
 }
@@ -138,6 +140,7 @@ export function createStages(deps: StageDeps, state: StageState) {
         );
       },
     });
+    state.written = tools.written;
     const budget = Budget.parse(roleConfig.budget ?? {});
     const outcome: WorkOutcome = { summary: "", inputTokens: 0, outputTokens: 0 };
     const meter = await goalMeter(deps.bus.kv, assignment.goalId, ownership.config.goalBudget.maxTokens);
@@ -209,6 +212,8 @@ export function createStages(deps: StageDeps, state: StageState) {
     const committed = await commitWorkspace(ws, `${role}: ${assignment.task.title}`, {
       author: { name: `guild ${role}`, email: `${agentId}@guild.local` },
       trailers: { "Guild-Task": taskId, "Guild-Role": role, "Guild-Attempt": String(assignment.attempt) },
+      // What went through this agent's tools, and nothing another process wrote into its worktree.
+      ...(state.written ? { paths: state.written() } : {}),
     });
     state.committed = true;
     const proposalId = `${taskId}-${assignment.attempt}`;

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { z } from "zod";
+import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import { truncateMiddle } from "./untrusted.js";
 import { guardWrite } from "./write-guard.js";
@@ -34,8 +35,9 @@ export function pathsOfPatch(patch: string): string[] {
 
 function gitApply(cwd: string, patch: string, timeoutMs: number): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", ["apply", "--recount", "--whitespace=nowarn", "-"], {
+    const child = spawn("git", [...SAFE_GIT_ARGS, "apply", "--recount", "--whitespace=nowarn", "-"], {
       cwd,
+      env: { ...process.env, ...SAFE_GIT_ENV },
       timeout: timeoutMs,
       stdio: ["pipe", "pipe", "pipe"],
     });

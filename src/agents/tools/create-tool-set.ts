@@ -68,6 +68,7 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
     extraPath: options.extraPath ?? [],
     sandbox: options.sandbox ?? sandboxPolicy(undefined),
     passEnv: options.passEnv ?? [],
+    written: new Set(),
   };
   const byName = new Map(ALL_TOOLS.map((t) => [t.definition.name, t]));
   const deny = (tool: string, reason: string, path?: string) => {
@@ -76,6 +77,7 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
   };
   return {
     definitions: ALL_TOOLS.map((t) => t.definition),
+    written: () => [...context.written].sort(),
     confinement: { sandbox: context.sandbox, passEnv: context.passEnv, extraPath: context.extraPath },
     async call(name, input) {
       const tool = byName.get(name);

@@ -31,4 +31,6 @@ export interface ToolContext {
   sandbox: SandboxPolicy;
   /** Environment names the role's config passes on to commands. */
   passEnv: readonly string[];
+  /** Worktree-relative paths the write tools were allowed to change: all an agent's commit may contain. */
+  written: Set<string>;
 }

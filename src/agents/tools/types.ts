@@ -24,6 +24,8 @@ export interface ToolSet {
   /** How processes run for this task (commands, CLI brains, skill runs): the sandbox and what env they get. */
   readonly confinement?: Confinement;
   call(name: string, input: unknown): Promise<ToolResult>;
+  /** The paths the write tools were allowed to change, so far; an agent commits these and nothing else. */
+  written?(): string[];
 }
 
 /** The role's sandbox policy and the environment names and PATH directories its processes get. */

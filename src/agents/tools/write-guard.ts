@@ -11,5 +11,6 @@ export function guardWrite(context: ToolContext, path: string): ResolvedPath {
   if (!context.ownership.canWrite(context.role, resolved.rel)) {
     throw refuse(`role ${context.role} does not own ${resolved.rel}`, resolved.rel);
   }
+  context.written.add(resolved.rel);
   return resolved;
 }

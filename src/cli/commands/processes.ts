@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { createLogger } from "../../protocol/index.js";
+import { describeSandbox } from "../../sandbox/index.js";
 import { processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
 import { startGuild } from "../runtime/start-guild.js";
@@ -41,6 +42,7 @@ export function registerProcessCommands(program: Command): void {
         coordinator: false,
       });
       processOutput.err(`${runtime.agents.map((a) => a.agentId).join(", ")} running`);
+      processOutput.err(describeSandbox("bubblewrap"));
       await untilSignal();
       await runtime.stop();
       await connection.close();

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { plannerKind } from "../../coordinator/index.js";
 import { loadOwnership } from "../../ownership/index.js";
 import { createLogger, type GuildEvent } from "../../protocol/index.js";
+import { describeSandbox } from "../../sandbox/index.js";
 import { formatEvent } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
@@ -57,6 +58,9 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
   output.err(
     `guild is up: coordinator + ${runtime.agents.map((a) => a.agentId).join(", ")} on the ${connection.bus.kind} bus`,
   );
+  output.err(describeSandbox(config.sandbox === "none" ? "none" : "bubblewrap"));
+  const unconfined = Object.entries(config.roles).filter(([, r]) => r.sandbox === "none");
+  if (unconfined.length > 0) output.err(`sandbox: none for ${unconfined.map(([name]) => name).join(", ")}`);
   return {
     connection,
     runtime,
