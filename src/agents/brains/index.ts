@@ -1,4 +1,12 @@
 export { type AnthropicBrainOptions, anthropicChatModel, createAnthropicBrain } from "./anthropic.js";
+export {
+  boundedFetch,
+  DEFAULT_REPLY_LIMITS,
+  type ReplyBound,
+  ReplyLimitError,
+  type ReplyLimits,
+  replyLimitOf,
+} from "./bounded-fetch.js";
 export type { Brain, BrainRunContext, BrainStep, BrainTask } from "./brain.js";
 export {
   type BudgetBreach,

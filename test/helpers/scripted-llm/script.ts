@@ -16,6 +16,10 @@ export type ScriptedTurn =
       toolCalls?: ScriptedToolCall[];
       usage?: { input: number; output: number };
       delayMs?: number;
+      /** A hostile reply: one streamed line carrying a tool call this many bytes long (OpenAI only). */
+      floodBytes?: number;
+      /** A hostile reply: a text delta every 100 ms that never ends (OpenAI only). */
+      drip?: boolean;
     }
   | { error: 429 | 500 | 503; retryAfterMs?: number };
 
