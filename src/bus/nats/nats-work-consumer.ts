@@ -15,6 +15,11 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
   readonly #logger: Logger | undefined;
   readonly #onRestart: (reason: string) => void;
   #closed = false;
+  // Resolves on close(): an in-flight pull (which may never return while NATS is gone) is abandoned.
+  #markClosed: () => void = () => {};
+  readonly #whenClosed = new Promise<null>((resolve) => {
+    this.#markClosed = () => resolve(null);
+  });
 
   constructor(
     consumer: Consumer,
@@ -38,13 +43,23 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
       if (left <= 0) return null;
       let m: JsMsg | null;
       try {
-        m = await this.#consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
+        const pull = this.#consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
+        pull.catch(() => {});
+        m = await Promise.race([pull, this.#whenClosed]);
+        if (this.#closed) {
+          // A message that arrives after close goes back for another worker at once.
+          void pull.then((late) => late?.nak()).catch(() => {});
+          return null;
+        }
       } catch (e) {
         // A reconnect or a missed heartbeat ends this pull; the durable is server-side, so pull again.
         this.#logger?.warn({ err: e }, "pull failed; retrying");
         if (!failing) this.#onRestart((e as Error).message ?? String(e));
         failing = true;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, left))));
+        await Promise.race([
+          new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, left)))),
+          this.#whenClosed,
+        ]);
         continue;
       }
       failing = false;
@@ -59,6 +74,7 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#markClosed();
   }
 }
 

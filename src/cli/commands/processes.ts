@@ -4,13 +4,7 @@ import { describeSandbox } from "../../sandbox/index.js";
 import { processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
 import { startGuild } from "../runtime/start-guild.js";
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-}
+import { stopOnSignal } from "../runtime/stop-on-signal.js";
 
 /** `guild coordinator` and `guild agent --role R`: the separate processes of a multi-machine deployment. */
 export function registerProcessCommands(program: Command): void {
@@ -22,9 +16,10 @@ export function registerProcessCommands(program: Command): void {
       const connection = await connectBus({ startServer: false, logger });
       const runtime = await startGuild({ bus: connection.bus, logger, roles: [] });
       processOutput.err("coordinator running");
-      await untilSignal();
-      await runtime.stop();
-      await connection.close();
+      await stopOnSignal(async () => {
+        await runtime.stop();
+        await connection.close();
+      });
     });
   program
     .command("agent")
@@ -43,8 +38,9 @@ export function registerProcessCommands(program: Command): void {
       });
       processOutput.err(`${runtime.agents.map((a) => a.agentId).join(", ")} running`);
       processOutput.err(describeSandbox("bubblewrap"));
-      await untilSignal();
-      await runtime.stop();
-      await connection.close();
+      await stopOnSignal(async () => {
+        await runtime.stop();
+        await connection.close();
+      });
     });
 }

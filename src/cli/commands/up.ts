@@ -7,6 +7,7 @@ import { formatEvent } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
 import { type GuildRuntime, startGuild } from "../runtime/start-guild.js";
+import { stopOnSignal } from "../runtime/stop-on-signal.js";
 
 export interface UpOptions {
   bus?: "nats" | "memory";
@@ -87,10 +88,6 @@ export function registerUpCommand(program: Command): void {
         ...(opts.roles ? { roles: opts.roles } : {}),
         ...(opts.replicas ? { replicas: opts.replicas } : {}),
       });
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
-      await handle.stop();
+      await stopOnSignal(() => handle.stop());
     });
 }
