@@ -154,10 +154,12 @@ export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
     let limit: SandboxLimit | undefined;
     let aborted = false;
     let seen: number[] = [];
+    // Under bubblewrap the PID namespace takes every process with it; pids seen earlier may be reused by then.
+    const strays = () => (run.policy.mode === "none" ? seen : []);
     const stop = (why: SandboxLimit | "aborted") => {
       if (why === "aborted") aborted = true;
       else limit ??= why;
-      killAll(child, seen);
+      killAll(child, strays());
     };
     const take = (err: boolean) => (data: Buffer) => {
       const room = limits.outputBytes - bytes;
@@ -189,7 +191,7 @@ export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
       if (ownHome) rmSync(ownHome, { recursive: true, force: true });
     };
     // Whatever the command left running (a background or setsid child) ends with it.
-    child.on("exit", () => killAll(child, seen));
+    child.on("exit", () => killAll(child, strays()));
     child.on("error", (error) => {
       finish();
       reject(error);
