@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from "node:path";
 
@@ -13,6 +13,17 @@ export interface BwrapLayout {
   home: string;
   /** PATH as the command sees it: its directories under the hidden real HOME are mounted back read-only. */
   path: string;
+}
+
+// `.git` of a linked worktree is a file naming `<repository>/worktrees/<name>`.
+function linkedRepository(git: string): string | undefined {
+  try {
+    if (!statSync(git).isFile()) return undefined;
+    const dir = /^gitdir: (.+)$/m.exec(readFileSync(git, "utf8"))?.[1]?.trim();
+    return dir && isAbsolute(dir) ? dirname(dirname(dir)) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function under(path: string, dir: string): boolean {
@@ -47,6 +58,10 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   // Last, so no writable directory above the worktree makes its .git writable again.
   const git = join(layout.cwd, ".git");
   if (existsSync(git)) args.push("--ro-bind", git, git);
+  // A linked worktree's repository may sit under a hidden directory (/tmp, HOME): it comes back read-only,
+  // so `git status` or `git diff` in a test command still work.
+  const common = linkedRepository(git);
+  if (common) args.push("--ro-bind-try", common, common);
   args.push("--unshare-all", ...(layout.network ? ["--share-net"] : []));
   args.push("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--chdir", layout.cwd, "--");
   return args;
