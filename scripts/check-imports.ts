@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseCircular, parseDependencyTree } from "dpdm";
 
 // Enforces DESIGN.md's room rules: a room imports only from protocol/ and rooms below it,
 // agents/ and coordinator/ never import each other, nobody outside bus/ imports @nats-io/*, and no cycles.
+// Inside a room split by concern, a part reaches another part only through that part's index.ts.
 const LAYERS = [
   "protocol",
   "bus",
@@ -15,6 +16,7 @@ const LAYERS = [
   "dashboard",
   "cli",
 ] as const;
+const SPLIT_ROOMS = new Set(["coordinator"]);
 const root = resolve(import.meta.dirname, "..");
 const src = join(root, "src");
 
@@ -27,6 +29,12 @@ function files(dir: string): string[] {
 
 function roomOf(file: string): string {
   return relative(src, file).split("/")[0] ?? "";
+}
+
+/** The part of a split room a file is in (its first folder below the room), or "" at the room's top. */
+function partOf(file: string): string {
+  const parts = relative(src, file).split("/");
+  return parts.length > 2 ? (parts[1] ?? "") : "";
 }
 
 const problems: string[] = [];
@@ -44,6 +52,14 @@ for (const file of files(src)) {
     const target = resolve(dirname(file), spec);
     if (!target.startsWith(src)) continue;
     const to = roomOf(target);
+    if (to === room && SPLIT_ROOMS.has(room)) {
+      const part = partOf(target);
+      if (part && part !== partOf(file) && basename(target) !== "index.js") {
+        problems.push(
+          `${relative(root, file)}: ${room}/${part}/ is reached only through its index.ts (${spec})`,
+        );
+      }
+    }
     if (to === room || to.endsWith(".ts") || room.endsWith(".ts")) continue;
     const from = LAYERS.indexOf(room as (typeof LAYERS)[number]);
     const dest = LAYERS.indexOf(to as (typeof LAYERS)[number]);

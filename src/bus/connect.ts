@@ -21,6 +21,10 @@ export interface OpenBusOptions {
   replicas?: number;
   /** The nats-server binary to start; found on PATH (see `findNatsServer`) when omitted. */
   natsServerBinary?: string;
+  /** Credentials file for `url`; defaults to `NATS_CREDS`. */
+  creds?: string;
+  /** Whether this process provisions streams and consumers (see `NatsBusOptions.manage`). */
+  manage?: boolean;
 }
 
 export interface OpenedBus {
@@ -39,7 +43,18 @@ export async function openBus(options: OpenBusOptions = {}): Promise<OpenedBus> 
   const url = options.url ?? process.env.NATS_URL;
   if (url) {
     const replicas = options.replicas ?? Number(process.env.GUILD_NATS_REPLICAS ?? 1);
-    return { bus: await NatsBus.connect({ url, name, replicas, ...(logger ? { logger } : {}) }) };
+    const creds = options.creds ?? (process.env.NATS_CREDS || undefined);
+    const ackWait = Number(process.env.GUILD_TASK_ACK_WAIT_MS ?? 0);
+    const bus = await NatsBus.connect({
+      url,
+      name,
+      replicas,
+      ...(creds ? { creds } : {}),
+      ...(options.manage === undefined ? {} : { manage: options.manage }),
+      ...(ackWait > 0 ? { taskAckWaitMs: ackWait } : {}),
+      ...(logger ? { logger } : {}),
+    });
+    return { bus };
   }
   let binary: string;
   try {

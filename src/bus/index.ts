@@ -1,3 +1,18 @@
+export {
+  type ConnectionAuth,
+  inboxPrefixOf,
+  readCredentials,
+  type WrittenIdentities,
+  writeIdentities,
+} from "./auth/credentials.js";
+export {
+  agentIdsOf,
+  type IdentityName,
+  type IdentityPlan,
+  identityNames,
+  type Permissions,
+  permissionsFor,
+} from "./auth/identity-permissions.js";
 export { blobDigest } from "./blob-digest.js";
 export { type OpenBusOptions, type OpenedBus, openBus } from "./connect.js";
 export { createEventEmitter, type EventEmitter } from "./event-emitter.js";
@@ -6,6 +21,7 @@ export { NatsBus, type NatsBusOptions } from "./nats/nats-bus.js";
 export { streamConfigs } from "./nats/provision.js";
 export { findNatsServer } from "./nats-binary.js";
 export { type NatsLaunchOptions, NatsServerProcess } from "./nats-launcher.js";
+export { taskDurable } from "./queues.js";
 export { subjectMatches } from "./subject-match.js";
 export type {
   BlobInfo,

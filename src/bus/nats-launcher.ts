@@ -13,6 +13,8 @@ export interface NatsLaunchOptions {
   port?: number;
   binary?: string;
   startTimeoutMs?: number;
+  /** A config file passed with `-c` (e.g. the authorization block `guild creds init` writes). */
+  configFile?: string;
 }
 
 /** A nats-server child process with JetStream, on loopback. */
@@ -23,6 +25,7 @@ export class NatsServerProcess {
   readonly #ownsStore: boolean;
   readonly #binary: string;
   readonly #portsDir: string;
+  readonly #configFile: string | undefined;
   port: number;
 
   private constructor(options: NatsLaunchOptions) {
@@ -31,6 +34,7 @@ export class NatsServerProcess {
     this.storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), "guild-nats-"));
     this.#portsDir = mkdtempSync(join(tmpdir(), "guild-nats-ports-"));
     this.port = options.port ?? -1;
+    this.#configFile = options.configFile;
   }
 
   static async start(options: NatsLaunchOptions = {}): Promise<NatsServerProcess> {
@@ -52,6 +56,7 @@ export class NatsServerProcess {
     for (const f of readdirSync(this.#portsDir)) rmSync(join(this.#portsDir, f), { force: true });
     const args = ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.storeDir];
     args.push("--ports_file_dir", this.#portsDir);
+    if (this.#configFile) args.push("-c", this.#configFile);
     let stderr = "";
     const child = spawn(this.#binary, args, { stdio: ["ignore", "ignore", "pipe"] });
     child.stderr?.on("data", (d: Buffer) => {

@@ -16,3 +16,8 @@ export function queueStream(queue: QueueName, subject: string): string {
   }
   return stream;
 }
+
+/** The durable consumer a role's agents share on `guild.task.<role>`; the coordinator creates it under auth. */
+export function taskDurable(role: string): string {
+  return `tasks-${role}`;
+}

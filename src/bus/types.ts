@@ -161,6 +161,8 @@ export interface Bus {
   consumer<T extends Envelope>(queue: QueueName, options: WorkConsumerOptions<T>): Promise<WorkConsumer<T>>;
   readonly events: EventLog;
   readonly kv: KeyValue;
+  /** The `guild-presence` bucket: each agent's heartbeat, dropped by the server after its TTL. */
+  readonly presence: KeyValue;
   readonly blobs: BlobStore;
   onRejected(listener: RejectionListener): () => void;
   close(): Promise<void>;

@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { isGuildError } from "../protocol/index.js";
 import { registerCancelCommand } from "./commands/cancel.js";
+import { registerCredsCommand } from "./commands/creds.js";
+import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerGoalCommand } from "./commands/goal.js";
 import { registerOwnersCommand } from "./commands/owners.js";
 import { registerPlanCommand } from "./commands/plan.js";
@@ -13,7 +15,12 @@ import { registerWatchCommand } from "./commands/watch.js";
 const program = new Command()
   .name("guild")
   .description("a team of specialist coding agents working on one repository in parallel")
-  .version("0.1.0");
+  .version("0.1.0")
+  .option("--creds <file>", "NATS credentials (nkey seed or .creds) for this process; or NATS_CREDS")
+  .hook("preAction", (command) => {
+    const creds = command.opts<{ creds?: string }>().creds;
+    if (creds) process.env.NATS_CREDS = creds;
+  });
 registerUpCommand(program);
 registerGoalCommand(program);
 registerCancelCommand(program);
@@ -23,10 +30,13 @@ registerStatusCommand(program);
 registerReviewCommands(program);
 registerOwnersCommand(program);
 registerProcessCommands(program);
+registerDashboardCommand(program);
+registerCredsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.stderr.write(`guild: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = isGuildError(error, "config.invalid") || isGuildError(error, "ownership.parse") ? 2 : 1;
+  const usage = ["config.invalid", "ownership.parse", "bus.unauthorized"] as const;
+  process.exitCode = usage.some((code) => isGuildError(error, code)) ? 2 : 1;
 }

@@ -18,23 +18,30 @@ import {
   type GoalSubmit,
   GoalSubmitRequest,
   GuildError,
+  type GuildEvent,
   type Logger,
   makeEnvelope,
   ProposalMessage,
   systemClock,
 } from "../protocol/index.js";
-import { nextHoldEnd } from "./dispatch-holds.js";
-import { cancelGoalAgents } from "./durable-cancel.js";
-import { answerGoal } from "./goal-control.js";
-import { provideGoalEffects } from "./goal-effects.js";
-import type { goalMachine } from "./goal-machine.js";
-import { announceEnd, restoreGoals } from "./goal-recovery.js";
-import { stateName, statusOf } from "./goal-status.js";
-import { GoalStore } from "./goal-store.js";
-import { dispatchWindowOf } from "./goal-tasks.js";
-import type { GoalContext } from "./goal-types.js";
-import { HoldAlarm } from "./hold-alarm.js";
-import { startReviewLoop } from "./review-loop.js";
+import {
+  announceEnd,
+  answerGoal,
+  cancelGoalAgents,
+  claimHolderProblem,
+  dispatchWindowOf,
+  type GoalContext,
+  GoalStore,
+  type goalMachine,
+  HoldAlarm,
+  mergeEntries,
+  nextHoldEnd,
+  provideGoalEffects,
+  restoreGoals,
+  stateName,
+  statusOf,
+} from "./goal/index.js";
+import { type GoalPort, startReviewLoop } from "./review/index.js";
 
 export interface CoordinatorOptions {
   bus: Bus;
@@ -118,11 +125,10 @@ export class Coordinator {
           payload: this.#control(goalId, req),
         });
       }),
-      await this.#bus.events.follow({ subject: "guild.evt.*.*.task.failed", fromTime: since }, (event) => {
-        if (event.type !== "task.failed" || !event.goalId) return;
-        const { taskId, attempt, reason } = event.payload;
-        this.goals.get(event.goalId)?.actor.send({ type: "TASK.FAILED", taskId, attempt, reason });
-      }),
+      await this.#bus.events.follow(
+        { subject: "guild.evt.*.*.task.failed", fromTime: since },
+        (event, meta) => this.#taskFailed(event, meta.subject),
+      ),
     );
     // Several reviews at once, each pulling one proposal at a time from the shared durable consumer:
     // a review waits on git (import, checks), and the goal machine drops verdicts for stale attempts.
@@ -141,7 +147,7 @@ export class Coordinator {
       {
         bus: this.#bus,
         events: this.#events,
-        goals: this.goals,
+        goals: goalPortOf(this.goals),
         logger: this.#logger,
         clock: this.#clock,
         persist: (goalId) => this.#store.flush(goalId),
@@ -305,6 +311,32 @@ export class Coordinator {
     });
   }
 
+  /** A task's failure counts only from the agent that claimed that attempt; anyone else's is reported and ignored. */
+  async #taskFailed(event: GuildEvent, subject: string): Promise<void> {
+    if (event.type !== "task.failed" || !event.goalId) return;
+    const goal = this.goals.get(event.goalId);
+    const { taskId, attempt, reason } = event.payload;
+    const task = goal?.actor.getSnapshot().context.tasks[taskId];
+    if (!goal || !task) return;
+    const problem = await withRetries(() =>
+      claimHolderProblem(this.#bus.kv, task.spec.role, event.goalId as string, taskId, attempt, event.source),
+    ).catch((error: unknown) => `its claim could not be read: ${(error as Error).message}`);
+    if (problem) {
+      await this.#events.emit(
+        "bus.message.rejected",
+        {
+          subject,
+          reason: `task.failed ignored: ${problem}`,
+          issues: [],
+          sample: JSON.stringify(event).slice(0, 2000),
+        },
+        event.goalId,
+      );
+      return;
+    }
+    goal.actor.send({ type: "TASK.FAILED", taskId, attempt, reason });
+  }
+
   #control(goalId: string, req: GoalControl): ControlReply["payload"] {
     const goal = this.goals.get(goalId);
     if (!goal) return { ok: false, message: `no goal ${goalId}` };
@@ -320,4 +352,33 @@ export class Coordinator {
         return answerGoal(goal.actor, action, { bus: this.#bus, events: this.#events });
     }
   }
+}
+
+/** A read that a NATS failover may fail for a moment is tried three times, half a second apart. */
+async function withRetries<T>(read: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (i >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** Review's narrow view of the running goals: it reads and reports, and never starts, stops or replaces one. */
+function goalPortOf(goals: ReadonlyMap<string, GoalHandle>): GoalPort {
+  return {
+    find(goalId) {
+      const goal = goals.get(goalId);
+      if (!goal) return undefined;
+      return {
+        ownership: goal.ownership,
+        context: () => goal.actor.getSnapshot().context,
+        send: (event) => goal.actor.send(event),
+        // In the background: the review worker moves on; the final merge waits for it if it must.
+        offerMerge: () => void goal.premerge.offer(mergeEntries(goal.actor.getSnapshot().context)),
+      };
+    },
+  };
 }

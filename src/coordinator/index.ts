@@ -1,33 +1,50 @@
+export { Coordinator, type CoordinatorOptions, type GoalHandle } from "./coordinator.js";
+export {
+  blockedTasks,
+  type GoalContext,
+  type GoalEvent,
+  goalMachine,
+  type MergeOutcome,
+  readyTasks,
+  type SettlementRecord,
+  type SettleOutcome,
+  stateName,
+  statusOf,
+  type TaskRecord,
+  type VerifyResult,
+} from "./goal/index.js";
+export {
+  buildPlanRequest,
+  checkPlan,
+  cleanExpectedPath,
+  draftOfTasks,
+  draftPlan,
+  findCycles,
+  knownRolesOf,
+  ownedPatterns,
+  ownershipSummary,
+  type PlanCheck,
+  type PlanCheckContext,
+  type PlanGoalInput,
+  type PlannedGoal,
+  planGoal,
+  plannerKind,
+  planWithRules,
+  probePath,
+  type RequestedPlan,
+  type RequestPlanOptions,
+  requestPlan,
+  sampleFiles,
+  slugifyTaskId,
+  topologicalOrder,
+} from "./plan/index.js";
 export {
   type ArbitrationOptions,
   type ArbitrationOutcome,
   type ArbitrationResult,
   arbitrate,
+  type ConflictPair,
+  pickWinner,
   requestArbitration,
-} from "./arbiter-request.js";
-export { Coordinator, type CoordinatorOptions, type GoalHandle } from "./coordinator.js";
-export { type GoalEvent, goalMachine } from "./goal-machine.js";
-export { stateName, statusOf } from "./goal-status.js";
-export { blockedTasks, readyTasks } from "./goal-tasks.js";
-export type {
-  GoalContext,
-  MergeOutcome,
-  SettlementRecord,
-  SettleOutcome,
-  TaskRecord,
-  VerifyResult,
-} from "./goal-types.js";
-export {
-  checkPlan,
-  draftOfTasks,
-  type PlanCheck,
-  type PlanCheckContext,
-  slugifyTaskId,
-} from "./plan-check.js";
-export { buildPlanRequest, knownRolesOf, ownershipSummary, sampleFiles } from "./plan-context.js";
-export { draftPlan, type PlanGoalInput, type PlannedGoal, planGoal, plannerKind } from "./plan-goal.js";
-export { findCycles, topologicalOrder } from "./plan-graph.js";
-export { cleanExpectedPath, probePath } from "./plan-paths.js";
-export { type RequestedPlan, type RequestPlanOptions, requestPlan } from "./plan-request.js";
-export { ownedPatterns, planWithRules } from "./planner-rules.js";
-export { type ConflictPair, pickWinner, settleConflicts } from "./settle-conflicts.js";
+  settleConflicts,
+} from "./settle/index.js";

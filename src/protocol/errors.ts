@@ -5,6 +5,7 @@ export const ERROR_CODES = [
   "bus.closed",
   "bus.invalid_message",
   "bus.unavailable",
+  "bus.unauthorized",
   "kv.conflict",
   "kv.not_found",
   "blob.not_found",

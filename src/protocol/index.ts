@@ -11,6 +11,7 @@ export {
   clipForArbiter,
   verdictProblems,
 } from "./arbiter.js";
+export { claimKey, parseClaim, TaskClaim } from "./claims.js";
 export { type Clock, SimulatedClock, systemClock } from "./clock.js";
 export {
   BrainConfig,
@@ -76,5 +77,6 @@ export {
   PlanRequest,
   PlanRequestPayload,
 } from "./plan.js";
+export { AgentPresence } from "./presence.js";
 export { PriorityGate } from "./priority-gate.js";
 export { NO_GOAL, stores, subjects, token } from "./subjects.js";

@@ -24,7 +24,11 @@ export const subjects = {
   task: (role: string) => `guild.task.${token(role)}`,
   tasksAll: "guild.task.>",
   agentInbox: (agentId: string) => `guild.agent.${token(agentId)}.inbox`,
-  proposal: (goalId: string) => `guild.proposal.${token(goalId)}`,
+  /** With the agent's id, so NATS permissions can confine each identity to its own proposals. */
+  proposal: (goalId: string, agentId?: string) =>
+    agentId === undefined
+      ? `guild.proposal.${token(goalId)}`
+      : `guild.proposal.${token(goalId)}.${token(agentId)}`,
   proposalsAll: "guild.proposal.>",
   /** `type` is dotted (`task.claimed`), so it spans several tokens. */
   event: (goalId: string, source: string, type: string) =>
@@ -39,5 +43,7 @@ export const stores = {
   proposals: "GUILD_PROPOSALS",
   events: "GUILD_EVENTS",
   state: "guild-state",
+  /** Agents' presence: one key per agent, gone when its heartbeats stop (the bucket's TTL). */
+  presence: "guild-presence",
   bundles: "guild-bundles",
 } as const;

@@ -1,4 +1,4 @@
-import type { GoalContext, TaskRecord, TaskStatus } from "../../src/coordinator/goal-types.js";
+import type { GoalContext, TaskRecord, TaskStatus } from "../../src/coordinator/goal/goal-types.js";
 import type { TaskSpec } from "../../src/protocol/index.js";
 
 const BASE = "b".repeat(40);

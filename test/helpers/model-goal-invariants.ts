@@ -1,6 +1,6 @@
 import type { EventObject } from "xstate";
-import { statusOf } from "../../src/coordinator/goal-status.js";
-import type { GoalContext } from "../../src/coordinator/goal-types.js";
+import { statusOf } from "../../src/coordinator/goal/goal-status.js";
+import type { GoalContext } from "../../src/coordinator/goal/goal-types.js";
 import { GoalStatus } from "../../src/protocol/index.js";
 import { valueName } from "./model-coverage.js";
 import type { GoalSnapshot } from "./model-goal.js";

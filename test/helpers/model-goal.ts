@@ -1,7 +1,7 @@
 import type { SnapshotFrom } from "xstate";
-import { nextDecisionId } from "../../src/coordinator/goal-decisions.js";
-import type { DispatchOutcome, GoalEvent, goalMachine } from "../../src/coordinator/goal-machine.js";
-import { allocateSlots, blockedTasks, readyTasks } from "../../src/coordinator/goal-tasks.js";
+import { nextDecisionId } from "../../src/coordinator/goal/goal-decisions.js";
+import type { DispatchOutcome, GoalEvent, goalMachine } from "../../src/coordinator/goal/goal-machine.js";
+import { allocateSlots, blockedTasks, readyTasks } from "../../src/coordinator/goal/goal-tasks.js";
 import type {
   Decision,
   GoalContext,
@@ -9,7 +9,7 @@ import type {
   SettleOutcome,
   TaskRecord,
   VerifyResult,
-} from "../../src/coordinator/goal-types.js";
+} from "../../src/coordinator/goal/goal-types.js";
 import type { Proposal, TaskSpec } from "../../src/protocol/index.js";
 
 export type GoalSnapshot = SnapshotFrom<typeof goalMachine>;

@@ -1,19 +1,10 @@
 import type { KeyValue } from "../../bus/index.js";
-import { isGuildError } from "../../protocol/index.js";
+import { claimKey, isGuildError, parseClaim, type TaskClaim } from "../../protocol/index.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-interface ClaimRecord {
-  agentId: string;
-  attempt: number;
-  at: number;
-}
-
-/** The KV key fencing one task: only the holder of (task, attempt) may propose for it. */
-export function claimKey(goalId: string, taskId: string): string {
-  return `claim.${goalId}.${taskId}`;
-}
+export { claimKey };
 
 /**
  * Claims (task, attempt) with compare-and-set. A redelivered item may take over a claim of the same attempt
@@ -21,6 +12,7 @@ export function claimKey(goalId: string, taskId: string): string {
  */
 export async function claimTask(
   kv: KeyValue,
+  role: string,
   goalId: string,
   taskId: string,
   attempt: number,
@@ -28,17 +20,17 @@ export async function claimTask(
   redelivered: boolean,
   now: number,
 ): Promise<boolean> {
-  const key = claimKey(goalId, taskId);
-  const value = encoder.encode(JSON.stringify({ agentId, attempt, at: now } satisfies ClaimRecord));
+  const key = claimKey(role, goalId, taskId);
+  const value = encoder.encode(JSON.stringify({ agentId, attempt, at: now } satisfies TaskClaim));
   try {
     const current = await kv.get(key);
     if (!current || current.operation === "DEL") {
       await kv.create(key, value);
       return true;
     }
-    const held = JSON.parse(decoder.decode(current.value)) as ClaimRecord;
-    if (held.attempt > attempt) return false;
-    if (held.attempt === attempt && held.agentId !== agentId && !redelivered) return false;
+    const held = parseClaim(current.value);
+    if (held && held.attempt > attempt) return false;
+    if (held && held.attempt === attempt && held.agentId !== agentId && !redelivered) return false;
     await kv.update(key, value, current.revision);
     return true;
   } catch (error) {
@@ -53,15 +45,16 @@ export async function claimTask(
  */
 export async function holdsClaim(
   kv: KeyValue,
+  role: string,
   goalId: string,
   taskId: string,
   attempt: number,
   agentId: string,
 ): Promise<boolean> {
-  const current = await kv.get(claimKey(goalId, taskId));
+  const current = await kv.get(claimKey(role, goalId, taskId));
   if (!current || current.operation === "DEL") return false;
-  const held = JSON.parse(decoder.decode(current.value)) as ClaimRecord;
-  return held.agentId === agentId && held.attempt === attempt;
+  const held = parseClaim(current.value);
+  return held?.agentId === agentId && held.attempt === attempt;
 }
 
 const ENDED = new Set(["done", "failed", "cancelled"]);

@@ -21,6 +21,7 @@ import {
 } from "../../protocol/index.js";
 import { claimTask, goalHasEnded, holdsClaim } from "./claim.js";
 import { type Assignment, specialistMachine } from "./machine.js";
+import { type Presence, startPresence } from "./presence.js";
 import { createStages, type StageState } from "./stages.js";
 
 export interface SpecialistOptions {
@@ -49,6 +50,7 @@ export class Specialist {
   #consumer: WorkConsumer<TaskAssignment> | undefined;
   #inbox: Subscription | undefined;
   #running = false;
+  #presence: Presence | undefined;
   #loop: Promise<void> | undefined;
   #abort = new AbortController();
   #notes: string[] = [];
@@ -90,6 +92,11 @@ export class Specialist {
     });
     this.#running = true;
     await this.#events.emit("agent.online", { agentId: this.agentId, role: this.role, brain: "configured" });
+    const who = { agentId: this.agentId, role: this.role };
+    this.#presence = await startPresence(this.#bus.presence, who, {
+      clock: this.#clock,
+      logger: this.#logger,
+    });
     this.#loop = this.#run(ackWaitMs);
   }
 
@@ -97,6 +104,7 @@ export class Specialist {
     this.#running = false;
     this.#abort.abort(new Error("agent stopping"));
     await this.#loop;
+    await this.#presence?.stop();
     await this.#inbox?.unsubscribe();
     await this.#consumer?.close();
     this.#actor?.stop();
@@ -155,6 +163,7 @@ export class Specialist {
     }
     const claimed = await claimTask(
       this.#bus.kv,
+      this.role,
       goalId,
       taskId,
       attempt,
@@ -169,6 +178,7 @@ export class Specialist {
     }
     await this.#events.emit("task.claimed", { taskId, agentId: this.agentId, attempt }, goalId);
     this.#currentTask = taskId;
+    this.#presence?.working({ goalId, taskId, attempt });
     this.#abort = new AbortController();
     this.#notes = [];
     const state: StageState = {};
@@ -211,7 +221,10 @@ export class Specialist {
           .catch((error: unknown) => this.#logger.warn({ err: error }, "could not salvage the workspace"));
       }
       // Only the claim's holder speaks for the task: a zombie's failure must not trigger a retry.
-      if (final === "failed" && (await holdsClaim(this.#bus.kv, goalId, taskId, attempt, this.agentId))) {
+      if (
+        final === "failed" &&
+        (await holdsClaim(this.#bus.kv, this.role, goalId, taskId, attempt, this.agentId))
+      ) {
         const reason = this.#actor?.getSnapshot().context.error ?? "unknown error";
         await this.#events.emit("task.failed", { taskId, attempt, reason }, goalId);
       }
@@ -220,6 +233,7 @@ export class Specialist {
       clearInterval(heartbeat);
       await ranked(() => stages.cleanup());
       this.#currentTask = undefined;
+      this.#presence?.idle();
       this.#actor?.stop();
       this.#actor = undefined;
     }
@@ -238,7 +252,7 @@ export class Specialist {
         propose: fromPromise(async ({ input }) => {
           // Fencing: a worker that stalled past AckWait lost the task to another replica; it must not propose.
           const { goalId, attempt, task } = input.assignment;
-          if (!(await holdsClaim(this.#bus.kv, goalId, task.taskId, attempt, this.agentId))) {
+          if (!(await holdsClaim(this.#bus.kv, this.role, goalId, task.taskId, attempt, this.agentId))) {
             throw new Error(`claim on ${task.taskId} attempt ${attempt} was taken over; not proposing`);
           }
           return stages.propose(input);

@@ -143,7 +143,14 @@ export function createStages(deps: StageDeps, state: StageState) {
     state.written = tools.written;
     const budget = Budget.parse(roleConfig.budget ?? {});
     const outcome: WorkOutcome = { summary: "", inputTokens: 0, outputTokens: 0 };
-    const meter = await goalMeter(deps.bus.kv, assignment.goalId, ownership.config.goalBudget.maxTokens);
+    // The goal's spend is the sum of every role's share: the built-in roles and the ones guild.yaml names.
+    const roles = [...Object.keys(BUILTIN_ROLES), ...Object.keys(ownership.config.roles), role];
+    const meter = await goalMeter(
+      deps.bus.kv,
+      assignment.goalId,
+      roles,
+      ownership.config.goalBudget.maxTokens,
+    );
     try {
       for await (const step of brain.run({
         task: {
@@ -195,7 +202,7 @@ export function createStages(deps: StageDeps, state: StageState) {
         assignment.goalId,
       );
     }
-    await addGoalTokens(deps.bus.kv, assignment.goalId, outcome.inputTokens + outcome.outputTokens);
+    await addGoalTokens(deps.bus.kv, assignment.goalId, role, outcome.inputTokens + outcome.outputTokens);
     return outcome;
   }
 
@@ -259,7 +266,7 @@ export function createStages(deps: StageDeps, state: StageState) {
     );
     // Persisted (JetStream) before the task is acked; the message id drops duplicates of this attempt,
     // and names the goal: another goal's task of the same id is not a duplicate.
-    await deps.bus.enqueue("proposals", subjects.proposal(assignment.goalId), message, {
+    await deps.bus.enqueue("proposals", subjects.proposal(assignment.goalId, agentId), message, {
       msgId: `${proposal.goalId}.${proposal.proposalId}`,
     });
     await events.emit(

@@ -34,6 +34,8 @@ export class MemoryBus implements Bus {
   readonly kind = "memory" as const;
   readonly events: MemoryEventLog;
   readonly kv = new MemoryKeyValue();
+  // In one process an agent's presence ends with the process, so no TTL is needed here.
+  readonly presence = new MemoryKeyValue();
   readonly blobs = new MemoryBlobStore();
   readonly #clock: Clock;
   readonly #core = new MemoryCore();

@@ -9,7 +9,7 @@ import {
 } from "@nats-io/transport-node";
 import { type Envelope, GuildError, type Logger } from "../../protocol/index.js";
 import { encodeOutbound, parseInbound } from "../inbound.js";
-import { queueStream } from "../queues.js";
+import { queueStream, taskDurable } from "../queues.js";
 import { Rejections } from "../rejections.js";
 import { answer, readReply } from "../reply.js";
 import { serialDelivery } from "../serial-delivery.js";
@@ -26,15 +26,28 @@ import type {
   WorkConsumer,
   WorkConsumerOptions,
 } from "../types.js";
+import { connectionOptions, isAuthFailure } from "./connection-options.js";
 import { NatsBlobStore } from "./nats-blobs.js";
 import { NatsEventLog } from "./nats-event-log.js";
 import { NatsKeyValue } from "./nats-kv.js";
-import { openWorkConsumer } from "./nats-work-queue.js";
-import { provision } from "./provision.js";
+import { ensureWorkConsumer, openWorkConsumer } from "./nats-work-queue.js";
+import { bindStores, provision } from "./provision.js";
 
 export interface NatsBusOptions {
-  /** One server URL, or several separated by commas (the nodes of a cluster). */
+  /** One server URL, or several separated by commas (the nodes of a cluster); may carry `user:password@`. */
   url: string;
+  /** A credentials file: an nkey seed from `guild creds init`, or a JWT `.creds` file. */
+  creds?: string;
+  /**
+   * Whether this process manages the streams, bucket, store and the roles' task consumers (the coordinator,
+   * or anyone on a server without auth). Other identities only bind to what the coordinator made.
+   * Default: true without credentials, false with them.
+   */
+  manage?: boolean;
+  /** AckWait of the role task consumers this process creates as manager (default 30 s). */
+  taskAckWaitMs?: number;
+  /** How long a presence heartbeat lives, when this process creates the presence bucket (default 30 s). */
+  presenceTtlMs?: number;
   /** Connection name shown by the server (`guild-coordinator`, `guild-agent-security-1`). */
   name?: string;
   logger?: Logger;
@@ -47,52 +60,85 @@ export class NatsBus implements Bus {
   readonly kind = "nats" as const;
   readonly events: NatsEventLog;
   readonly kv: NatsKeyValue;
+  readonly presence: NatsKeyValue;
   readonly blobs: NatsBlobStore;
   /** The underlying connection, for tools that need raw NATS (benchmarks, diagnostics). */
   readonly connection: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #rejections: Rejections;
   readonly #logger: Logger | undefined;
+  readonly #manage: boolean;
+  readonly #taskAckWaitMs: number;
+  /** Role task consumers this process has made sure exist. */
+  readonly #ensured = new Set<string>();
 
   private constructor(
     nc: NatsConnection,
     js: JetStreamClient,
-    parts: { events: NatsEventLog; kv: NatsKeyValue; blobs: NatsBlobStore },
+    parts: { events: NatsEventLog; kv: NatsKeyValue; presence: NatsKeyValue; blobs: NatsBlobStore },
+    control: { manage: boolean; taskAckWaitMs: number },
     logger?: Logger,
   ) {
+    this.#manage = control.manage;
+    this.#taskAckWaitMs = control.taskAckWaitMs;
     this.connection = nc;
     this.#js = js;
     this.events = parts.events;
     this.kv = parts.kv;
+    this.presence = parts.presence;
     this.blobs = parts.blobs;
     this.#logger = logger;
     this.#rejections = new Rejections((event) => this.events.append(event), logger);
     this.events.rejections = this.#rejections;
   }
 
-  /** Connects (reconnecting forever after), and provisions streams, bucket and store idempotently. */
+  /**
+   * Connects (reconnecting forever after) as the given user or credentials; a manager provisions streams,
+   * bucket and store idempotently, anyone else binds to them.
+   */
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    // A comma-separated list names the nodes of a cluster, as NATS_URL often does.
+    const target = connectionOptions({
+      url: options.url,
+      ...(options.creds ? { creds: options.creds } : {}),
+    });
+    const where = (target.servers as string[]).join(",");
     let nc: NatsConnection;
     try {
       nc = await connect({
-        // A comma-separated list names the nodes of a cluster, as NATS_URL often does.
-        servers: options.url.split(",").map((s) => s.trim()),
+        ...target,
         name: options.name ?? "guild",
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
       });
     } catch (e) {
-      throw new GuildError("bus.unavailable", `cannot connect to NATS at ${options.url}`, { cause: e });
+      if (isAuthFailure(e)) {
+        const who = options.creds
+          ? `the credentials in ${options.creds}`
+          : "this client (no or wrong credentials)";
+        throw new GuildError("bus.unauthorized", `NATS at ${where} refused ${who}`, { cause: e });
+      }
+      throw new GuildError("bus.unavailable", `cannot connect to NATS at ${where}`, { cause: e });
     }
-    const js = jetstream(nc);
-    const jsm = await jetstreamManager(nc);
-    const { kv, objects } = await provision(jsm, js, options.replicas ?? 1);
-    const parts = {
-      events: new NatsEventLog(js, jsm, options.logger),
-      kv: new NatsKeyValue(kv, options.logger),
-      blobs: new NatsBlobStore(objects),
-    };
-    return new NatsBus(nc, js, parts, options.logger);
+    const manage = options.manage ?? options.creds === undefined;
+    try {
+      const js = jetstream(nc);
+      const jsm = await jetstreamManager(nc);
+      const { kv, presence, objects } = manage
+        ? await provision(jsm, js, options.replicas ?? 1, options.presenceTtlMs)
+        : await bindStores(js);
+      const parts = {
+        events: new NatsEventLog(js, jsm, options.logger),
+        kv: new NatsKeyValue(kv, options.logger),
+        presence: new NatsKeyValue(presence, options.logger),
+        blobs: new NatsBlobStore(objects),
+      };
+      const control = { manage, taskAckWaitMs: options.taskAckWaitMs ?? 30_000 };
+      return new NatsBus(nc, js, parts, control, options.logger);
+    } catch (e) {
+      await nc.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   async publish(subject: string, message: Envelope): Promise<void> {
@@ -158,6 +204,7 @@ export class NatsBus implements Bus {
     options: EnqueueOptions = {},
   ): Promise<{ duplicate: boolean }> {
     queueStream(queue, subject);
+    if (queue === "tasks" && this.#manage) await this.#ensureTaskConsumer(subject);
     const ack = await this.#js.publish(
       subject,
       encodeOutbound(subject, message),
@@ -174,11 +221,26 @@ export class NatsBus implements Bus {
       this.connection,
       this.#js,
       queue,
-      options,
+      { ...options, bindOnly: !this.#manage },
       this.#rejections,
       (event) => this.events.append(event),
       this.#logger,
     );
+  }
+
+  /**
+   * Creates the durable a role's agents share, so agents that may not create consumers find it; one that
+   * exists (an agent on an open server made it with its own AckWait) is left as it is.
+   */
+  async #ensureTaskConsumer(subject: string): Promise<void> {
+    if (this.#ensured.has(subject)) return;
+    const role = subject.slice("guild.task.".length);
+    await ensureWorkConsumer(this.connection, "tasks", {
+      durable: taskDurable(role),
+      subject,
+      ackWaitMs: this.#taskAckWaitMs,
+    });
+    this.#ensured.add(subject);
   }
 
   onRejected(listener: RejectionListener): () => void {

@@ -8,7 +8,7 @@ import {
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { GuildEvent, type Logger, NO_GOAL, stores, subjects } from "../../protocol/index.js";
-import { encodeOutbound, parseInbound } from "../inbound.js";
+import { encodeOutbound, type Inbound, parseInbound } from "../inbound.js";
 import type { Rejections } from "../rejections.js";
 import type { EventLog, FollowOptions, Handler, Subscription } from "../types.js";
 
@@ -64,7 +64,7 @@ export class NatsEventLog implements EventLog {
           if (options.replayOnly && m.info.pending === 0) break;
           continue;
         }
-        const parsed = parseInbound(m.subject, m.data, GuildEvent);
+        const parsed = checkedEvent(m.subject, parseInbound(m.subject, m.data, GuildEvent));
         if (parsed.ok) {
           try {
             // Await only handlers that are async, so a synchronous follower costs no promise per event.
@@ -137,4 +137,29 @@ export class NatsEventLog implements EventLog {
     await this.#jsm.consumers.delete(stores.events, info.name).catch(() => false);
     return info.num_pending;
   }
+}
+
+/**
+ * An event whose subject is not the one its goal, source and type name is refused: NATS permissions confine
+ * an identity to subjects with its own agent ids, and this carries that guarantee to the envelope's `source`.
+ */
+function checkedEvent(subject: string, parsed: Inbound<GuildEvent>): Inbound<GuildEvent> {
+  if (!parsed.ok) return parsed;
+  const event = parsed.value;
+  let expected: string;
+  try {
+    expected = subjects.event(event.goalId ?? NO_GOAL, event.source, event.type);
+  } catch {
+    expected = "(no valid subject)";
+  }
+  if (expected === subject) return parsed;
+  return {
+    ok: false,
+    rejection: {
+      subject,
+      reason: `event on ${subject} claims goal ${event.goalId ?? NO_GOAL}, source ${event.source}: its subject would be ${expected}`,
+      issues: [],
+      sample: JSON.stringify(event).slice(0, 2000),
+    },
+  };
 }

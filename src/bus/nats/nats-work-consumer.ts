@@ -9,7 +9,8 @@ const MIN_EXPIRES_MS = 1000;
 
 /** Pulls ONE message per `next()` from a durable pull consumer, so a worker never hoards work it cannot start. */
 export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
-  readonly #consumer: Consumer;
+  /** The bound consumer, or how to bind it (null while the coordinator has not created it). */
+  #consumer: Consumer | (() => Promise<Consumer | null>);
   readonly #schema: EnvelopeSchema<T>;
   readonly #rejections: Rejections;
   readonly #logger: Logger | undefined;
@@ -22,7 +23,7 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
   });
 
   constructor(
-    consumer: Consumer,
+    consumer: Consumer | (() => Promise<Consumer | null>),
     schema: EnvelopeSchema<T>,
     rejections: Rejections,
     onRestart: (reason: string) => void,
@@ -43,7 +44,12 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
       if (left <= 0) return null;
       let m: JsMsg | null;
       try {
-        const pull = this.#consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
+        const consumer = await this.#bound();
+        if (!consumer) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(0, left))));
+          continue;
+        }
+        const pull = consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
         pull.catch(() => {});
         m = await Promise.race([pull, this.#whenClosed]);
         if (this.#closed) {
@@ -70,6 +76,13 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
       m.term(`rejected: ${parsed.rejection.reason}`);
     }
     return null;
+  }
+
+  async #bound(): Promise<Consumer | null> {
+    if (typeof this.#consumer !== "function") return this.#consumer;
+    const consumer = await this.#consumer();
+    if (consumer) this.#consumer = consumer;
+    return consumer;
   }
 
   async close(): Promise<void> {

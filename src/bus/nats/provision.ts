@@ -11,6 +11,9 @@ import { type ObjectStore, Objm } from "@nats-io/obj";
 import { nanos } from "@nats-io/transport-node";
 import { stores, subjects } from "../../protocol/index.js";
 
+/** How long an agent's presence outlives its last heartbeat. */
+export const PRESENCE_TTL_MS = 30_000;
+
 /** How long a message id is remembered for dedup on the durable queues. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
@@ -46,7 +49,8 @@ export async function provision(
   jsm: JetStreamManager,
   js: JetStreamClient,
   replicas = 1,
-): Promise<{ kv: KV; objects: ObjectStore }> {
+  presenceTtlMs = PRESENCE_TTL_MS,
+): Promise<{ kv: KV; presence: KV; objects: ObjectStore }> {
   for (const config of streamConfigs(replicas)) {
     const name = config.name;
     try {
@@ -62,5 +66,18 @@ export async function provision(
   // History 10 leaves room for compare-and-set and for watchers to see recent changes.
   const kv = await new Kvm(js).create(stores.state, { history: 10, replicas });
   const objects = await new Objm(js).create(stores.bundles, { replicas });
-  return { kv, objects };
+  // nats-server 2.9 has no per-key TTL: the presence bucket's max age is the TTL of every heartbeat.
+  const presence = await new Kvm(js).create(stores.presence, { history: 1, replicas, ttl: presenceTtlMs });
+  return { kv, presence, objects };
+}
+
+/** Binds to the bucket and store a manager provisioned, without the stream admin calls a plain identity lacks. */
+export async function bindStores(
+  js: JetStreamClient,
+): Promise<{ kv: KV; presence: KV; objects: ObjectStore }> {
+  // Direct gets, as the manager's buckets allow them (nats-server 2.9 and later).
+  const kv = await new Kvm(js).open(stores.state, { allow_direct: true });
+  const presence = await new Kvm(js).open(stores.presence, { allow_direct: true });
+  const objects = await new Objm(js).open(stores.bundles, false);
+  return { kv, presence, objects };
 }

@@ -13,7 +13,7 @@ export function registerProcessCommands(program: Command): void {
     .description("run only the coordinator (NATS_URL names the server)")
     .action(async () => {
       const logger = createLogger({ name: "guild-coordinator" });
-      const connection = await connectBus({ startServer: false, logger });
+      const connection = await connectBus({ startServer: false, manage: true, logger });
       const runtime = await startGuild({ bus: connection.bus, logger, roles: [] });
       processOutput.err("coordinator running");
       await stopOnSignal(async () => {

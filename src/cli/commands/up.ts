@@ -8,6 +8,7 @@ import { type Output, processOutput } from "../output.js";
 import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
 import { type GuildRuntime, startGuild } from "../runtime/start-guild.js";
 import { stopOnSignal } from "../runtime/stop-on-signal.js";
+import { type DashboardCommandOptions, runDashboard } from "./dashboard.js";
 
 export interface UpOptions {
   bus?: "nats" | "memory";
@@ -17,6 +18,8 @@ export interface UpOptions {
   /** Print the event stream (default true). */
   events?: boolean;
   home?: string;
+  /** Start a dashboard too (the `guild up` command does unless `--no-dashboard`). */
+  dashboard?: DashboardCommandOptions;
 }
 
 export interface UpHandle {
@@ -37,6 +40,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}),
     ...(options.home ? { home: options.home } : {}),
     startServer: true,
+    manage: true,
     logger,
   });
   if (connection.notice) output.err(connection.notice);
@@ -56,6 +60,9 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
       : await connection.bus.events.follow({ fromTime: new Date() }, (event: GuildEvent) => {
           if (event.type !== "agent.step") output.out(formatEvent(event, output.color));
         });
+  const dashboard = options.dashboard
+    ? await runDashboard(connection.bus, options.dashboard, output)
+    : undefined;
   output.err(
     `guild is up: coordinator + ${runtime.agents.map((a) => a.agentId).join(", ")} on the ${connection.bus.kind} bus`,
   );
@@ -67,23 +74,38 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     runtime,
     async stop() {
       await printer?.unsubscribe();
+      await dashboard?.close();
       await runtime.stop();
       await connection.close();
     },
   };
 }
 
+interface UpCommandOptions {
+  bus: "nats" | "memory";
+  nats?: string;
+  roles?: string[];
+  replicas?: number;
+  dashboard: boolean;
+  dashboardPort?: number;
+}
+
 export function registerUpCommand(program: Command): void {
   program
     .command("up")
-    .description("run the coordinator, one agent per role and the event printer in one process")
+    .description(
+      "run the coordinator, one agent per role, the event printer and the dashboard in one process",
+    )
     .option("--bus <kind>", "nats or memory", "nats")
     .option("--nats <url>", "NATS server URL (default NATS_URL, else a nats-server guild starts)")
     .option("--roles <roles>", "comma-separated roles", (v: string) => v.split(","))
     .option("--replicas <n>", "agents per role", (v: string) => Number.parseInt(v, 10))
-    .action(async (opts: { bus: "nats" | "memory"; nats?: string; roles?: string[]; replicas?: number }) => {
+    .option("--no-dashboard", "do not start the dashboard")
+    .option("--dashboard-port <n>", "the dashboard's port", (v: string) => Number.parseInt(v, 10))
+    .action(async (opts: UpCommandOptions) => {
       const handle = await runUp({
         bus: opts.bus,
+        ...(opts.dashboard ? { dashboard: opts.dashboardPort ? { port: opts.dashboardPort } : {} } : {}),
         ...(opts.nats ? { natsUrl: opts.nats } : {}),
         ...(opts.roles ? { roles: opts.roles } : {}),
         ...(opts.replicas ? { replicas: opts.replicas } : {}),

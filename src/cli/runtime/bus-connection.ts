@@ -11,6 +11,8 @@ export interface BusChoice {
   home?: string;
   /** Start a nats-server when none is reachable (only `guild up` and the demo do). */
   startServer?: boolean;
+  /** This process provisions streams and the roles' consumers (the coordinator; see `NatsBusOptions.manage`). */
+  manage?: boolean;
   logger?: Logger;
 }
 
@@ -40,6 +42,7 @@ export async function connectBus(choice: BusChoice): Promise<BusConnection> {
     const open = (at: string | undefined) =>
       openBus({
         ...(at ? { url: at } : { storeDir: join(home, ".guild", "nats") }),
+        ...(choice.manage === undefined ? {} : { manage: choice.manage }),
         ...(choice.logger ? { logger: choice.logger } : {}),
       });
     let opened: Awaited<ReturnType<typeof openBus>>;

@@ -30,7 +30,7 @@ goalBudget: { maxTokens: 1000 }
     const guild = await startGuild({ bus, logger: createLogger({ level: "silent" }), roles: ["docs"] });
     try {
       // Other agents of this goal already spent 900 of its 1,000 tokens.
-      await addGoalTokens(bus.kv, "g-budget", 900);
+      await addGoalTokens(bus.kv, "g-budget", "backend", 900);
       const plan = [
         {
           taskId: "d",

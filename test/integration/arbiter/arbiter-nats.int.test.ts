@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startArbiterService } from "../../../src/agents/arbiter/index.js";
 import { NatsBus } from "../../../src/bus/index.js";
-import { arbitrate } from "../../../src/coordinator/arbiter-request.js";
+import { arbitrate } from "../../../src/coordinator/settle/arbiter-request.js";
 import { startNats } from "../../helpers/nats.js";
 import { startScriptedAnthropic } from "../../helpers/scripted-llm/index.js";
 import { conflictRequest } from "../../unit/agents/arbiter/conflict-fixture.js";

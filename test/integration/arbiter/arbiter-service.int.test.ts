@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { startArbiterService } from "../../../src/agents/arbiter/index.js";
 import { MemoryBus } from "../../../src/bus/index.js";
-import { arbitrate, requestArbitration } from "../../../src/coordinator/arbiter-request.js";
+import { arbitrate, requestArbitration } from "../../../src/coordinator/settle/arbiter-request.js";
 import type { BrainConfig } from "../../../src/protocol/index.js";
 import {
   type ScriptedServer,

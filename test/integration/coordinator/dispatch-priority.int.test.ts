@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createActor, waitFor } from "xstate";
 import { createEventEmitter, MemoryBus } from "../../../src/bus/index.js";
-import { provideGoalEffects } from "../../../src/coordinator/goal-effects.js";
-import type { GoalContext } from "../../../src/coordinator/goal-types.js";
+import { provideGoalEffects } from "../../../src/coordinator/goal/goal-effects.js";
+import type { GoalContext } from "../../../src/coordinator/goal/goal-types.js";
 import { loadOwnership } from "../../../src/ownership/index.js";
 import { SimulatedClock, TaskAssignment, type TaskSpec } from "../../../src/protocol/index.js";
 import { demoRepo } from "../../helpers/demo-repo.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NatsBus } from "../../../src/bus/index.js";
-import { type GoalRecord, GoalStore } from "../../../src/coordinator/goal-store.js";
+import { type GoalRecord, GoalStore } from "../../../src/coordinator/goal/goal-store.js";
 import type { GoalContext } from "../../../src/coordinator/index.js";
 import { isGuildError } from "../../../src/protocol/index.js";
 import { startNats } from "../../helpers/nats.js";

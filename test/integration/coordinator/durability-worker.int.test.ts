@@ -77,8 +77,10 @@ describe("a worker that dies or stalls mid-task", () => {
     ).toBe("frontend-live");
     // Redelivered as the same attempt, and the dead worker's claim on it is fenced off.
     expect(events.some(claimedBy("frontend-live", "t-web"))).toBe(true);
-    expect(await holdsClaim(bus.kv, goalId, "t-web", 1, "frontend-dead")).toBe(false);
-    expect(await claimTask(bus.kv, goalId, "t-web", 1, "frontend-dead", false, Date.now())).toBe(false);
+    expect(await holdsClaim(bus.kv, "frontend", goalId, "t-web", 1, "frontend-dead")).toBe(false);
+    expect(await claimTask(bus.kv, "frontend", goalId, "t-web", 1, "frontend-dead", false, Date.now())).toBe(
+      false,
+    );
   }, 180_000);
 
   it("stalled past AckWait (SIGSTOP) and resumed: the zombie's attempt is fenced and never proposes", async () => {

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { claimTask } from "../../../src/agents/specialist/claim.js";
 import { type Bus, NatsBus, type Subscription } from "../../../src/bus/index.js";
 import { submitGoal } from "../../../src/cli/commands/goal.js";
 import { collectOutput } from "../../../src/cli/output.js";
@@ -131,7 +132,10 @@ export async function startScenario(files: Record<string, string>) {
           },
         }),
       );
-      await bus.enqueue("proposals", subjects.proposal(goalId), message, { msgId: proposalId });
+      // As an agent would, the proposer holds the claim on its attempt: the coordinator checks it.
+      const agentId = `${task.role}-1`;
+      await claimTask(bus.kv, task.role, goalId, task.taskId, task.attempt, agentId, true, Date.now());
+      await bus.enqueue("proposals", subjects.proposal(goalId, agentId), message, { msgId: proposalId });
       return head;
     } finally {
       execFileSync("git", ["worktree", "remove", "--force", work], { cwd: repo.path });

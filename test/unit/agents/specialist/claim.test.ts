@@ -7,14 +7,14 @@ describe("task claim fencing", () => {
     const bus = new MemoryBus();
     try {
       const kv = bus.kv;
-      expect(await claimTask(kv, "g1", "t1", 1, "a-1", false, 0)).toBe(true);
+      expect(await claimTask(kv, "web", "g1", "t1", 1, "a-1", false, 0)).toBe(true);
       // A second copy of the same attempt, first delivery: someone else holds it.
-      expect(await claimTask(kv, "g1", "t1", 1, "a-2", false, 0)).toBe(false);
+      expect(await claimTask(kv, "web", "g1", "t1", 1, "a-2", false, 0)).toBe(false);
       // Redelivered after the first worker died: the replica takes over.
-      expect(await claimTask(kv, "g1", "t1", 1, "a-2", true, 10)).toBe(true);
+      expect(await claimTask(kv, "web", "g1", "t1", 1, "a-2", true, 10)).toBe(true);
       // A newer attempt always wins; the old one can no longer claim.
-      expect(await claimTask(kv, "g1", "t1", 2, "a-1", false, 20)).toBe(true);
-      expect(await claimTask(kv, "g1", "t1", 1, "a-2", true, 30)).toBe(false);
+      expect(await claimTask(kv, "web", "g1", "t1", 2, "a-1", false, 20)).toBe(true);
+      expect(await claimTask(kv, "web", "g1", "t1", 1, "a-2", true, 30)).toBe(false);
     } finally {
       await bus.close();
     }

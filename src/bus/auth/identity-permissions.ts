@@ -1,0 +1,120 @@
+import { stores, subjects, token } from "../../protocol/index.js";
+import { taskDurable } from "../queues.js";
+
+/** What one identity may publish and subscribe to, as nats-server enforces it. */
+export interface Permissions {
+  publish: string[];
+  subscribe: string[];
+  /** Lets the identity answer the requests it receives (publish to their reply subjects, once). */
+  allowResponses?: boolean;
+}
+
+/** Who may connect: the coordinator, a person (`operator`), a read-only `watcher`, one identity per agent role. */
+export type IdentityName = "coordinator" | "operator" | "watcher" | `agent-${string}`;
+
+/** The identities and agent ids a `guild creds init` writes for. */
+export interface IdentityPlan {
+  roles: string[];
+  /** Agent ids per role: `<role>-1` … `<role>-<replicas>` (NATS permissions match whole tokens only). */
+  replicas: number;
+}
+
+/** The agent ids an `agent-<role>` identity may speak for: `<role>-1` … `<role>-<replicas>`. */
+export function agentIdsOf(role: string, replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => `${token(role)}-${i + 1}`);
+}
+
+/** Every identity of a plan, coordinator first. */
+export function identityNames(plan: IdentityPlan): IdentityName[] {
+  return ["coordinator", "operator", "watcher", ...plan.roles.map((r) => `agent-${token(r)}` as const)];
+}
+
+const API = "$JS.API";
+const KV_STREAM = `KV_${stores.state}`;
+const PRESENCE_STREAM = `KV_${stores.presence}`;
+const OBJ_STREAM = `OBJ_${stores.bundles}`;
+
+/** Reading the event stream: ordered consumers (and their probes) on GUILD_EVENTS, nothing else. */
+function eventReader(): string[] {
+  const s = stores.events;
+  return [
+    `${API}.INFO`,
+    `${API}.STREAM.INFO.${s}`,
+    `${API}.CONSUMER.CREATE.${s}`,
+    `${API}.CONSUMER.CREATE.${s}.>`,
+    `${API}.CONSUMER.INFO.${s}.*`,
+    `${API}.CONSUMER.DELETE.${s}.*`,
+    `${API}.CONSUMER.MSG.NEXT.${s}.*`,
+  ];
+}
+
+/** Reading a KV bucket: direct gets and key listings (an ordered consumer on the bucket's stream). */
+function bucketReader(stream: string): string[] {
+  return [
+    `${API}.DIRECT.GET.${stream}`,
+    `${API}.DIRECT.GET.${stream}.>`,
+    `${API}.STREAM.INFO.${stream}`,
+    `${API}.CONSUMER.CREATE.${stream}`,
+    `${API}.CONSUMER.CREATE.${stream}.>`,
+    `${API}.CONSUMER.INFO.${stream}.*`,
+    `${API}.CONSUMER.DELETE.${stream}.*`,
+    `${API}.CONSUMER.MSG.NEXT.${stream}.*`,
+  ];
+}
+
+/**
+ * The permissions of one identity. `inbox` is the identity's own reply prefix (see `inboxPrefixOf`): replies
+ * and pulled messages arrive under it, so no identity reads another's replies.
+ */
+export function permissionsFor(identity: IdentityName, plan: IdentityPlan, inbox: string): Permissions {
+  const replies = `${inbox}.>`;
+  if (identity === "coordinator") {
+    // The coordinator manages streams, consumers and its state, and speaks to every agent.
+    return { publish: [">"], subscribe: [">"], allowResponses: true };
+  }
+  if (identity === "watcher") return { publish: eventReader(), subscribe: [replies] };
+  if (identity === "operator") {
+    return {
+      publish: [
+        subjects.goalSubmit,
+        "guild.goal.*.control",
+        // `guild tell` speaks to an agent's inbox directly.
+        "guild.agent.*.inbox",
+        ...eventReader(),
+        ...bucketReader(KV_STREAM),
+        ...bucketReader(PRESENCE_STREAM),
+      ],
+      subscribe: [replies],
+    };
+  }
+  const role = identity.slice("agent-".length);
+  const ids = agentIdsOf(role, plan.replicas);
+  const tasks = stores.tasks;
+  const durable = taskDurable(role);
+  return {
+    publish: [
+      `${API}.INFO`,
+      // Bind to and pull from the role's durable, which the coordinator created; ack, nak, keep alive.
+      `${API}.CONSUMER.INFO.${tasks}.${durable}`,
+      `${API}.CONSUMER.MSG.NEXT.${tasks}.${durable}`,
+      `$JS.ACK.${tasks}.${durable}.>`,
+      // Events and proposals only on subjects that carry one of this identity's agent ids.
+      ...ids.map((id) => `guild.evt.*.${id}.>`),
+      ...ids.map((id) => `guild.proposal.*.${id}`),
+      // What the bus itself reports from this process (a rejected message, a restarted pull).
+      "guild.evt.*.bus.bus.>",
+      // KV: read any key; write only this role's task claims, its share of a goal's tokens, its presence.
+      `${API}.DIRECT.GET.${PRESENCE_STREAM}.>`,
+      `${API}.DIRECT.GET.${KV_STREAM}`,
+      `${API}.DIRECT.GET.${KV_STREAM}.>`,
+      `$KV.${stores.state}.claim.${role}.>`,
+      `$KV.${stores.state}.budget.*.${role}`,
+      ...ids.map((id) => `$KV.${stores.presence}.${id}`),
+      // Bundles: write chunks and metadata, look an object up; never purge or delete the store.
+      `$O.${stores.bundles}.C.>`,
+      `$O.${stores.bundles}.M.>`,
+      `${API}.STREAM.MSG.GET.${OBJ_STREAM}`,
+    ],
+    subscribe: [replies, ...ids.map((id) => subjects.agentInbox(id))],
+  };
+}

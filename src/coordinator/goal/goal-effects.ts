@@ -1,0 +1,246 @@
+import { fromPromise } from "xstate";
+import type { Bus, EventEmitter } from "../../bus/index.js";
+import {
+  detectConflicts,
+  type FileReport,
+  type IncrementalMerge,
+  mergeIntoIntegration,
+  objectStoreId,
+  proposalDiff,
+} from "../../git/index.js";
+import type { Ownership } from "../../ownership/index.js";
+import {
+  type Clock,
+  makeEnvelope,
+  subjects,
+  systemClock,
+  TaskAssignment,
+  type TaskSpec,
+} from "../../protocol/index.js";
+import { planGoal } from "../plan/index.js";
+import { arbitrateConflict, type ConflictPair, settleConflicts } from "../settle/index.js";
+import { planDispatch } from "./dispatch-holds.js";
+import { nextDecisionId } from "./goal-decisions.js";
+import { type DispatchOutcome, goalMachine } from "./goal-machine.js";
+import { blockedTasks, chainDepths } from "./goal-tasks.js";
+import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
+import { acceptedWithCommits, createVerifier, mergeEntries } from "./verify-integration.js";
+
+export interface EffectDeps {
+  bus: Bus;
+  events: EventEmitter;
+  ownership: Ownership;
+  extraPath?: string[];
+  /** The goal's merge prepared while it runs; used when it holds exactly the entries to merge. */
+  premerge?: IncrementalMerge;
+  /** Dispatch times and holds read it (default: the system clock). */
+  clock?: Clock;
+}
+
+/** Binds the goal machine's side effects (plan, dispatch, settle, merge, verify) to the bus and git. */
+export function provideGoalEffects(deps: EffectDeps) {
+  const { bus, events, ownership } = deps;
+  const { config, matcher } = ownership;
+  const clock = deps.clock ?? systemClock;
+
+  async function plan(ctx: GoalContext): Promise<TaskSpec[]> {
+    // Prepared plan, else the LLM planner (over the bus) when configured, else the rules; all checked.
+    const planned = await planGoal({
+      text: ctx.text,
+      repo: ctx.repo,
+      ownership,
+      prepared: ctx.preparedPlan,
+      bus,
+      events,
+      goalId: ctx.goalId,
+    });
+    return planned.tasks;
+  }
+
+  async function dispatch(ctx: GoalContext): Promise<DispatchOutcome> {
+    const at = clock.now();
+    const { dispatch: ready, held, holds } = planDispatch(ctx, at);
+    const depth = chainDepths(ctx);
+    // Agents working in a worktree of this repository commit straight into its object store (unless
+    // GUILD_SHARED_OBJECTS=0: every proposal then travels as a bundle, as from another machine).
+    const shareObjects = ready.length > 0 && process.env.GUILD_SHARED_OBJECTS !== "0";
+    const objectStore = shareObjects ? await objectStoreId(ctx.repo).catch(() => undefined) : undefined;
+    for (const task of ready) {
+      const attempt = task.attempt + 1;
+      const message = TaskAssignment.parse(
+        makeEnvelope({
+          type: "task.assigned",
+          source: "coordinator",
+          goalId: ctx.goalId,
+          payload: {
+            task: task.spec,
+            goalId: ctx.goalId,
+            goalText: ctx.text,
+            attempt,
+            repo: ctx.repo,
+            baseCommit: task.base,
+            priority: depth.get(task.spec.taskId) ?? 1,
+            ...(objectStore ? { objectStore } : {}),
+            ...(task.reason && task.attempt > 0 ? { feedback: task.reason } : {}),
+          },
+        }),
+      );
+      await bus.enqueue("tasks", subjects.task(task.spec.role), message, {
+        msgId: `${ctx.goalId}.${task.spec.taskId}.${attempt}`,
+      });
+      await events.emit(
+        "task.dispatched",
+        { taskId: task.spec.taskId, role: task.spec.role, attempt },
+        ctx.goalId,
+      );
+    }
+    for (const h of held.filter((h) => ctx.holds?.[h.taskId] === undefined)) {
+      await events.emit(
+        "task.held",
+        { taskId: h.taskId, role: h.role, holdMs: Math.round(h.until - at), reason: h.reason },
+        ctx.goalId,
+      );
+    }
+    return { taskIds: ready.map((t) => t.spec.taskId), at, holds };
+  }
+
+  async function settle(ctx: GoalContext): Promise<SettleOutcome> {
+    const withCommits = acceptedWithCommits(ctx);
+    const report = await detectConflicts(
+      ctx.repo,
+      withCommits.map((t) => ({ id: t.spec.taskId, base: t.base, head: t.proposal?.headCommit as string })),
+    );
+    const pairs: ConflictPair[] = report.conflicts.map((c) => ({ a: c.ids[0], b: c.ids[1], files: c.files }));
+    for (const pair of pairs)
+      await events.emit("conflict.detected", { taskIds: [pair.a, pair.b], files: pair.files }, ctx.goalId);
+    const outcome = settleConflicts(pairs, ctx.tasks, config, matcher);
+    for (const blocked of blockedTasks(ctx)) {
+      outcome.reject.push({ taskId: blocked.spec.taskId, reason: "a task it depends on did not succeed" });
+    }
+    outcome.decisions = [];
+    for (const pair of outcome.undecided) {
+      const files = report.pairs.find((p) => p.a === pair.a && p.b === pair.b)?.files ?? [];
+      const decided = await settleUndecided(ctx, pair, files, outcome);
+      if (decided) continue;
+      const [a, b] = [ctx.tasks[pair.a] as TaskRecord, ctx.tasks[pair.b] as TaskRecord];
+      const reason = `no policy in [${config.settlement.join(", ")}] could decide between ${a.spec.role} and ${b.spec.role}; a person must choose`;
+      const side = async (t: TaskRecord) =>
+        `### ${t.spec.taskId} (${t.spec.role})\n${await proposalDiff(ctx.repo, t.base, t.proposal?.headCommit as string, { paths: pair.files, maxChars: 10_000 })}`;
+      const decision = {
+        id: nextDecisionId(ctx, outcome.decisions.length),
+        kind: "conflict" as const,
+        taskIds: [pair.a, pair.b],
+        paths: pair.files,
+        reason,
+        diff: `${await side(a)}\n${await side(b)}`,
+        createdAt: new Date().toISOString(),
+      };
+      outcome.decisions.push(decision);
+      await events.emit(
+        "decision.requested",
+        {
+          decisionId: decision.id,
+          kind: decision.kind,
+          taskIds: decision.taskIds,
+          paths: decision.paths,
+          reason,
+        },
+        ctx.goalId,
+      );
+    }
+    for (const s of outcome.settlements) await events.emit("conflict.settled", s, ctx.goalId);
+    for (const r of outcome.revise) {
+      const t = ctx.tasks[r.taskId] as TaskRecord;
+      await events.emit(
+        "proposal.revision_requested",
+        {
+          proposalId: t.proposal?.proposalId ?? r.taskId,
+          taskId: r.taskId,
+          attempt: t.attempt + 1,
+          reason: r.feedback,
+        },
+        ctx.goalId,
+      );
+    }
+    return outcome;
+  }
+
+  /** The asynchronous steps of the chain before a person: the LLM arbiter, when one is configured and answers. */
+  async function settleUndecided(
+    ctx: GoalContext,
+    pair: ConflictPair,
+    files: FileReport[],
+    outcome: SettleOutcome,
+  ): Promise<boolean> {
+    const [a, b] = [ctx.tasks[pair.a] as TaskRecord, ctx.tasks[pair.b] as TaskRecord];
+    if (config.settlement.includes("arbiter")) {
+      const arbitration = await arbitrateConflict(
+        {
+          bus,
+          repo: ctx.repo,
+          goalId: ctx.goalId,
+          goalText: ctx.text,
+          canRevise: config.settlement.includes("revise"),
+        },
+        a,
+        b,
+        pair,
+        files,
+        outcome,
+      );
+      if (arbitration.settled) return true;
+      await events.emit(
+        "error.raised",
+        {
+          code: "brain.failed",
+          message: `arbiter: ${arbitration.why}`,
+          context: `settling ${pair.a} vs ${pair.b}`,
+        },
+        ctx.goalId,
+      );
+    }
+    if (!config.settlement.includes("human")) {
+      const reason = `no policy in [${config.settlement.join(", ")}] could decide; ${b.spec.taskId} is dropped`;
+      outcome.reject.push({ taskId: pair.b, reason });
+      outcome.settlements.push({ winner: pair.a, loser: pair.b, policy: "none", reason, files: pair.files });
+      return true;
+    }
+    return false;
+  }
+
+  async function merge(ctx: GoalContext): Promise<MergeOutcome> {
+    const entries = mergeEntries(ctx);
+    const prepared = await deps.premerge?.preparedFor(entries);
+    const result = await mergeIntoIntegration(ctx.repo, {
+      goalId: ctx.goalId,
+      base: ctx.baseCommit,
+      entries,
+      fromScratch: true,
+      ...(prepared ? { prepared } : {}),
+    });
+    for (const id of result.merged) {
+      await events.emit(
+        "merge.completed",
+        { taskId: id, commit: result.head, branch: result.branch },
+        ctx.goalId,
+      );
+    }
+    return { head: result.head, merged: result.merged, conflicts: result.conflicts };
+  }
+
+  const verify = createVerifier({
+    events,
+    testCommand: config.testCommand,
+    ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
+  });
+
+  return goalMachine.provide({
+    actors: {
+      plan: fromPromise(({ input }) => plan(input)),
+      dispatch: fromPromise(({ input }) => dispatch(input)),
+      settle: fromPromise(({ input }) => settle(input)),
+      merge: fromPromise(({ input }) => merge(input)),
+      verify: fromPromise(({ input }) => verify(input)),
+    },
+  });
+}

@@ -1,0 +1,95 @@
+import { type Actor, createActor, type Snapshot } from "xstate";
+import type { Bus, EventEmitter } from "../../bus/index.js";
+import { IncrementalMerge, integrationBranch } from "../../git/index.js";
+import { loadOwnership, type Ownership } from "../../ownership/index.js";
+import type { Clock, GoalStatus, Logger } from "../../protocol/index.js";
+import { provideGoalEffects } from "./goal-effects.js";
+import type { goalMachine } from "./goal-machine.js";
+import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
+import type { GoalContext } from "./goal-types.js";
+
+/** A goal taken over from the store, with an actor built from its snapshot (not yet started). */
+export interface RestoredGoal {
+  record: GoalRecord;
+  actor: Actor<typeof goalMachine>;
+  ownership: Ownership;
+  premerge: IncrementalMerge;
+}
+
+export interface RecoveryDeps {
+  bus: Bus;
+  events: EventEmitter;
+  store: GoalStore;
+  logger: Logger;
+  clock: Clock;
+  extraPath?: string[];
+}
+
+/**
+ * Takes over every goal in the store that has not ended and rebuilds its machine from the persisted
+ * snapshot. XState re-invokes the promise actors that were in flight at the crash (plan, dispatch,
+ * settle, merge, verify), so those effects are idempotent: dispatch reuses the attempt's message id,
+ * merging skips what the integration branch already contains, verification runs again.
+ */
+export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> {
+  const restored: RestoredGoal[] = [];
+  for (const stored of await deps.store.list()) {
+    const { record } = stored;
+    if (isFinalStatus(record.status)) {
+      if (!record.announced) await announceOnce(deps, stored);
+      continue;
+    }
+    if (!record.snapshot) continue;
+    if (!(await deps.store.adopt(stored))) {
+      deps.logger.warn({ goalId: record.goalId }, "another coordinator took this goal over");
+      continue;
+    }
+    const ownership = await loadOwnership({ repoDir: record.context.repo });
+    const premerge = new IncrementalMerge(record.context.repo, record.context.baseCommit);
+    const machine = provideGoalEffects({
+      bus: deps.bus,
+      events: deps.events,
+      ownership,
+      premerge,
+      clock: deps.clock,
+      ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
+    });
+    const snapshot = { ...record.snapshot, context: record.context } as unknown as Snapshot<unknown>;
+    const actor = createActor(machine, { snapshot, input: record.context });
+    restored.push({ record, actor, ownership, premerge });
+  }
+  return restored;
+}
+
+/** Publishes the goal's terminal event: `goal.done`, `goal.failed` or `goal.cancelled`. */
+export async function announceEnd(
+  events: EventEmitter,
+  goalId: string,
+  status: GoalStatus,
+  ctx: GoalContext,
+): Promise<void> {
+  if (status === "done") {
+    const branch = integrationBranch(goalId);
+    const summary = `${ctx.merged.length} proposal(s) merged into ${branch}; tests ${ctx.verify?.passed ? "passed" : "not run"}`;
+    await events.emit("goal.done", { branch, head: ctx.integrationHead ?? ctx.baseCommit, summary }, goalId);
+  } else if (status === "cancelled") {
+    await events.emit("goal.cancelled", { reason: ctx.reason ?? "cancelled" }, goalId);
+  } else {
+    await events.emit("goal.failed", { reason: ctx.reason ?? "unknown" }, goalId);
+  }
+}
+
+const TERMINAL = new Set(["goal.done", "goal.failed", "goal.cancelled"]);
+
+/** A coordinator that died between storing the final state and announcing it: announce it now. */
+async function announceOnce(deps: RecoveryDeps, stored: StoredGoal): Promise<void> {
+  const { record } = stored;
+  const logged = await deps.bus.events.read({ subject: `guild.evt.${record.goalId}.coordinator.goal.*` });
+  if (!logged.some((e) => TERMINAL.has(e.type))) {
+    await announceEnd(deps.events, record.goalId, record.status, record.context);
+  }
+  if (await deps.store.adopt(stored)) {
+    deps.store.save({ ...record, announced: true });
+    await deps.store.flush(record.goalId).catch(() => undefined);
+  }
+}

@@ -1,0 +1,24 @@
+// A goal's life: its state machine and effects, dispatch, decisions, verification, and durable records.
+export { claimHolderProblem } from "./claim-holder.js";
+export { nextHoldEnd } from "./dispatch-holds.js";
+export { cancelGoalAgents } from "./durable-cancel.js";
+export { answerGoal } from "./goal-control.js";
+export { type EffectDeps, provideGoalEffects } from "./goal-effects.js";
+export { type DispatchOutcome, type GoalEvent, goalMachine } from "./goal-machine.js";
+export { announceEnd, type RecoveryDeps, type RestoredGoal, restoreGoals } from "./goal-recovery.js";
+export { stateName, statusOf } from "./goal-status.js";
+export { type GoalRecord, GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
+export { blockedTasks, chainDepths, dispatchWindowOf, readyTasks } from "./goal-tasks.js";
+export type {
+  Decision,
+  DispatchHolds,
+  GoalContext,
+  MergeOutcome,
+  SettlementRecord,
+  SettleOutcome,
+  TaskRecord,
+  TaskStatus,
+  VerifyResult,
+} from "./goal-types.js";
+export { HoldAlarm } from "./hold-alarm.js";
+export { mergeEntries } from "./verify-integration.js";

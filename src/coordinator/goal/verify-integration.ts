@@ -1,0 +1,103 @@
+import type { EventEmitter } from "../../bus/index.js";
+import { createWorkspace, type IntegrationEntry, removeWorkspace, trialMerge } from "../../git/index.js";
+import { proposalHasCommits } from "../../protocol/index.js";
+import type { GoalContext, TaskRecord, VerifyResult } from "./goal-types.js";
+import { runCheck } from "./run-check.js";
+
+/** Accepted tasks that changed something, in plan order. */
+export function acceptedWithCommits(ctx: GoalContext): TaskRecord[] {
+  return ctx.order
+    .map((id) => ctx.tasks[id] as TaskRecord)
+    .filter((t) => t.status === "accepted" && t.proposal !== undefined && proposalHasCommits(t.proposal));
+}
+
+/** The integration merge entries of a goal: its accepted proposals in plan order, each with its decision. */
+export function mergeEntries(ctx: GoalContext): IntegrationEntry[] {
+  return acceptedWithCommits(ctx).map((t) => ({
+    id: t.spec.taskId,
+    head: t.proposal?.headCommit as string,
+    taskId: t.spec.taskId,
+    role: t.spec.role,
+    decision: t.reason ?? "accepted: within ownership, no conflict",
+    title: t.spec.title,
+  }));
+}
+
+interface VerifyDeps {
+  events: EventEmitter;
+  testCommand: string[] | undefined;
+  extraPath?: string[];
+}
+
+/**
+ * Runs the test command on the integration head; when it fails, finds the proposal that broke it by
+ * bisecting the merge order with trial merges (log2 K test runs), so that one can be sent back.
+ */
+export function createVerifier(deps: VerifyDeps) {
+  const { events } = deps;
+
+  async function testAt(ctx: GoalContext, commit: string, label: string) {
+    const ws = await createWorkspace({
+      repoDir: ctx.repo,
+      goalId: ctx.goalId,
+      taskId: `${label}-${Date.now().toString(36)}`,
+      baseCommit: commit,
+    });
+    try {
+      return await runCheck(deps.testCommand as string[], {
+        cwd: ws.dir,
+        ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
+      });
+    } finally {
+      await removeWorkspace(ws, { deleteBranch: true }).catch(() => undefined);
+    }
+  }
+
+  async function findCulprit(ctx: GoalContext): Promise<{ culprit?: string; tested: number }> {
+    const entries = mergeEntries(ctx);
+    const fails = async (k: number) => {
+      const { head } = await trialMerge(ctx.repo, { base: ctx.baseCommit, entries: entries.slice(0, k) });
+      return (await testAt(ctx, head, `bisect${k}`)).exitCode !== 0;
+    };
+    // If the base already fails, no proposal is to blame.
+    if (entries.length === 0 || (await fails(0))) return { tested: 1 };
+    let good = 0;
+    let bad = entries.length;
+    let tested = 1;
+    while (bad - good > 1) {
+      const mid = Math.floor((good + bad) / 2);
+      tested++;
+      if (await fails(mid)) bad = mid;
+      else good = mid;
+    }
+    const culprit = entries[bad - 1]?.taskId;
+    return culprit ? { culprit, tested } : { tested };
+  }
+
+  return async function verify(ctx: GoalContext): Promise<VerifyResult> {
+    const command = deps.testCommand;
+    if (!command) {
+      const output = "no testCommand configured";
+      await events.emit("verify.finished", { passed: true, exitCode: 0, output }, ctx.goalId);
+      return { passed: true, exitCode: 0, output, command: [] };
+    }
+    await events.emit("verify.started", { command }, ctx.goalId);
+    const run = await testAt(ctx, ctx.integrationHead ?? ctx.baseCommit, "verify");
+    const passed = run.exitCode === 0;
+    await events.emit(
+      "verify.finished",
+      { passed, exitCode: run.exitCode, output: run.output.slice(-8000) },
+      ctx.goalId,
+    );
+    const result: VerifyResult = { passed, exitCode: run.exitCode, output: run.output, command };
+    if (passed) return result;
+    const { culprit, tested } = await findCulprit(ctx);
+    if (!culprit) return result;
+    await events.emit(
+      "verify.culprit_found",
+      { taskId: culprit, tested, output: run.output.slice(-4000) },
+      ctx.goalId,
+    );
+    return { ...result, culprit };
+  };
+}
