@@ -5,7 +5,17 @@ import { parseCircular, parseDependencyTree } from "dpdm";
 // Enforces docs/ARCHITECTURE.md's room rules: a room imports only from protocol/ and rooms below it,
 // agents/ and coordinator/ never import each other, nobody outside bus/ imports @nats-io/*, and no cycles.
 // Inside a room split by concern, a part reaches another part only through that part's index.ts.
-const LAYERS = ["protocol", "bus", "ownership", "git", "agents", "coordinator", "dashboard", "cli"] as const;
+const LAYERS = [
+  "protocol",
+  "bus",
+  "ownership",
+  "git",
+  "sandbox",
+  "agents",
+  "coordinator",
+  "dashboard",
+  "cli",
+] as const;
 const SPLIT_ROOMS = new Set(["coordinator"]);
 const root = resolve(import.meta.dirname, "..");
 const src = join(root, "src");

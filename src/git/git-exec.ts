@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { GuildError } from "../protocol/index.js";
+import { GuildError, SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../protocol/index.js";
 import { gitRunner } from "./git-runner.js";
 
 /** The identity guild commits with when the caller gives none, so commits work without git config. */
@@ -20,10 +20,19 @@ export interface GitResult {
 
 // Auto-gc and background maintenance take repository-wide locks at unpredictable moments, which
 // is exactly what concurrent worktrees must not see; guild runs them never, the user's git may.
-const GLOBAL_ARGS = ["-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "core.quotepath=false"];
+// Hooks, fsmonitor and user/system config are off (SAFE_GIT_ARGS): a planted hook must never run as guild.
+const GLOBAL_ARGS = [
+  "-c",
+  "gc.auto=0",
+  "-c",
+  "maintenance.auto=false",
+  "-c",
+  "core.quotepath=false",
+  ...SAFE_GIT_ARGS,
+];
 const LOCK_RETRIES = 6;
 
-/** The environment every guild git process gets: no inherited GIT_* (a hook's GIT_DIR would redirect us), a fixed identity, no prompts. */
+/** The environment every guild git process gets: no inherited GIT_* (a hook's GIT_DIR would redirect us), no user or system config, a fixed identity, no prompts. */
 export function gitEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -32,6 +41,7 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
   return {
     ...env,
     LC_ALL: "C",
+    ...SAFE_GIT_ENV,
     GIT_TERMINAL_PROMPT: "0",
     GIT_AUTHOR_NAME: GUILD_IDENTITY.name,
     GIT_AUTHOR_EMAIL: GUILD_IDENTITY.email,

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { linkSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { GuildError } from "../protocol/index.js";
+import { GuildError, SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../protocol/index.js";
 import { repoKey } from "./repo-facts.js";
 
 const tails = new Map<string, Promise<unknown>>();
@@ -17,7 +17,8 @@ const STALE_MS = 20_000;
 function lockFileOf(key: string): string {
   let file = lockFiles.get(key);
   if (!file) {
-    const common = execFileSync("git", ["rev-parse", "--git-common-dir"], {
+    const common = execFileSync("git", [...SAFE_GIT_ARGS, "rev-parse", "--git-common-dir"], {
+      env: { ...process.env, ...SAFE_GIT_ENV },
       cwd: key,
       encoding: "utf8",
     }).trim();

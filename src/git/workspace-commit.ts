@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { GuildError } from "../protocol/index.js";
 import { gitText, runGit, splitNul } from "./git-exec.js";
 import { rememberCommit } from "./repo-facts.js";
@@ -8,6 +10,11 @@ export interface CommitOptions {
   author?: { name: string; email: string };
   /** Appended as `Key: value` trailer lines. */
   trailers?: Record<string, string>;
+  /**
+   * Only these worktree-relative paths are staged (added, or removed when gone); anything else another
+   * process wrote into the worktree stays out of the commit. Unset stages everything.
+   */
+  paths?: readonly string[];
 }
 
 /** What a workspace holds beyond its base after a commit. */
@@ -26,7 +33,7 @@ export async function commitWorkspace(
   const identity: Record<string, string> = opts.author
     ? { GIT_AUTHOR_NAME: opts.author.name, GIT_AUTHOR_EMAIL: opts.author.email }
     : {};
-  await runGit(ws.dir, ["add", "-A"]);
+  await stage(ws.dir, opts.paths);
   // Hooks are the project's code, not the agent's; they run at review, not on every agent commit.
   const commit = await runGit(ws.dir, ["commit", "--no-verify", "--quiet", "-F", "-"], {
     input: withTrailers(message, opts.trailers ?? {}),
@@ -46,6 +53,23 @@ export async function commitWorkspace(
     );
   }
   return workspaceState(ws);
+}
+
+async function stage(dir: string, paths: readonly string[] | undefined): Promise<void> {
+  if (paths === undefined) {
+    await runGit(dir, ["add", "-A"]);
+    return;
+  }
+  // Literal pathspecs: a written name like `*.ts` or `:(glob)…` means that one file, nothing more.
+  const env = { GIT_LITERAL_PATHSPECS: "1" };
+  // The index back to HEAD first: whatever another process staged stays out too.
+  await runGit(dir, ["reset", "-q"]);
+  const present = paths.filter((p) => existsSync(join(dir, p)));
+  const gone = paths.filter((p) => !present.includes(p));
+  // --force: a listed path that the repository ignores was let through on purpose (`forceAddIgnored`).
+  if (present.length > 0) await runGit(dir, ["add", "-A", "--force", "--", ...present], { env });
+  if (gone.length > 0)
+    await runGit(dir, ["rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", ...gone], { env });
 }
 
 /** The branch head, the number of commits since the base, and the paths changed since the base. */

@@ -60,6 +60,31 @@ export const Budget = z.object({
 });
 export type Budget = z.infer<typeof Budget>;
 
+/** How a role's commands and CLI brain are confined: `none` (unconfined, only by choice) or bubblewrap's settings. */
+export const SandboxConfig = z.union([
+  z.literal("none"),
+  z
+    .object({
+      /** Network for the role's commands and CLI brain (a CLI agent reaching its model's API). */
+      network: z.boolean().default(false),
+      /** Directories besides the worktree they may write (absolute, or relative to the worktree). */
+      writable: z.array(z.string().min(1)).default([]),
+      limits: z
+        .object({
+          cpuSeconds: z.number().int().positive(),
+          memoryBytes: z.number().int().positive(),
+          processes: z.number().int().positive(),
+          outputBytes: z.number().int().positive(),
+          fileBytes: z.number().int().positive(),
+          wallMs: z.number().int().positive(),
+        })
+        .partial()
+        .optional(),
+    })
+    .strict(),
+]);
+export type SandboxConfig = z.infer<typeof SandboxConfig>;
+
 export const RoleConfig = z.object({
   charter: z.string().default(""),
   brain: BrainConfig.default({ kind: "offline" }),
@@ -68,6 +93,10 @@ export const RoleConfig = z.object({
   /** Commands (argv, no shell) this role may run; the first word must match exactly. */
   allowCommands: z.array(z.array(z.string()).min(1)).default([]),
   budget: Budget.partial().optional(),
+  /** Overrides the top-level `sandbox` for this role. */
+  sandbox: SandboxConfig.optional(),
+  /** Environment variable names passed on to this role's commands and CLI brain (all else is withheld). */
+  env: ExternalEnv,
 });
 export type RoleConfig = z.infer<typeof RoleConfig>;
 
@@ -148,6 +177,8 @@ export const GuildConfig = z
         maxQuestions: z.number().int().min(0).max(20).default(3),
       })
       .default({ enabled: true, progressMs: 3000, answerMs: 60_000, maxQuestions: 3 }),
+    /** How commands run for every role without its own `sandbox`: bubblewrap (default) or `none`. */
+    sandbox: SandboxConfig.optional(),
   })
   .strict();
 export type GuildConfig = z.infer<typeof GuildConfig>;

@@ -19,6 +19,7 @@ export {
   GuildConfig,
   OwnershipRuleConfig,
   RoleConfig,
+  SandboxConfig,
   ScheduleConfig,
   SettlementPolicy,
 } from "./config.js";
@@ -62,6 +63,7 @@ export {
   SurfaceChange,
   WorkProgress,
 } from "./events/progress.js";
+export { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "./git-safety.js";
 export { formatGoalCost, type GoalCost, goalCost, modelOf, type RoleCost } from "./goal-cost.js";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {

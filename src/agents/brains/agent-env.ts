@@ -1,12 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-
-// Names that carry no secret and that ordinary programs need (find programs, print text, tell time).
-// This mirrors the sandbox's child environment policy; when src/sandbox lands, `externalAgentEnv`
-// becomes a call to its `childEnv`, the one place an agent's environment is built.
-const ALLOWED = ["PATH", "LANG", "LANGUAGE", "TZ", "TERM"];
-const ALLOWED_PREFIX = "LC_";
+import { join } from "node:path";
+import { childEnv } from "../../sandbox/index.js";
 
 /** A private HOME and TMPDIR for one run of an external agent, removed by `dispose`. */
 export interface AgentHome {
@@ -42,18 +37,14 @@ export function externalAgentEnv(
   },
   from: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(from)) {
-    if (value !== undefined && (ALLOWED.includes(name) || name.startsWith(ALLOWED_PREFIX))) env[name] = value;
-  }
-  for (const name of options.pass) {
-    const value = from[name];
-    if (value !== undefined) env[name] = value;
-  }
-  env.PATH = [...(options.extraPath ?? []), ...(from.PATH ?? "/usr/local/bin:/usr/bin:/bin").split(delimiter)]
-    .filter(Boolean)
-    .join(delimiter);
-  env.HOME = options.home.home;
-  env.TMPDIR = options.home.tmp;
-  return { ...env, ...options.set };
+  return childEnv(
+    {
+      home: options.home.home,
+      tmp: options.home.tmp,
+      pass: options.pass,
+      ...(options.extraPath ? { extraPath: options.extraPath } : {}),
+      ...(options.set ? { set: options.set } : {}),
+    },
+    from,
+  );
 }

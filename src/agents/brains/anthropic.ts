@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
+import type { ReplyLimits } from "./bounded-fetch.js";
 import type { Brain } from "./brain.js";
 import type { PriceTable } from "./budget.js";
 import {
@@ -21,6 +22,8 @@ export interface AnthropicBrainOptions {
   timeoutMs?: number;
   maxRetries?: number;
   stream?: boolean;
+  /** Bounds on each reply (bytes, streamed line, time); defaults in `DEFAULT_REPLY_LIMITS`. */
+  replyLimits?: Partial<ReplyLimits>;
   prices?: PriceTable;
 }
 

@@ -1,5 +1,6 @@
 import type { TokenUsage } from "../../protocol/index.js";
 import type { ToolDefinition } from "../tools/types.js";
+import { boundedFetch, DEFAULT_REPLY_LIMITS, type ReplyLimits } from "./bounded-fetch.js";
 
 /** A tool call as the model sent it; `arguments` is the raw JSON text, checked by the loop. */
 export interface ModelToolCall {
@@ -43,17 +44,22 @@ export interface ChatModel {
   complete(request: ChatRequest): Promise<ModelTurn>;
 }
 
-/** Client settings both SDKs take, with guild's defaults: 120 s per call, 4 retries with backoff on 429/5xx. */
+/**
+ * Client settings both SDKs take, with guild's defaults: 120 s per call, 4 retries with backoff on 429/5xx,
+ * and every reply bounded in bytes, line length and time (`replyLimits`).
+ */
 export function sdkClientOptions(options: {
   apiKey: string;
   baseURL?: string;
   timeoutMs?: number;
   maxRetries?: number;
-}): { apiKey: string; baseURL?: string; timeout: number; maxRetries: number } {
+  replyLimits?: Partial<ReplyLimits>;
+}): { apiKey: string; baseURL?: string; timeout: number; maxRetries: number; fetch: typeof fetch } {
   return {
     apiKey: options.apiKey,
     ...(options.baseURL ? { baseURL: options.baseURL } : {}),
     timeout: options.timeoutMs ?? 120_000,
     maxRetries: options.maxRetries ?? 4,
+    fetch: boundedFetch({ ...DEFAULT_REPLY_LIMITS, ...options.replyLimits }),
   };
 }

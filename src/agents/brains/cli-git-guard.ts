@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
 
 /** The git files an external agent could use to run code later: config (fsmonitor, hooksPath) and hooks. */
 export interface GitControlSnapshot {
@@ -9,7 +10,8 @@ export interface GitControlSnapshot {
 }
 
 function gitPath(workdir: string, name: string): string {
-  const path = execFileSync("git", ["rev-parse", "--git-path", name], {
+  const path = execFileSync("git", [...SAFE_GIT_ARGS, "rev-parse", "--git-path", name], {
+    env: { ...process.env, ...SAFE_GIT_ENV },
     cwd: workdir,
     encoding: "utf8",
   }).trim();

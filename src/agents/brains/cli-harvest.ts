@@ -1,11 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { lstatSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
 import type { ToolSet } from "../tools/types.js";
 import type { BrainStep } from "./brain.js";
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync("git", [...SAFE_GIT_ARGS, ...args], {
+    cwd,
+    env: { ...process.env, ...SAFE_GIT_ENV },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 /** The commit and the already-dirty paths before an external agent runs, so only its changes are taken. */

@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
-import { GuildError, redactText } from "../../protocol/index.js";
+import { GuildError, isGuildError, redactText } from "../../protocol/index.js";
+import { childEnv, runSandboxed, sandboxPolicy } from "../../sandbox/index.js";
 import { truncateMiddle } from "../tools/untrusted.js";
-import { type AgentHome, createAgentHome, externalAgentEnv } from "./agent-env.js";
 import type { Brain, BrainRunContext, BrainStep } from "./brain.js";
 import { budgetExceeded } from "./budget.js";
 import { restoreGitControl, snapshotGitControl } from "./cli-git-guard.js";
@@ -33,50 +32,42 @@ interface Exit {
   timedOut: boolean;
 }
 
-function runAgent(
+async function runAgent(
   argv: string[],
   context: BrainRunContext,
   timeoutMs: number,
   options: CliBrainOptions,
-  home: AgentHome,
 ): Promise<Exit> {
-  return new Promise((resolve) => {
-    const [command, ...args] = argv as [string, ...string[]];
-    const child = spawn(command, args, {
+  const cap = options.maxOutputChars ?? 20_000;
+  const confinement = context.tools.confinement;
+  try {
+    // Confined like any command: only the worktree (and the role's `writable`) can change, the network
+    // only when the role's sandbox allows it, and nothing it started outlives it.
+    const result = await runSandboxed({
+      argv,
       cwd: context.workdir,
-      env: externalAgentEnv({ pass: options.env ?? [], home }, options.from),
-      shell: false,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      policy: confinement?.sandbox ?? sandboxPolicy(undefined),
+      env: childEnv(
+        {
+          // The brain's own key names (`env:` on the brain) and what the role passes to its commands.
+          pass: [...(options.env ?? []), ...(confinement?.passEnv ?? [])],
+          extraPath: confinement?.extraPath ?? [],
+        },
+        options.from ?? process.env,
+      ),
+      signal: context.signal,
+      limits: { wallMs: timeoutMs },
     });
-    const cap = options.maxOutputChars ?? 20_000;
-    let output = "";
-    const take = (d: Buffer) => {
-      output = truncateMiddle(output + d.toString(), cap * 2);
+    const stopped = result.limit && result.limit !== "wall-time" ? `\n${result.reason}` : "";
+    return {
+      code: result.code,
+      output: truncateMiddle(result.output + stopped, cap),
+      timedOut: result.limit === "wall-time",
     };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    let timedOut = false;
-    const kill = () => {
-      if (child.pid !== undefined && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {}
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, timeoutMs);
-    context.signal.addEventListener("abort", kill, { once: true });
-    const done = (code: number | null, extra = "") => {
-      clearTimeout(timer);
-      context.signal.removeEventListener("abort", kill);
-      resolve({ code, output: truncateMiddle(output + extra, cap), timedOut });
-    };
-    child.on("error", (e) => done(null, `\ncould not start ${command}: ${e.message}`));
-    child.on("close", (code) => done(code));
-  });
+  } catch (e) {
+    if (isGuildError(e, "sandbox.denied")) return { code: null, output: e.message, timedOut: false };
+    return { code: null, output: `could not start ${argv[0]}: ${(e as Error).message}`, timedOut: false };
+  }
 }
 
 /**
@@ -96,8 +87,8 @@ export function createCliBrain(options: CliBrainOptions): Brain {
       const mark = markWorktree(context.workdir);
       const gitControl = snapshotGitControl(context.workdir);
       yield { kind: "tool_call", id: "cli", tool: "cli", input: { command: options.command } };
-      const home = createAgentHome();
-      const exit = await runAgent(argv, context, timeoutMs, options, home).finally(() => home.dispose());
+      // The sandbox gives the agent a private HOME and TMPDIR of its own.
+      const exit = await runAgent(argv, context, timeoutMs, options);
       const status = exit.timedOut ? `timed out after ${timeoutMs} ms` : `exit code ${exit.code ?? "none"}`;
       const output = redactText(exit.output);
       yield {

@@ -1,5 +1,13 @@
 export { type AgentHome, createAgentHome, externalAgentEnv } from "./agent-env.js";
 export { type AnthropicBrainOptions, anthropicChatModel, createAnthropicBrain } from "./anthropic.js";
+export {
+  boundedFetch,
+  DEFAULT_REPLY_LIMITS,
+  type ReplyBound,
+  ReplyLimitError,
+  type ReplyLimits,
+  replyLimitOf,
+} from "./bounded-fetch.js";
 export type { Brain, BrainRunContext, BrainStep, BrainTask } from "./brain.js";
 export {
   type BudgetBreach,

@@ -77,7 +77,11 @@ async function* runOffline(options: OfflineBrainOptions, ctx: BrainRunContext): 
       kind: "thought",
       text: `running the ${skill} skill${paths.length > 0 ? ` on ${paths.join(", ")}` : ""}`,
     };
-    const report = await runSkill(skill, ctx.workdir, paths.length > 0 ? { paths } : {}).catch(
+    const sandbox = ctx.tools.confinement?.sandbox;
+    const report = await runSkill(skill, ctx.workdir, {
+      ...(paths.length > 0 ? { paths } : {}),
+      ...(sandbox ? { sandbox } : {}),
+    }).catch(
       // A skill that breaks on odd code ends the task with the reason instead of killing the agent.
       (error: unknown): SkillReport => ({
         skill,

@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
+import type { ReplyLimits } from "./bounded-fetch.js";
 import type { Brain } from "./brain.js";
 import type { PriceTable } from "./budget.js";
 import {
@@ -22,6 +23,8 @@ export interface OpenAIBrainOptions {
   timeoutMs?: number;
   maxRetries?: number;
   stream?: boolean;
+  /** Bounds on each reply (bytes, streamed line, time); defaults in `DEFAULT_REPLY_LIMITS`. */
+  replyLimits?: Partial<ReplyLimits>;
   prices?: PriceTable;
 }
 

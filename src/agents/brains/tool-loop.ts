@@ -1,4 +1,5 @@
 import { GuildError, redactText, type TokenUsage } from "../../protocol/index.js";
+import { replyLimitOf } from "./bounded-fetch.js";
 import type { BrainRunContext, BrainStep } from "./brain.js";
 import { type BudgetBreach, BudgetTracker, budgetExceeded, estimateCost, type PriceTable } from "./budget.js";
 import { composeSystemPrompt, composeTaskPrompt } from "./charter.js";
@@ -95,6 +96,13 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Bra
         };
         yield breachSummary(over, lastText);
         throw budgetExceeded(over);
+      }
+      const limited = replyLimitOf(e);
+      if (limited) {
+        // Said as a step first, so the event stream shows why the task ends.
+        const text = `${model.model}: reply stopped: ${limited.message}`;
+        yield { kind: "thought", text };
+        throw new GuildError("brain.failed", text, { cause: e, details: { reply: limited.bound } });
       }
       const message = e instanceof Error ? e.message : String(e);
       throw new GuildError("brain.failed", `${model.model}: ${redactText(message)}`, { cause: e });

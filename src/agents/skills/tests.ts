@@ -90,6 +90,7 @@ export async function testsSkill(workdir: string, options: SkillOptions = {}): P
       cwd: workdir,
       input: JSON.stringify({ module: join(workdir, file), calls }),
       timeoutMs: 60_000,
+      sandbox: options.sandbox,
     }).catch((error: unknown) => ({ code: -1, stdout: "", stderr: String(error) }));
     if (child.code !== 0) {
       report.skipped.push({

@@ -1,3 +1,5 @@
+import type { SandboxPolicy } from "../../sandbox/index.js";
+
 /** How serious a finding is; `info` notes something a person may want to look at. */
 export type Severity = "info" | "low" | "medium" | "high";
 
@@ -38,6 +40,8 @@ export interface SkillReport {
 export interface SkillOptions {
   /** Globs or path prefixes (workdir-relative) that limit which files the skill reads. */
   paths?: readonly string[];
+  /** How a skill runs the worktree's code (the tests skill calls its functions); default bubblewrap, no network. */
+  sandbox?: SandboxPolicy;
 }
 
 /** A deterministic, model-free piece of work over a worktree. */

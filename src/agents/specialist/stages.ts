@@ -21,6 +21,7 @@ import {
   type RoleConfig,
   subjects,
 } from "../../protocol/index.js";
+import { sandboxPolicy } from "../../sandbox/index.js";
 import { createBrain } from "../brains/index.js";
 import { ProgressReporter } from "../progress/index.js";
 import { BUILTIN_ROLES, charterFor } from "../roles.js";
@@ -62,6 +63,8 @@ export interface StageState {
   /** Everything in the worktree was committed for the proposal: releasing it needs no salvage. */
   committed?: boolean;
   config?: GuildConfig;
+  /** The paths this task's tools were allowed to write: the proposal's commit holds these only. */
+  written?: (() => string[]) | undefined;
   /** The work stage in flight, so a cancel can wait for it to stop before salvaging the worktree. */
   inflight?: Promise<unknown>;
 }
@@ -165,6 +168,8 @@ export function createStages(deps: StageDeps, state: StageState) {
       allowCommands: roleConfig.allowCommands ?? [],
       limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
       forceAddIgnored: ownership.config.forceAddIgnored,
+      sandbox: sandboxPolicy(roleConfig.sandbox ?? ownership.config.sandbox),
+      passEnv: roleConfig.env ?? [],
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
       foreignWrites: ownership.config.foreignWrites,
       ...(live.enabled && channel ? { peers: { channel, maxQuestions: live.maxQuestions } } : {}),
@@ -177,6 +182,11 @@ export function createStages(deps: StageDeps, state: StageState) {
         );
       },
     });
+    // The commit takes what the tools wrote and the refused writes to other roles' paths (change requests).
+    state.written = () => [
+      ...(tools.written?.() ?? []),
+      ...(tools.foreignWrites?.() ?? []).map((w) => w.path),
+    ];
     const budget = Budget.parse(roleConfig.budget ?? {});
     const outcome: WorkOutcome = { summary: "", inputTokens: 0, outputTokens: 0 };
     // The goal's spend is the sum of every role's share: the built-in roles and the ones guild.yaml names.
@@ -278,6 +288,8 @@ export function createStages(deps: StageDeps, state: StageState) {
     const committed = await commitWorkspace(ws, `${role}: ${assignment.task.title}`, {
       author: { name: `guild ${role}`, email: `${agentId}@guild.local` },
       trailers: { "Guild-Task": taskId, "Guild-Role": role, "Guild-Attempt": String(assignment.attempt) },
+      // What went through this agent's tools, and nothing another process wrote into its worktree.
+      ...(state.written ? { paths: state.written() } : {}),
     });
     state.committed = true;
     if (committed.changedPaths.length === 0 && (outcome.wrote?.length ?? 0) > 0) {

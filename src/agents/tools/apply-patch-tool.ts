@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { forceAddPath } from "../../git/index.js";
+import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import { truncateMiddle } from "./untrusted.js";
 import { guardWrite } from "./write-guard.js";
@@ -36,8 +37,9 @@ export function pathsOfPatch(patch: string): string[] {
 
 function gitApply(cwd: string, patch: string, timeoutMs: number): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", ["apply", "--recount", "--whitespace=nowarn", "-"], {
+    const child = spawn("git", [...SAFE_GIT_ARGS, "apply", "--recount", "--whitespace=nowarn", "-"], {
       cwd,
+      env: { ...process.env, ...SAFE_GIT_ENV },
       timeout: timeoutMs,
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -1,4 +1,5 @@
 import { isGuildError, redactText } from "../../protocol/index.js";
+import { type SandboxPolicy, sandboxPolicy } from "../../sandbox/index.js";
 import { applyPatchTool } from "./apply-patch-tool.js";
 import { definitionTool, exportsTool, outlineTool, referencesTool } from "./code-tools.js";
 import type { Tool } from "./define-tool.js";
@@ -39,6 +40,10 @@ export interface ToolSetOptions {
   foreignWrites?: "change_request" | "reject";
   /** Adds ask_peer and answer_peer, carried by this channel (live coordination). */
   peers?: { channel: PeerChannel; maxQuestions?: number };
+  /** How commands are confined; default bubblewrap without network (refused where it cannot run). */
+  sandbox?: SandboxPolicy;
+  /** Environment names passed on to commands (the role's `env:`). */
+  passEnv?: readonly string[];
 }
 
 /** Every tool, in the order models see them. */
@@ -69,6 +74,9 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
     limits: { ...DEFAULT_TOOL_LIMITS, ...options.limits },
     extraPath: options.extraPath ?? [],
     forceAddIgnored: options.forceAddIgnored === true,
+    sandbox: options.sandbox ?? sandboxPolicy(undefined),
+    passEnv: options.passEnv ?? [],
+    written: new Set(),
   };
   // The peer tools come before finish, so a model reads finish last as it does without them.
   const tools = options.peers
@@ -88,6 +96,8 @@ export function createToolSet(options: ToolSetOptions): ToolSet {
     },
     foreignWrites: () => [...(foreign?.values() ?? [])],
     definitions: tools.map((t) => t.definition),
+    written: () => [...context.written].sort(),
+    confinement: { sandbox: context.sandbox, passEnv: context.passEnv, extraPath: context.extraPath },
     async call(name, input) {
       const tool = byName.get(name);
       if (!tool)

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
 import { forceAddPath } from "../../git/index.js";
+import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import { resolveInWorktree } from "./sandbox-path.js";
 import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
@@ -51,8 +52,8 @@ export const listFilesTool = defineTool({
     const { rel } = resolveInWorktree(context.workdir, input.path, { forWrite: false });
     const { stdout } = await run(
       "git",
-      ["ls-files", "-co", "--exclude-standard", "-z", "--", rel === "" ? "." : rel],
-      { cwd: context.workdir, maxBuffer: 64 * 1024 * 1024 },
+      [...SAFE_GIT_ARGS, "ls-files", "-co", "--exclude-standard", "-z", "--", rel === "" ? "." : rel],
+      { cwd: context.workdir, env: { ...process.env, ...SAFE_GIT_ENV }, maxBuffer: 64 * 1024 * 1024 },
     );
     const files = [...new Set(stdout.split("\0").filter(Boolean))].sort();
     const shown = files.slice(0, MAX_LISTED).join("\n");

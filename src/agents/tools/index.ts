@@ -6,7 +6,7 @@ export { defineTool, refuse, type Tool } from "./define-tool.js";
 export { listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
 export { finishTool } from "./finish-tool.js";
 export { DEFAULT_MAX_QUESTIONS, type PeerChannel, peerTools } from "./peer-tools.js";
-export { cleanEnv, isAllowedCommand, runCommandTool } from "./run-command-tool.js";
+export { commandEnv, isAllowedCommand, runCommandTool } from "./run-command-tool.js";
 export { type ResolvedPath, resolveInWorktree } from "./sandbox-path.js";
 export { searchTool } from "./search-tool.js";
 export {
@@ -15,7 +15,7 @@ export {
   type ToolContext,
   type ToolLimits,
 } from "./tool-context.js";
-export type { ToolDefinition, ToolResult, ToolSet } from "./types.js";
+export type { Confinement, ToolDefinition, ToolResult, ToolSet } from "./types.js";
 export { isWrappedUntrusted, truncateMiddle, wrapUntrusted } from "./untrusted.js";
 export { checkWrite, type ForeignWrite, type WriteCheck } from "./write-check.js";
 export { guardWrite } from "./write-guard.js";

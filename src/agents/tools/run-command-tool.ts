@@ -1,25 +1,21 @@
-import { spawn } from "node:child_process";
-import { delimiter } from "node:path";
 import { z } from "zod";
-import { redactText } from "../../protocol/index.js";
+import { isGuildError, redactText } from "../../protocol/index.js";
+import { childEnv, runSandboxed, type SandboxResult } from "../../sandbox/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import type { ToolContext } from "./tool-context.js";
 import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
 
-// Only these variables reach a command: no API keys, tokens or NATS credentials leak into test runs.
-const PASSED_ENV = ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TMPDIR", "TZ", "SystemRoot"];
 // Not dangerous without a shell, but an allowed command (an npm script, a Makefile) may hand them to one.
 const SHELL_META = /[;&|`$<>\n\r\\]|\$\(/;
+// Test runners colour and page less, and ask nothing, when they see these.
+const QUIET = { CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" };
 
-/** The environment a command runs with: a few harmless variables, `extraPath` first on PATH. */
-export function cleanEnv(
-  extraPath: readonly string[],
+/** The environment a command runs with: the sandbox's allowlist, the role's named variables, `extraPath` first on PATH. */
+export function commandEnv(
+  context: Pick<ToolContext, "extraPath" | "passEnv">,
   from: NodeJS.ProcessEnv = process.env,
-): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { CI: "1", NO_COLOR: "1", FORCE_COLOR: "0" };
-  for (const name of PASSED_ENV) if (from[name] !== undefined) env[name] = from[name];
-  env.PATH = [...extraPath, ...(from.PATH ?? "").split(delimiter)].filter(Boolean).join(delimiter);
-  return env;
+) {
+  return childEnv({ pass: context.passEnv, extraPath: context.extraPath, set: QUIET }, from);
 }
 
 /** Whether `argv` starts with one of the allowed argv prefixes, word for word. */
@@ -27,50 +23,21 @@ export function isAllowedCommand(argv: readonly string[], allow: readonly (reado
   return allow.some((prefix) => prefix.length <= argv.length && prefix.every((word, i) => argv[i] === word));
 }
 
-function execute(
-  context: ToolContext,
-  argv: string[],
-): Promise<{ code: number | null; output: string; timedOut: boolean }> {
-  return new Promise((resolve, reject) => {
-    const [command, ...args] = argv as [string, ...string[]];
-    const child = spawn(command, args, {
-      cwd: context.workdir,
-      env: cleanEnv(context.extraPath),
-      shell: false,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const cap = context.limits.maxOutputChars * 4;
-    const take = (d: Buffer) => {
-      // Keep head and tail while bounding memory; the final view is truncated again below.
-      output += d.toString();
-      if (output.length > cap) output = truncateMiddle(output, cap);
-    };
-    child.stdout.on("data", take);
-    child.stderr.on("data", take);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      // Negative pid: the whole process group, so a test runner's workers die with it.
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-    }, context.limits.commandTimeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output, timedOut });
-    });
+function execute(context: ToolContext, argv: string[]): Promise<SandboxResult> {
+  return runSandboxed({
+    argv,
+    cwd: context.workdir,
+    policy: context.sandbox,
+    env: commandEnv(context),
+    limits: { wallMs: context.limits.commandTimeoutMs },
   });
 }
 
-/** Runs an allowlisted command without a shell, with a timeout and a clean environment. */
+/** Runs an allowlisted command without a shell, in the role's sandbox, with its limits and a clean environment. */
 export const runCommandTool = defineTool({
   name: "run_command",
   description:
-    "Run an allowed command (argv array, no shell) in the worktree, e.g. the test command. Output is truncated.",
+    "Run an allowed command (argv array, no shell) in the worktree, e.g. the test command; it runs sandboxed (no network, only the worktree writable). Output is truncated.",
   input: z.object({ argv: z.array(z.string()).min(1).max(200) }),
   async run(context, input) {
     const shown = input.argv.join(" ");
@@ -80,18 +47,20 @@ export const runCommandTool = defineTool({
     }
     const bad = input.argv.find((arg) => SHELL_META.test(arg));
     if (bad !== undefined) throw refuse(`argument contains shell metacharacters: ${JSON.stringify(bad)}`);
-    let result: Awaited<ReturnType<typeof execute>>;
+    let result: SandboxResult;
     try {
       result = await execute(context, input.argv);
     } catch (e) {
+      if (isGuildError(e, "sandbox.denied")) throw e;
       return { ok: false, output: `could not start ${input.argv[0]}: ${(e as Error).message}` };
     }
     const text = redactText(truncateMiddle(result.output, context.limits.maxOutputChars));
-    const status = result.timedOut
-      ? `timed out after ${context.limits.commandTimeoutMs} ms`
-      : `exit code ${result.code ?? "signal"}`;
+    const status =
+      result.limit === "wall-time"
+        ? `timed out after ${context.limits.commandTimeoutMs} ms`
+        : (result.reason ?? `exit code ${result.code ?? result.signal ?? "none"}`);
     return {
-      ok: !result.timedOut && result.code === 0,
+      ok: result.limit === undefined && result.code === 0,
       output: `${shown}\n${status}\n${wrapUntrusted("command output", text)}`,
     };
   },

@@ -1,15 +1,21 @@
 import { execFile } from "node:child_process";
 import { z } from "zod";
+import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
 import { defineTool } from "./define-tool.js";
 import { resolveInWorktree } from "./sandbox-path.js";
 import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
 
 function gitGrep(cwd: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
-    execFile("git", args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 2) : 0;
-      resolve({ code, stdout });
-    });
+    execFile(
+      "git",
+      [...SAFE_GIT_ARGS, ...args],
+      { cwd, env: { ...process.env, ...SAFE_GIT_ENV }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 2) : 0;
+        resolve({ code, stdout });
+      },
+    );
   });
 }
 

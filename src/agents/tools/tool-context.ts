@@ -1,3 +1,5 @@
+import type { SandboxPolicy } from "../../sandbox/index.js";
+
 /** The part of the ownership module the tools need; the real `OwnershipMatcher` satisfies it. */
 export interface OwnershipCheck {
   canWrite(role: string, path: string): boolean;
@@ -29,4 +31,10 @@ export interface ToolContext {
   extraPath: readonly string[];
   /** Write ignored paths and add them with `git add --force` instead of refusing (guild.yaml `forceAddIgnored`). */
   forceAddIgnored?: boolean;
+  /** How commands are confined (the role's `sandbox:`). */
+  sandbox: SandboxPolicy;
+  /** Environment names the role's config passes on to commands. */
+  passEnv: readonly string[];
+  /** Worktree-relative paths the write tools were allowed to change: all an agent's commit may contain. */
+  written: Set<string>;
 }

@@ -22,5 +22,6 @@ export function guardWrite(context: ToolContext, path: string): ResolvedPath & {
       resolved.rel,
     );
   }
+  context.written.add(resolved.rel);
   return { ...resolved, ignored };
 }

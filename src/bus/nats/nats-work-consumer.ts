@@ -16,6 +16,11 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
   readonly #logger: Logger | undefined;
   readonly #onRestart: (reason: string) => void;
   #closed = false;
+  // Resolves on close(): an in-flight pull (which may never return while NATS is gone) is abandoned.
+  #markClosed: () => void = () => {};
+  readonly #whenClosed = new Promise<null>((resolve) => {
+    this.#markClosed = () => resolve(null);
+  });
 
   constructor(
     consumer: Consumer | (() => Promise<Consumer | null>),
@@ -44,13 +49,23 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
           await new Promise((resolve) => setTimeout(resolve, Math.min(1000, Math.max(0, left))));
           continue;
         }
-        m = await consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
+        const pull = consumer.next({ expires: Math.max(MIN_EXPIRES_MS, left) });
+        pull.catch(() => {});
+        m = await Promise.race([pull, this.#whenClosed]);
+        if (this.#closed) {
+          // A message that arrives after close goes back for another worker at once.
+          void pull.then((late) => late?.nak()).catch(() => {});
+          return null;
+        }
       } catch (e) {
         // A reconnect or a missed heartbeat ends this pull; the durable is server-side, so pull again.
         this.#logger?.warn({ err: e }, "pull failed; retrying");
         if (!failing) this.#onRestart((e as Error).message ?? String(e));
         failing = true;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, left))));
+        await Promise.race([
+          new Promise((resolve) => setTimeout(resolve, Math.min(250, Math.max(0, left)))),
+          this.#whenClosed,
+        ]);
         continue;
       }
       failing = false;
@@ -72,6 +87,7 @@ export class NatsWorkConsumer<T extends Envelope> implements WorkConsumer<T> {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#markClosed();
   }
 }
 

@@ -1,16 +1,11 @@
 import type { Command } from "commander";
 import { loadOwnership } from "../../ownership/index.js";
 import { createLogger } from "../../protocol/index.js";
+import { describeSandbox } from "../../sandbox/index.js";
 import { processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
 import { startGuild } from "../runtime/start-guild.js";
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-}
+import { stopOnSignal } from "../runtime/stop-on-signal.js";
 
 /** `guild coordinator` and `guild agent --role R`: the separate processes of a multi-machine deployment. */
 export function registerProcessCommands(program: Command): void {
@@ -25,9 +20,10 @@ export function registerProcessCommands(program: Command): void {
       const schedules = { repo: process.cwd(), schedules: config.schedules };
       const runtime = await startGuild({ bus: connection.bus, logger, roles: [], schedules });
       processOutput.err("coordinator running");
-      await untilSignal();
-      await runtime.stop();
-      await connection.close();
+      await stopOnSignal(async () => {
+        await runtime.stop();
+        await connection.close();
+      });
     });
   program
     .command("agent")
@@ -45,8 +41,10 @@ export function registerProcessCommands(program: Command): void {
         coordinator: false,
       });
       processOutput.err(`${runtime.agents.map((a) => a.agentId).join(", ")} running`);
-      await untilSignal();
-      await runtime.stop();
-      await connection.close();
+      processOutput.err(describeSandbox("bubblewrap"));
+      await stopOnSignal(async () => {
+        await runtime.stop();
+        await connection.close();
+      });
     });
 }

@@ -4,11 +4,13 @@ import { plannerKind } from "../../coordinator/index.js";
 import { GitSpawner, setGitRunner } from "../../git/index.js";
 import { loadOwnership } from "../../ownership/index.js";
 import { createLogger, type GuildEvent } from "../../protocol/index.js";
+import { describeSandbox } from "../../sandbox/index.js";
 import { formatEvent } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
 import { configuredRoles } from "../runtime/configured-roles.js";
 import { type GuildRuntime, startGuild } from "../runtime/start-guild.js";
+import { stopOnSignal } from "../runtime/stop-on-signal.js";
 import { type DashboardCommandOptions, runDashboard } from "./dashboard.js";
 
 export interface UpOptions {
@@ -75,6 +77,9 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
   output.err(
     `guild is up: coordinator + ${runtime.agents.map((a) => a.agentId).join(", ")} on the ${connection.bus.kind} bus`,
   );
+  output.err(describeSandbox(config.sandbox === "none" ? "none" : "bubblewrap"));
+  const unconfined = Object.entries(config.roles).filter(([, r]) => r.sandbox === "none");
+  if (unconfined.length > 0) output.err(`sandbox: none for ${unconfined.map(([name]) => name).join(", ")}`);
   return {
     connection,
     runtime,
@@ -116,10 +121,6 @@ export function registerUpCommand(program: Command): void {
         ...(opts.roles ? { roles: opts.roles } : {}),
         ...(opts.replicas ? { replicas: opts.replicas } : {}),
       });
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
-      await handle.stop();
+      await stopOnSignal(() => handle.stop());
     });
 }

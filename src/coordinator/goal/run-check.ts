@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
-import { delimiter } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { childEnv } from "../../sandbox/index.js";
 
 export interface CheckRun {
   exitCode: number | null;
@@ -7,22 +10,20 @@ export interface CheckRun {
   timedOut: boolean;
 }
 
-const SECRET_ENV = /(_API_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
-
-/** Runs an argv without a shell, with a timeout, a clean environment (no API keys) and bounded output. */
+/** Runs an argv without a shell, with a timeout, the child environment policy (allowlist, own HOME) and bounded output. */
 export function runCheck(
   argv: string[],
   options: { cwd: string; timeoutMs?: number; extraPath?: string[]; maxOutput?: number },
 ): Promise<CheckRun> {
   const [file, ...args] = argv;
   if (!file) return Promise.resolve({ exitCode: null, output: "empty command", timedOut: false });
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!SECRET_ENV.test(k)) env[k] = v;
-  env.PATH = [...(options.extraPath ?? []), process.env.PATH ?? ""].join(delimiter);
-  env.CI = "true";
-  // Test output is read in events and terminals that show escape codes as text.
-  env.NO_COLOR = "1";
-  env.FORCE_COLOR = "0";
+  // Only the allowlist (and no colour codes: test output is read in events and terminals) reaches the merged code: no AWS_*, DATABASE_URL, NATS_URL or keys of any name.
+  const home = mkdtempSync(join(tmpdir(), "guild-check-home-"));
+  const env = childEnv({
+    home,
+    extraPath: options.extraPath ?? [],
+    set: { CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
   const max = options.maxOutput ?? 60_000;
   return new Promise((resolve) => {
     execFile(
@@ -36,6 +37,7 @@ export function runCheck(
         shell: false,
       },
       (error, stdout, stderr) => {
+        rmSync(home, { recursive: true, force: true });
         const output = `${stdout}${stderr}`;
         const trimmed = output.length > max ? `…${output.slice(-max)}` : output;
         const err = error as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;

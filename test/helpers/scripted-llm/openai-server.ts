@@ -62,6 +62,21 @@ function replyStream(
     send([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   delta({ role: "assistant", content: "" });
+  if (turn.drip) {
+    const timer = setInterval(() => delta({ content: "." }), 100);
+    res.on("close", () => clearInterval(timer));
+    return;
+  }
+  if (turn.floodBytes) {
+    const huge = JSON.stringify({ path: "src/a.ts", content: "x".repeat(turn.floodBytes) });
+    delta({
+      tool_calls: [
+        { index: 0, id: "flood", type: "function", function: { name: "write_file", arguments: huge } },
+      ],
+    });
+    res.end("data: [DONE]\n\n");
+    return;
+  }
   for (const piece of pieces(turn.text ?? "")) delta({ content: piece });
   const calls = callsOf(turn, index);
   calls.forEach((call, i) => {

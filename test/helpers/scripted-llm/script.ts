@@ -18,6 +18,10 @@ export type ScriptedTurn =
       delayMs?: number;
       /** Holds the reply until this resolves (e.g. until the test saw an event), after `delayMs`. */
       waitFor?: () => Promise<unknown>;
+      /** A hostile reply: one streamed line carrying a tool call this many bytes long (OpenAI only). */
+      floodBytes?: number;
+      /** A hostile reply: a text delta every 100 ms that never ends (OpenAI only). */
+      drip?: boolean;
     }
   | { error: 429 | 500 | 503; retryAfterMs?: number }
   /** A turn made from the request it answers (e.g. to name a path only the request shows). */

@@ -1,5 +1,10 @@
 import type { Brain, BrainRunContext, BrainStep } from "../../../../src/agents/brains/index.js";
-import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
+import {
+  createToolSet,
+  type OwnershipCheck,
+  type ToolDenial,
+  type ToolSetOptions,
+} from "../../../../src/agents/tools/index.js";
 import { Budget } from "../../../../src/protocol/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
 
@@ -17,7 +22,11 @@ export const FILES = {
 };
 
 /** A real repo, a real tool set and a run context for one brain run. */
-export function brainFixture(overrides: Partial<BrainRunContext> = {}, budget: Partial<Budget> = {}) {
+export function brainFixture(
+  overrides: Partial<BrainRunContext> = {},
+  budget: Partial<Budget> = {},
+  toolOptions: Pick<ToolSetOptions, "sandbox" | "passEnv"> = {},
+) {
   const repo = tempRepo(FILES);
   const denied: ToolDenial[] = [];
   const tools = createToolSet({
@@ -26,6 +35,7 @@ export function brainFixture(overrides: Partial<BrainRunContext> = {}, budget: P
     ownership,
     allowCommands: [["node", "--version"]],
     onDenied: (d) => denied.push(d),
+    ...toolOptions,
   });
   const context: BrainRunContext = {
     task: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanEnv, createToolSet, isAllowedCommand } from "../../../../src/agents/tools/index.js";
+import { commandEnv, createToolSet, isAllowedCommand } from "../../../../src/agents/tools/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
 import { backendOwnsSrc } from "./ownership-fixture.js";
 
@@ -17,12 +17,29 @@ describe("run_command", () => {
     expect(isAllowedCommand(["npmx", "test"], [["npm"]])).toBe(false);
   });
 
-  it("passes no API keys and puts extra paths first", () => {
-    const env = cleanEnv(["/x/bin"], { PATH: "/usr/bin", OPENAI_API_KEY: "k", HOME: "/h", NATS_TOKEN: "t" });
-    expect(env).toEqual({ CI: "1", NO_COLOR: "1", FORCE_COLOR: "0", HOME: "/h", PATH: "/x/bin:/usr/bin" });
+  it("passes no API keys, only the names the role passes on, and puts extra paths first", () => {
+    const env = commandEnv(
+      { extraPath: ["/x/bin"], passEnv: ["DB_HOST"] },
+      {
+        PATH: "/usr/bin",
+        OPENAI_API_KEY: "k",
+        HOME: "/h",
+        NATS_TOKEN: "t",
+        DATABASE_URL: "pg://u:pw@x",
+        DB_HOST: "db",
+      },
+    );
+    expect(env).toEqual({
+      CI: "1",
+      NO_COLOR: "1",
+      FORCE_COLOR: "0",
+      DB_HOST: "db",
+      TMPDIR: "/tmp",
+      PATH: "/x/bin:/usr/bin",
+    });
   });
 
-  it("runs with a clean environment, a timeout, truncated and redacted output", async () => {
+  it("runs sandboxed with a clean environment, a timeout, truncated and redacted output", async () => {
     using repo = tempRepo(SCRIPTS);
     const previous = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = "sk-test-should-not-leak";
@@ -32,7 +49,7 @@ describe("run_command", () => {
         role: "backend",
         ownership: backendOwnsSrc,
         allowCommands: [["node"], ["node-does-not-exist"]],
-        limits: { commandTimeoutMs: 500, maxOutputChars: 1000 },
+        limits: { commandTimeoutMs: 3000, maxOutputChars: 1000 },
       });
       const env = await tools.call("run_command", { argv: ["node", "tools/env.mjs"] });
       expect(env.ok).toBe(true);
@@ -40,7 +57,7 @@ describe("run_command", () => {
       expect(env.output).toContain("PATH");
       const hang = await tools.call("run_command", { argv: ["node", "tools/hang.mjs"] });
       expect(hang).toMatchObject({ ok: false });
-      expect(hang.output).toContain("timed out after 500 ms");
+      expect(hang.output).toContain("timed out after 3000 ms");
       const loud = await tools.call("run_command", { argv: ["node", "tools/loud.mjs"] });
       expect(loud.output).toMatch(/characters truncated/);
       expect(loud.output).toMatch(/END\n<<<END UNTRUSTED REPOSITORY DATA>>>$/);
@@ -55,5 +72,5 @@ describe("run_command", () => {
       if (previous === undefined) delete process.env.OPENAI_API_KEY;
       else process.env.OPENAI_API_KEY = previous;
     }
-  });
+  }, 60_000);
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type EventObject, getInitialSnapshot, getMicrosteps, getNextSnapshot } from "xstate";
 import { goalMachine } from "../../../../src/coordinator/goal/goal-machine.js";
-import { readyTasks } from "../../../../src/coordinator/goal/goal-tasks.js";
 import type { TaskRecord } from "../../../../src/coordinator/goal/goal-types.js";
 import type { TaskSpec } from "../../../../src/protocol/index.js";
 import { CoverageRecorder, definitionEdges, leafStates, valueName } from "../../../helpers/model-coverage.js";
