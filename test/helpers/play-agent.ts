@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { claimTask } from "../../src/agents/specialist/claim.js";
 import type { Bus } from "../../src/bus/index.js";
 import { makeEnvelope, ProposalMessage, subjects } from "../../src/protocol/index.js";
 import { git, writeFiles } from "./git-repo.js";
@@ -50,7 +51,9 @@ export async function proposeAsAgent(
         },
       }),
     );
-    await bus.enqueue("proposals", subjects.proposal(task.goalId), message, { msgId: proposalId });
+    // As an agent does, it holds the claim on its attempt and proposes on its own subject: review checks both.
+    await claimTask(bus.kv, task.role, task.goalId, task.taskId, task.attempt, agentId, true, Date.now());
+    await bus.enqueue("proposals", subjects.proposal(task.goalId, agentId), message, { msgId: proposalId });
     return head;
   } finally {
     git(repo, "worktree", "remove", "--force", work);
