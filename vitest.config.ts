@@ -11,6 +11,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           exclude: ["test/**/*.int.test.ts"],
+          // The ts-morph skills take about 2 s alone and several times that beside the integration project.
+          testTimeout: 30_000,
         },
       },
       {
