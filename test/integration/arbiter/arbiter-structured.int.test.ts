@@ -97,7 +97,8 @@ describe("arbiter structured output through the real SDKs", () => {
     });
     expect(bodies).toHaveLength(1);
     expect(bodies[0]?.tool_choice).toEqual({ type: "tool", name: "decide" });
-    expect((bodies[0]?.tools as { name: string }[]).map((t) => t.name)).toEqual(["decide"]);
+    const tools = (bodies[0]?.tools ?? []) as { name: string }[];
+    expect(tools.map((t) => t.name)).toEqual(["decide"]);
     expect(messages).not.toContain(NO_STRUCTURED);
   });
 
