@@ -5,12 +5,15 @@ import {
   ArbitrationRequest,
   type ArbitrationRequestPayload,
   type BrainConfig,
+  createLogger,
   GuildError,
+  type Logger,
   makeEnvelope,
   subjects,
   toGuildError,
 } from "../../protocol/index.js";
 import type { LoopMessage, ModelTurn } from "../brains/chat-model.js";
+import { completeWithAnswer } from "../brains/structured-answer.js";
 import type { ToolDefinition } from "../tools/types.js";
 import {
   arbiterRetryPrompt,
@@ -33,16 +36,19 @@ export interface ArbiterServiceOptions extends JudgeModelOptions {
   source?: string;
   /** Queue group, so several arbiter replicas share the requests; default `arbiters`. */
   queue?: string;
+  logger?: Logger;
 }
 
 // Flat on purpose: providers want an object schema at the top; the verdict schema checks the rest.
+// Every field is required and the unused one is null, because OpenAI's strict structured output has no
+// optional properties; `withoutNulls` turns the nulls back into absent fields before the verdict check.
 const DecideInput = z.object({
   decision: z.enum(["pick", "combine"]),
-  winner: z.string().optional().describe("pick: the task id of the side to keep"),
+  winner: z.string().nullable().describe("pick: the task id of the side to keep; combine: null"),
   files: z
     .array(z.object({ path: z.string(), content: z.string() }))
-    .optional()
-    .describe("combine: the full new content of every conflicting file"),
+    .nullable()
+    .describe("combine: the full new content of every conflicting file; pick: null"),
   rationale: z.string().describe("why, in one to three sentences"),
 });
 
@@ -65,10 +71,22 @@ function messagesOf(tag: string, request: ArbitrationRequestPayload): LoopMessag
   return messages;
 }
 
-/** The verdict text of a turn: the decide call's arguments when the judge called it, else its text. */
+/** A decide object with its null fields dropped, as the verdict schema (strict objects) expects; else `raw`. */
+function withoutNulls(raw: string): string {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return raw;
+    return JSON.stringify(Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)));
+  } catch {
+    return raw;
+  }
+}
+
+/** The verdict text of a turn: its structured answer, else the decide call's arguments, else its text. */
 function verdictTextOf(turn: ModelTurn): string {
+  if (turn.structured !== undefined) return withoutNulls(turn.structured);
   const call = turn.toolCalls.find((c) => c.name === DECIDE_TOOL.name);
-  return call ? call.arguments : turn.text;
+  return call ? withoutNulls(call.arguments) : turn.text;
 }
 
 /**
@@ -83,6 +101,7 @@ export async function startArbiterService(bus: Bus, options: ArbiterServiceOptio
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
   const source = options.source ?? "arbiter";
+  const logger = (options.logger ?? createLogger()).child({ component: "arbiter", judge: judge.name });
   return bus.serve(
     subjects.arbiterRequest,
     ArbitrationRequest,
@@ -90,12 +109,17 @@ export async function startArbiterService(bus: Bus, options: ArbiterServiceOptio
       const tag = untrustedTag();
       let turn: ModelTurn;
       try {
-        turn = await judge.model.complete({
-          system: arbiterSystemPrompt(tag),
-          messages: messagesOf(tag, request.payload),
-          tools: [DECIDE_TOOL],
-          signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-        });
+        ({ turn } = await completeWithAnswer(
+          judge.model,
+          {
+            system: arbiterSystemPrompt(tag),
+            messages: messagesOf(tag, request.payload),
+            tools: [DECIDE_TOOL],
+            answer: DECIDE_TOOL,
+            signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+          },
+          logger.child({ goalId: request.goalId }),
+        ));
       } catch (e) {
         throw new GuildError("brain.failed", `arbiter ${judge.name} failed: ${toGuildError(e).message}`, {
           cause: e,

@@ -69,11 +69,20 @@ function toMessages(messages: readonly LoopMessage[]): MessageParam[] {
 }
 
 function toTools(request: ChatRequest): Tool[] {
-  return request.tools.map((t) => ({
+  const { answer } = request;
+  const tools =
+    answer && !request.tools.some((t) => t.name === answer.name) ? [...request.tools, answer] : request.tools;
+  return tools.map((t) => ({
     name: t.name,
     description: t.description,
     input_schema: { ...t.jsonSchema, type: "object" },
   }));
+}
+
+/** The structured answer of a reply: the input of the forced tool's call, when the reply made it. */
+function structuredOf(request: ChatRequest, calls: readonly ModelToolCall[]): { structured?: string } {
+  const call = request.answer && calls.find((c) => c.name === request.answer?.name);
+  return call ? { structured: call.arguments || "{}" } : {};
 }
 
 /** The Anthropic messages API with tool use as a {@link ChatModel}, streaming or not. */
@@ -85,6 +94,8 @@ export function anthropicChatModel(options: AnthropicBrainOptions): ChatModel {
     system: request.system,
     messages: toMessages(request.messages),
     tools: toTools(request),
+    // Forced tool use is Anthropic's structured output: the reply is one call whose input fits the schema.
+    ...(request.answer ? { tool_choice: { type: "tool" as const, name: request.answer.name } } : {}),
   });
   return {
     model: options.model,
@@ -103,6 +114,7 @@ export function anthropicChatModel(options: AnthropicBrainOptions): ChatModel {
           text,
           toolCalls,
           usage: { inputTokens: reply.usage.input_tokens, outputTokens: reply.usage.output_tokens },
+          ...structuredOf(request, toolCalls),
         };
       }
       const stream = await client.messages.create(
@@ -131,7 +143,8 @@ export function anthropicChatModel(options: AnthropicBrainOptions): ChatModel {
           }
         }
       }
-      return { text, toolCalls: [...calls.values()], usage };
+      const toolCalls = [...calls.values()];
+      return { text, toolCalls, usage, ...structuredOf(request, toolCalls) };
     },
   };
 }

@@ -14,6 +14,8 @@ export interface ModelTurn {
   text: string;
   toolCalls: ModelToolCall[];
   usage: TokenUsage;
+  /** The answer's JSON text when the request asked for a structured answer and the reply carried one. */
+  structured?: string;
 }
 
 /** The result of one tool call, fed back to the model. */
@@ -35,6 +37,11 @@ export interface ChatRequest {
   messages: readonly LoopMessage[];
   tools: readonly ToolDefinition[];
   signal: AbortSignal;
+  /**
+   * Ask for the answer as structured output of this schema (OpenAI `response_format` json_schema,
+   * Anthropic forced tool use); the reply's `structured` carries it. The schema must fit strict mode.
+   */
+  answer?: ToolDefinition;
 }
 
 /** What the tool loop needs from an LLM provider: one request, one turn. */

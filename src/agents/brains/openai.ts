@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { zodResponseFormat } from "openai/helpers/zod";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import type { ReplyLimits } from "./bounded-fetch.js";
 import type { Brain } from "./brain.js";
@@ -58,6 +59,20 @@ function toTools(request: ChatRequest): ChatCompletionTool[] {
   }));
 }
 
+/**
+ * The structured answer of a reply: with `response_format` the content is the JSON object itself; a
+ * server that ignored the format sends prose or fences instead, which is left to the caller's text path.
+ */
+function structuredOf(request: ChatRequest, text: string): { structured?: string } {
+  if (!request.answer) return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? { structured: text } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** The OpenAI chat-completions API (or a compatible server) as a {@link ChatModel}, streaming or not. */
 export function openAIChatModel(options: OpenAIBrainOptions): ChatModel {
   const client = new OpenAI(sdkClientOptions(options));
@@ -65,6 +80,9 @@ export function openAIChatModel(options: OpenAIBrainOptions): ChatModel {
     model: options.model,
     messages: toMessages(request.system, request.messages),
     tools: toTools(request),
+    ...(request.answer
+      ? { response_format: zodResponseFormat(request.answer.input, request.answer.name) }
+      : {}),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
   });
   return {
@@ -76,13 +94,15 @@ export function openAIChatModel(options: OpenAIBrainOptions): ChatModel {
         const toolCalls: ModelToolCall[] = (message?.tool_calls ?? []).flatMap((c) =>
           c.type === "function" ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : [],
         );
+        const text = message?.content ?? "";
         return {
-          text: message?.content ?? "",
+          text,
           toolCalls,
           usage: {
             inputTokens: reply.usage?.prompt_tokens ?? 0,
             outputTokens: reply.usage?.completion_tokens ?? 0,
           },
+          ...structuredOf(request, text),
         };
       }
       const stream = await client.chat.completions.create(
@@ -108,7 +128,7 @@ export function openAIChatModel(options: OpenAIBrainOptions): ChatModel {
           if (part.function?.arguments) call.arguments += part.function.arguments;
         }
       }
-      return { text, toolCalls: calls.filter(Boolean), usage };
+      return { text, toolCalls: calls.filter(Boolean), usage, ...structuredOf(request, text) };
     },
   };
 }

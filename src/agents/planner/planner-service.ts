@@ -1,7 +1,9 @@
 import type { Bus, Subscription } from "../../bus/index.js";
 import {
   type BrainConfig,
+  createLogger,
   GuildError,
+  type Logger,
   makeEnvelope,
   PlanReply,
   PlanRequest,
@@ -10,6 +12,7 @@ import {
   toGuildError,
 } from "../../protocol/index.js";
 import type { LoopMessage, ModelTurn } from "../brains/chat-model.js";
+import { completeWithAnswer } from "../brains/structured-answer.js";
 import { parsePlanReply } from "./parse-plan-reply.js";
 import { planRetryPrompt, planSystemPrompt, planUserPrompt, SUBMIT_PLAN_TOOL } from "./plan-prompt.js";
 import { type PlannerModelOptions, plannerModelOf } from "./planner-model.js";
@@ -23,6 +26,7 @@ export interface PlannerServiceOptions extends PlannerModelOptions {
   source?: string;
   /** Queue group, so several planner replicas share the requests; default `planners`. */
   queue?: string;
+  logger?: Logger;
 }
 
 /** The conversation for one attempt: the request, then (on a retry) the rejected reply and its errors. */
@@ -36,8 +40,9 @@ function messagesOf(request: PlanRequestPayload): LoopMessage[] {
   return messages;
 }
 
-/** The plan text of a turn: the submit_plan call's arguments when the model called it, else its text. */
+/** The plan text of a turn: its structured answer, else the submit_plan call's arguments, else its text. */
 function planTextOf(turn: ModelTurn): string {
+  if (turn.structured !== undefined) return turn.structured;
   const call = turn.toolCalls.find((c) => c.name === SUBMIT_PLAN_TOOL.name);
   return call ? call.arguments : turn.text;
 }
@@ -51,18 +56,24 @@ function planTextOf(turn: ModelTurn): string {
 export async function startPlannerService(bus: Bus, options: PlannerServiceOptions): Promise<Subscription> {
   const planner = plannerModelOf(options.brainConfig, options.env ?? process.env, options);
   const source = options.source ?? "planner";
+  const logger = (options.logger ?? createLogger()).child({ component: "planner", planner: planner.name });
   return bus.serve(
     subjects.planRequest,
     PlanRequest,
     async (request) => {
       let turn: ModelTurn;
       try {
-        turn = await planner.model.complete({
-          system: planSystemPrompt(),
-          messages: messagesOf(request.payload),
-          tools: [SUBMIT_PLAN_TOOL],
-          signal: AbortSignal.timeout(options.timeoutMs ?? 180_000),
-        });
+        ({ turn } = await completeWithAnswer(
+          planner.model,
+          {
+            system: planSystemPrompt(),
+            messages: messagesOf(request.payload),
+            tools: [SUBMIT_PLAN_TOOL],
+            answer: SUBMIT_PLAN_TOOL,
+            signal: AbortSignal.timeout(options.timeoutMs ?? 180_000),
+          },
+          logger.child({ goalId: request.goalId }),
+        ));
       } catch (e) {
         throw new GuildError("brain.failed", `planner ${planner.name} failed: ${toGuildError(e).message}`, {
           cause: e,

@@ -4,14 +4,24 @@ import {
   pieces,
   type ReplyTurn,
   type ScriptedServer,
+  type ScriptedServerOptions,
   type ScriptedTurn,
   startScriptedServer,
 } from "./script.js";
 
-function contentOf(turn: ReplyTurn, index: number) {
+/** The scripted calls, with a structured answer sent as a call of the tool the request forced. */
+function callsOf(turn: ReplyTurn, body: Record<string, unknown>) {
+  const calls = [...(turn.toolCalls ?? [])];
+  const forced = (body.tool_choice as { name?: string } | undefined)?.name;
+  if (turn.structured !== undefined)
+    calls.push({ name: forced ?? "(no forced tool)", input: turn.structured });
+  return calls;
+}
+
+function contentOf(turn: ReplyTurn, body: Record<string, unknown>, index: number) {
   const blocks: Array<Record<string, unknown>> = [];
   if (turn.text) blocks.push({ type: "text", text: turn.text });
-  (turn.toolCalls ?? []).forEach((c, i) => {
+  callsOf(turn, body).forEach((c, i) => {
     blocks.push({
       type: "tool_use",
       id: c.id ?? `toolu_${index}_${i}`,
@@ -23,11 +33,12 @@ function contentOf(turn: ReplyTurn, index: number) {
   return blocks;
 }
 
-function stopReason(turn: ReplyTurn): string {
-  return (turn.toolCalls ?? []).length > 0 ? "tool_use" : "end_turn";
+function stopReason(turn: ReplyTurn, body: Record<string, unknown>): string {
+  return callsOf(turn, body).length > 0 ? "tool_use" : "end_turn";
 }
 
-function replyJson(turn: ReplyTurn, model: string, res: ServerResponse, index: number): void {
+function replyJson(turn: ReplyTurn, body: Record<string, unknown>, res: ServerResponse, index: number): void {
+  const model = String(body.model ?? "scripted");
   const usage = turn.usage ?? { input: 10, output: 5 };
   res.writeHead(200, { "content-type": "application/json" });
   res.end(
@@ -36,15 +47,21 @@ function replyJson(turn: ReplyTurn, model: string, res: ServerResponse, index: n
       type: "message",
       role: "assistant",
       model,
-      content: contentOf(turn, index).map(({ raw: _raw, ...block }) => block),
-      stop_reason: stopReason(turn),
+      content: contentOf(turn, body, index).map(({ raw: _raw, ...block }) => block),
+      stop_reason: stopReason(turn, body),
       stop_sequence: null,
       usage: { input_tokens: usage.input, output_tokens: usage.output },
     }),
   );
 }
 
-function replyStream(turn: ReplyTurn, model: string, res: ServerResponse, index: number): void {
+function replyStream(
+  turn: ReplyTurn,
+  body: Record<string, unknown>,
+  res: ServerResponse,
+  index: number,
+): void {
+  const model = String(body.model ?? "scripted");
   const usage = turn.usage ?? { input: 10, output: 5 };
   const event = (type: string, data: Record<string, unknown>) =>
     res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
@@ -61,7 +78,7 @@ function replyStream(turn: ReplyTurn, model: string, res: ServerResponse, index:
       usage: { input_tokens: usage.input, output_tokens: 1 },
     },
   });
-  contentOf(turn, index).forEach((block, i) => {
+  contentOf(turn, body, index).forEach((block, i) => {
     if (block.type === "text") {
       event("content_block_start", { index: i, content_block: { type: "text", text: "" } });
       for (const piece of pieces(String(block.text)))
@@ -78,7 +95,7 @@ function replyStream(turn: ReplyTurn, model: string, res: ServerResponse, index:
     event("content_block_stop", { index: i });
   });
   event("message_delta", {
-    delta: { stop_reason: stopReason(turn), stop_sequence: null },
+    delta: { stop_reason: stopReason(turn, body), stop_sequence: null },
     usage: { output_tokens: usage.output },
   });
   event("message_stop", {});
@@ -86,10 +103,18 @@ function replyStream(turn: ReplyTurn, model: string, res: ServerResponse, index:
 }
 
 /** A localhost server speaking the Anthropic messages API (JSON and SSE), one scripted turn per request. */
-export function startScriptedAnthropic(turns: readonly ScriptedTurn[]): Promise<ScriptedServer> {
-  return startScriptedServer(turns, "/v1/messages", "", (turn, body, res, index) => {
-    const model = String(body.model ?? "scripted");
-    if (body.stream === true) replyStream(turn, model, res, index);
-    else replyJson(turn, model, res, index);
-  });
+export function startScriptedAnthropic(
+  turns: readonly ScriptedTurn[],
+  options: ScriptedServerOptions = {},
+): Promise<ScriptedServer> {
+  return startScriptedServer(
+    turns,
+    "/v1/messages",
+    "",
+    (turn, body, res, index) => {
+      if (body.stream === true) replyStream(turn, body, res, index);
+      else replyJson(turn, body, res, index);
+    },
+    options,
+  );
 }

@@ -1,4 +1,10 @@
 export { startScriptedAnthropic } from "./anthropic-server.js";
 export { startScriptedOpenAI } from "./openai-server.js";
 export { startScriptedResponses } from "./responses-server.js";
-export type { RecordedRequest, ScriptedServer, ScriptedToolCall, ScriptedTurn } from "./script.js";
+export type {
+  RecordedRequest,
+  ScriptedServer,
+  ScriptedServerOptions,
+  ScriptedToolCall,
+  ScriptedTurn,
+} from "./script.js";

@@ -4,6 +4,7 @@ import {
   pieces,
   type ReplyTurn,
   type ScriptedServer,
+  type ScriptedServerOptions,
   type ScriptedTurn,
   startScriptedServer,
 } from "./script.js";
@@ -11,6 +12,11 @@ import {
 function usageOf(turn: ReplyTurn) {
   const u = turn.usage ?? { input: 10, output: 5 };
   return { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output };
+}
+
+/** The message content: the structured answer as JSON (what `response_format` makes a server send), else the text. */
+function contentOf(turn: ReplyTurn): string | undefined {
+  return turn.structured !== undefined ? JSON.stringify(turn.structured) : turn.text;
 }
 
 function callsOf(turn: ReplyTurn, index: number) {
@@ -35,7 +41,7 @@ function replyJson(turn: ReplyTurn, model: string, res: ServerResponse, index: n
           index: 0,
           message: {
             role: "assistant",
-            content: turn.text ?? null,
+            content: contentOf(turn) ?? null,
             refusal: null,
             ...(calls.length > 0 ? { tool_calls: calls } : {}),
           },
@@ -77,7 +83,7 @@ function replyStream(
     res.end("data: [DONE]\n\n");
     return;
   }
-  for (const piece of pieces(turn.text ?? "")) delta({ content: piece });
+  for (const piece of pieces(contentOf(turn) ?? "")) delta({ content: piece });
   const calls = callsOf(turn, index);
   calls.forEach((call, i) => {
     // The real format: the first delta names the call, later ones carry only argument fragments.
@@ -96,9 +102,18 @@ function replyStream(
 }
 
 /** A localhost server speaking OpenAI chat completions (JSON and SSE), one scripted turn per request. */
-export function startScriptedOpenAI(turns: readonly ScriptedTurn[]): Promise<ScriptedServer> {
-  return startScriptedServer(turns, "/v1/chat/completions", "/v1", (turn, body, res, index) => {
-    if (body.stream === true) replyStream(turn, body, res, index);
-    else replyJson(turn, String(body.model ?? "scripted"), res, index);
-  });
+export function startScriptedOpenAI(
+  turns: readonly ScriptedTurn[],
+  options: ScriptedServerOptions = {},
+): Promise<ScriptedServer> {
+  return startScriptedServer(
+    turns,
+    "/v1/chat/completions",
+    "/v1",
+    (turn, body, res, index) => {
+      if (body.stream === true) replyStream(turn, body, res, index);
+      else replyJson(turn, String(body.model ?? "scripted"), res, index);
+    },
+    options,
+  );
 }

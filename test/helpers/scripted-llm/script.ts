@@ -14,6 +14,12 @@ export type ScriptedTurn =
   | {
       text?: string;
       toolCalls?: ScriptedToolCall[];
+      /**
+       * A structured answer, sent the way the request asked for it: OpenAI message content under
+       * `response_format` json_schema, Anthropic a `tool_use` block of the forced tool. Asking for it
+       * without such a request is a script error.
+       */
+      structured?: unknown;
       usage?: { input: number; output: number };
       delayMs?: number;
       /** Holds the reply until this resolves (e.g. until the test saw an event), after `delayMs`. */
@@ -61,12 +67,29 @@ export function pieces(text: string, size = 7): string[] {
   return out;
 }
 
+/** How a scripted server behaves beyond its turns. */
+export interface ScriptedServerOptions {
+  /**
+   * Behave like a server that lacks structured output: a request asking for it (OpenAI `response_format`,
+   * Anthropic a forced `tool_choice`) gets a 400 unsupported-parameter error and consumes no turn.
+   */
+  lacksStructuredOutput?: boolean;
+}
+
+/** The parameter a request uses to ask for structured output, if any. */
+export function structuredParameter(body: Record<string, unknown>): string | undefined {
+  if (body.response_format !== undefined) return "response_format";
+  const choice = body.tool_choice as { type?: string } | undefined;
+  return choice?.type === "tool" ? "tool_choice" : undefined;
+}
+
 /** Starts a localhost server that answers `path` requests with the next turn via `reply`. */
 export async function startScriptedServer(
   turns: readonly ScriptedTurn[],
   path: string,
   basePath: string,
   reply: (turn: ReplyTurn, body: Record<string, unknown>, res: ServerResponse, index: number) => void,
+  options: ScriptedServerOptions = {},
 ): Promise<ScriptedServer> {
   const queue = [...turns];
   const requests: RecordedRequest[] = [];
@@ -84,6 +107,22 @@ export async function startScriptedServer(
         problems.push(`request to ${url} had a body that is not JSON`);
       }
       requests.push({ path: url, headers: req.headers, body });
+      const param = options.lacksStructuredOutput ? structuredParameter(body) : undefined;
+      if (param) {
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            type: "error",
+            error: {
+              type: "invalid_request_error",
+              code: "unsupported_parameter",
+              param,
+              message: `Unsupported parameter: '${param}' is not supported by this server.`,
+            },
+          }),
+        );
+        return;
+      }
       let turn = queue.shift();
       while (typeof turn === "function") turn = turn(body);
       // Claude Code adds `?beta=true`; the query does not choose the endpoint.
@@ -105,6 +144,9 @@ export async function startScriptedServer(
         return;
       }
       const at = index++;
+      if (turn.structured !== undefined && !structuredParameter(body)) {
+        problems.push(`turn ${at} answers with structured output, but the request did not ask for it`);
+      }
       const send = () => {
         if (!turn.waitFor) return reply(turn, body, res, at);
         turn.waitFor().then(
