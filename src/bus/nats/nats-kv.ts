@@ -60,9 +60,10 @@ export class NatsKeyValue implements KeyValue {
   }
 
   async keys(filter = ">"): Promise<string[]> {
-    const out: string[] = [];
-    for await (const key of await this.#kv.keys(filter)) out.push(key);
-    return out;
+    // A key updated while the listing runs can be listed twice (the listing follows the stream): once each.
+    const out = new Set<string>();
+    for await (const key of await this.#kv.keys(filter)) out.add(key);
+    return [...out];
   }
 
   async watch(filter: string, handler: (entry: KvEntry) => void): Promise<Subscription> {
