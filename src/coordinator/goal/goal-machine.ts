@@ -24,6 +24,8 @@ export type GoalEvent =
   | ({ type: "DECISION.RESOLVED" } & DecisionResolution)
   | { type: "PROPOSAL.REJECTED"; taskId: string; attempt: number; reason: string; retry: boolean }
   | { type: "TASK.FAILED"; taskId: string; attempt: number; reason: string }
+  /** No agent of the task's role came to claim the attempt: retrying would wait just the same. */
+  | { type: "TASK.UNSERVED"; taskId: string; attempt: number; reason: string }
   | { type: "CANCEL"; reason: string };
 
 /** What a dispatch did: the tasks it sent out and the clock time it did so. */
@@ -210,13 +212,23 @@ export const goalMachine = setup({
               ),
           }),
         },
+        "TASK.UNSERVED": {
+          actions: assign({
+            tasks: ({ context, event }) =>
+              updateTask(context, event.taskId, (t) =>
+                t.attempt === event.attempt && t.status === "dispatched"
+                  ? { ...t, status: "failed", reason: event.reason }
+                  : t,
+              ),
+          }),
+        },
       },
     },
     settling: {
       always: {
         guard: "nothingAccepted",
         target: "failed",
-        actions: { type: "fail", params: { reason: "no task produced an accepted proposal" } },
+        actions: { type: "fail", params: ({ context }) => ({ reason: nothingAcceptedReason(context) }) },
       },
       invoke: {
         src: "settle",
@@ -315,6 +327,15 @@ export const goalMachine = setup({
     cancelled: { type: "final" },
   },
 });
+
+/** Why nothing was accepted, with the reasons of the tasks that failed (an unserved role, say). */
+function nothingAcceptedReason(context: GoalContext): string {
+  const failed = context.order
+    .map((id) => context.tasks[id] as TaskRecord)
+    .filter((t) => t.status === "failed")
+    .map((t) => `${t.spec.taskId}: ${t.reason ?? "failed"}`);
+  return `no task produced an accepted proposal${failed.length ? ` (${failed.join("; ")})` : ""}`;
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
