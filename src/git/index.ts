@@ -38,6 +38,7 @@ export {
   type MergeStep,
   mergeIntoIntegration,
   mergeStep,
+  resetIntegration,
   trialMerge,
 } from "./integration-merge.js";
 export { type MergeMessage, type MergeTreeResult, mergeTree } from "./merge-tree.js";

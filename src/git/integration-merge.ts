@@ -69,6 +69,25 @@ export async function mergeIntoIntegration(
 }
 
 /**
+ * Moves the goal's integration branch to `head` (a commit that passed the tests), so a failed goal's
+ * branch never holds the merge that broke them; under the repository lock, like every move of it.
+ */
+export async function resetIntegration(repoDir: string, goalId: string, head: string): Promise<string> {
+  const branch = integrationBranch(goalId);
+  const commit = await resolveCommit(repoDir, head);
+  await withRepoLock(repoDir, () =>
+    runGit(repoDir, [
+      "update-ref",
+      "-m",
+      "guild: back to the last state that passed",
+      `refs/heads/${branch}`,
+      commit,
+    ]),
+  );
+  return branch;
+}
+
+/**
  * Merges entries onto `base` exactly as the integration branch would, but moves no ref: the commit
  * a subset of proposals would produce, for finding which proposal breaks the tests.
  */

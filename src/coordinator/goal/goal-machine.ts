@@ -303,11 +303,16 @@ export const goalMachine = setup({
           {
             target: "failed",
             actions: [
-              assign({ verify: ({ event }) => event.output }),
+              assign(({ event }) => ({
+                verify: event.output,
+                ...(event.output.kept
+                  ? { integrationHead: event.output.kept.head, merged: event.output.kept.merged }
+                  : {}),
+              })),
               {
                 type: "fail",
                 params: ({ event }) => ({
-                  reason: `tests failed on the integration branch (exit ${event.output.exitCode})${event.output.culprit ? `; ${event.output.culprit} broke them and has no revisions left` : ""}`,
+                  reason: `tests failed on the integration branch (exit ${event.output.exitCode})${event.output.culprit ? `; ${event.output.culprit} broke them and has no revisions left` : ""}${keptText(event.output)}`,
                 }),
               },
             ],
@@ -327,6 +332,16 @@ export const goalMachine = setup({
     cancelled: { type: "final" },
   },
 });
+
+/** Where a failed verification left the integration branch, for the goal's failure reason. */
+function keptText(result: VerifyResult): string {
+  const kept = result.kept;
+  if (!kept) return "";
+  const at = kept.head.slice(0, 12);
+  return kept.merged.length > 0
+    ? `; the integration branch is left at ${at}, the last merge that passed (${kept.merged.join(", ")})`
+    : `; the integration branch is left at the base ${at}`;
+}
 
 /** Why nothing was accepted, with the reasons of the tasks that failed (an unserved role, say). */
 function nothingAcceptedReason(context: GoalContext): string {

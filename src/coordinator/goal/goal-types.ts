@@ -56,6 +56,11 @@ export interface VerifyResult {
   command: string[];
   /** When the tests failed: the proposal whose merge made them fail, found by bisecting the merge order. */
   culprit?: string;
+  /**
+   * When the tests failed: where the integration branch was moved back to, the last merge that passed
+   * (the proposals it holds) or the base (none).
+   */
+  kept?: { head: string; merged: string[] };
 }
 
 /** Everything the coordinator knows about one goal; persisted with the machine snapshot. */
