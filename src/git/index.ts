@@ -39,6 +39,7 @@ export {
   mergeIntoIntegration,
   mergeStep,
   resetIntegration,
+  sameTree,
   trialMerge,
 } from "./integration-merge.js";
 export { type MergeMessage, type MergeTreeResult, mergeTree } from "./merge-tree.js";

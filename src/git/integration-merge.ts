@@ -130,6 +130,11 @@ export async function mergeStep(repoDir: string, head: string, entry: Integratio
 // Commit -> tree, for the commits merges start from and make: a commit's tree never changes.
 const trees = new Map<string, string>();
 
+/** Whether two commits hold the same tree: the same content, whatever their history. */
+export async function sameTree(repoDir: string, a: string, b: string): Promise<boolean> {
+  return (await treeOf(repoDir, a)) === (await treeOf(repoDir, b));
+}
+
 async function treeOf(repoDir: string, commit: string): Promise<string> {
   const key = `${repoKey(repoDir)}\0${commit}`;
   const known = trees.get(key);

@@ -22,7 +22,15 @@ export type GoalEvent =
       newTasks?: TaskSpec[];
     }
   | ({ type: "DECISION.RESOLVED" } & DecisionResolution)
-  | { type: "PROPOSAL.REJECTED"; taskId: string; attempt: number; reason: string; retry: boolean }
+  | {
+      type: "PROPOSAL.REJECTED";
+      taskId: string;
+      attempt: number;
+      reason: string;
+      retry: boolean;
+      /** The refused proposal's head, when its content was refused: a resubmission of it is not retried. */
+      head?: string;
+    }
   | { type: "TASK.FAILED"; taskId: string; attempt: number; reason: string }
   /** No agent of the task's role came to claim the attempt: retrying would wait just the same. */
   | { type: "TASK.UNSERVED"; taskId: string; attempt: number; reason: string }
@@ -195,7 +203,12 @@ export const goalMachine = setup({
             tasks: ({ context, event }) =>
               updateTask(context, event.taskId, (t) =>
                 event.retry && t.attempt < MAX_ATTEMPTS
-                  ? { ...t, status: "pending", reason: event.reason }
+                  ? {
+                      ...t,
+                      status: "pending",
+                      reason: event.reason,
+                      ...(event.head ? { sentBackHead: event.head } : {}),
+                    }
                   : { ...t, status: "rejected", reason: event.reason },
               ),
           }),

@@ -35,6 +35,8 @@ export interface TaskRecord {
   ref?: string;
   reason?: string;
   revisions: number;
+  /** Head of the last proposal sent back (it broke the tests, or review refused its content). */
+  sentBackHead?: string;
   /** Clock time (ms) the current attempt was dispatched. */
   dispatchedAt?: number;
   /** Clock time (ms) the current attempt's proposal was received: with `dispatchedAt`, how long tasks take. */
