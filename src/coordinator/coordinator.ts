@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Actor, createActor } from "xstate";
+import { type Actor, createActor, type InspectionEvent, type Observer } from "xstate";
 import {
   type Bus,
   createEventEmitter,
@@ -64,6 +64,8 @@ export interface CoordinatorOptions {
   handoffSecrets?: HandoffSecrets;
   /** Goals to start on a schedule (the host guild.yaml's `schedules`), against `repo`. */
   schedules?: { repo: string; schedules: ScheduleConfig[] };
+  /** Receives the goal machines' XState inspection events (`guild up --inspect`); default none. */
+  inspect?: Observer<InspectionEvent>;
 }
 
 export interface GoalHandle {
@@ -78,6 +80,7 @@ export interface GoalHandle {
 export class Coordinator {
   readonly #bus: Bus;
   readonly #logger: Logger;
+  readonly #inspect: Observer<InspectionEvent> | undefined;
   readonly #events: EventEmitter;
   readonly #extraPath: string[] | undefined;
   readonly goals = new Map<string, GoalHandle>();
@@ -97,6 +100,7 @@ export class Coordinator {
     this.#logger = (options.logger ?? createLogger()).child({ component: "coordinator" });
     this.#events = createEventEmitter(this.#bus, "coordinator", this.#logger);
     this.#extraPath = options.extraPath;
+    this.#inspect = options.inspect;
     this.#proposalAckWaitMs = options.proposalAckWaitMs ?? 60_000;
     this.#reviewers = Math.max(1, options.reviewers ?? 4);
     this.#clock = options.clock ?? systemClock;
@@ -204,6 +208,7 @@ export class Coordinator {
       logger: this.#logger,
       clock: this.#clock,
       ...(this.#extraPath ? { extraPath: this.#extraPath } : {}),
+      ...(this.#inspect ? { inspect: this.#inspect } : {}),
     });
     for (const { record, actor, ownership, premerge } of restored) {
       const updated = new Date(record.updatedAt);
@@ -273,7 +278,7 @@ export class Coordinator {
       send: (event) => goalActor?.send(event),
       ...(this.#extraPath ? { extraPath: this.#extraPath } : {}),
     });
-    const actor = createActor(machine, { input });
+    const actor = createActor(machine, { input, ...(this.#inspect ? { inspect: this.#inspect } : {}) });
     goalActor = actor;
     const finished = this.#watch(goalId, actor);
     this.goals.set(goalId, { actor, ownership, premerge, finished });

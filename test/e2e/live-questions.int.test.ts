@@ -32,7 +32,14 @@ describe("agents ask and answer each other through the coordinator", () => {
           },
         ],
       },
-      { toolCalls: [{ name: "finish", input: { summary: "answered backend" } }] },
+      {
+        toolCalls: [
+          {
+            name: "finish",
+            input: { summary: "No changes needed: security only answered backend's question" },
+          },
+        ],
+      },
     ]);
     await using backend = await startScriptedOpenAI([
       {
@@ -49,7 +56,11 @@ describe("agents ask and answer each other through the coordinator", () => {
         toolCalls: [{ name: "read_file", input: { path: "src/routes/user.js" } }],
         waitFor: () => answered.fired,
       },
-      { toolCalls: [{ name: "finish", input: { summary: "asked around" } }] },
+      {
+        toolCalls: [
+          { name: "finish", input: { summary: "No changes needed: backend only asked its peers" } },
+        ],
+      },
     ]);
     using repo = tempRepo({
       "src/lib/auth.js": "export function legacyHash(t) {\n  return t;\n}\n",

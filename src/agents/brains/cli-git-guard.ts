@@ -10,7 +10,11 @@ export interface GitControlSnapshot {
 }
 
 function gitPath(workdir: string, name: string): string {
-  const path = execFileSync("git", [...SAFE_GIT_ARGS, "rev-parse", "--git-path", name], {
+  return gitAnswer(workdir, ["rev-parse", "--git-path", name]);
+}
+
+function gitAnswer(workdir: string, args: string[]): string {
+  const path = execFileSync("git", [...SAFE_GIT_ARGS, ...args], {
     env: { ...process.env, ...SAFE_GIT_ENV },
     cwd: workdir,
     encoding: "utf8",
@@ -24,7 +28,8 @@ function read(path: string): Buffer | undefined {
 
 /** Records the git config and hooks of a worktree before an external agent runs in it. */
 export function snapshotGitControl(workdir: string): GitControlSnapshot {
-  const hooksDir = gitPath(workdir, "hooks");
+  // The repository's own hooks folder: `--git-path hooks` would name guild's core.hooksPath=/dev/null.
+  const hooksDir = join(gitAnswer(workdir, ["rev-parse", "--git-common-dir"]), "hooks");
   const files = new Map<string, Buffer | undefined>();
   for (const name of ["config", "config.worktree"]) {
     const path = gitPath(workdir, name);

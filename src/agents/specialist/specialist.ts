@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Actor, createActor, fromPromise } from "xstate";
+import { type Actor, createActor, fromPromise, type InspectionEvent, type Observer } from "xstate";
 import {
   type Bus,
   createEventEmitter,
@@ -35,6 +35,8 @@ export interface SpecialistOptions {
   extraPath?: string[];
   /** Redelivery deadline of a claimed task; heartbeats run at a third of it. */
   ackWaitMs?: number;
+  /** Receives the specialist machine's XState inspection events (`guild up --inspect`); default none. */
+  inspect?: Observer<InspectionEvent>;
 }
 
 const SETTLED = new Set(["proposed", "failed", "cancelled"]);
@@ -265,7 +267,11 @@ export class Specialist {
         }),
       },
     });
-    const actor = createActor(machine, { input: { agentId: this.agentId, role: this.role } });
+    const { inspect } = this.#options;
+    const actor = createActor(machine, {
+      input: { agentId: this.agentId, role: this.role },
+      ...(inspect ? { inspect } : {}),
+    });
     this.#actor = actor;
     let previous = "idle";
     const settled = new Promise<string>((resolve) => {

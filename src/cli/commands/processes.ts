@@ -4,21 +4,32 @@ import { createLogger } from "../../protocol/index.js";
 import { describeSandbox } from "../../sandbox/index.js";
 import { processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
+import { inspectUrlOf } from "../runtime/inspector.js";
 import { startGuild } from "../runtime/start-guild.js";
 import { stopOnSignal } from "../runtime/stop-on-signal.js";
+
+const INSPECT_HELP = "send the machines' XState inspection events there (default GUILD_INSPECT)";
 
 /** `guild coordinator` and `guild agent --role R`: the separate processes of a multi-machine deployment. */
 export function registerProcessCommands(program: Command): void {
   program
     .command("coordinator")
     .description("run only the coordinator (NATS_URL names the server)")
-    .action(async () => {
+    .option("--inspect <ws-url>", INSPECT_HELP)
+    .action(async (opts: { inspect?: string }) => {
       const logger = createLogger({ name: "guild-coordinator" });
       const connection = await connectBus({ startServer: false, manage: true, logger });
       // The scheduled goals of this checkout's guild.yaml run against it.
       const { config } = await loadOwnership({ repoDir: process.cwd() });
       const schedules = { repo: process.cwd(), schedules: config.schedules };
-      const runtime = await startGuild({ bus: connection.bus, logger, roles: [], schedules });
+      const inspectUrl = inspectUrlOf(opts.inspect);
+      const runtime = await startGuild({
+        bus: connection.bus,
+        logger,
+        roles: [],
+        schedules,
+        ...(inspectUrl ? { inspectUrl } : {}),
+      });
       processOutput.err("coordinator running");
       await stopOnSignal(async () => {
         await runtime.stop();
@@ -30,13 +41,16 @@ export function registerProcessCommands(program: Command): void {
     .description("run agents of one role (NATS_URL names the server)")
     .requiredOption("--role <role>", "the role")
     .option("--replicas <n>", "how many", (v: string) => Number.parseInt(v, 10), 1)
-    .action(async (opts: { role: string; replicas: number }) => {
+    .option("--inspect <ws-url>", INSPECT_HELP)
+    .action(async (opts: { role: string; replicas: number; inspect?: string }) => {
       const logger = createLogger({ name: `guild-agent-${opts.role}` });
       const connection = await connectBus({ startServer: false, logger });
+      const inspectUrl = inspectUrlOf(opts.inspect);
       const runtime = await startGuild({
         bus: connection.bus,
         logger,
         roles: [opts.role],
+        ...(inspectUrl ? { inspectUrl } : {}),
         replicas: opts.replicas,
         coordinator: false,
       });

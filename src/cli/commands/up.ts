@@ -9,6 +9,7 @@ import { formatEvent } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
 import { configuredRoles } from "../runtime/configured-roles.js";
+import { inspectUrlOf } from "../runtime/inspector.js";
 import { type GuildRuntime, startGuild } from "../runtime/start-guild.js";
 import { stopOnSignal } from "../runtime/stop-on-signal.js";
 import { type DashboardCommandOptions, runDashboard } from "./dashboard.js";
@@ -23,6 +24,8 @@ export interface UpOptions {
   home?: string;
   /** Start a dashboard too (the `guild up` command does unless `--no-dashboard`). */
   dashboard?: DashboardCommandOptions;
+  /** WebSocket URL of an XState inspector for the machines (default GUILD_INSPECT; none without). */
+  inspect?: string;
 }
 
 export interface UpHandle {
@@ -55,6 +58,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
   const { config } = ownership;
   // Without --roles, the roles guild.yaml configures or its rules name (custom roles included).
   const roles = configuredRoles(ownership);
+  const inspectUrl = inspectUrlOf(options.inspect);
   const runtime = await startGuild({
     bus: connection.bus,
     logger,
@@ -64,6 +68,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     roleReplicas: roles,
     schedules: { repo: resolve(options.home ?? process.cwd()), schedules: config.schedules },
     ...(options.replicas ? { replicas: options.replicas } : {}),
+    ...(inspectUrl ? { inspectUrl } : {}),
   });
   const printer =
     options.events === false
@@ -79,6 +84,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
   );
   output.err(describeSandbox(config.sandbox === "none" ? "none" : "bubblewrap"));
   const unconfined = Object.entries(config.roles).filter(([, r]) => r.sandbox === "none");
+  if (inspectUrl) output.err(`inspect: the machines' XState events go to ${inspectUrl}`);
   if (unconfined.length > 0) output.err(`sandbox: none for ${unconfined.map(([name]) => name).join(", ")}`);
   return {
     connection,
@@ -99,6 +105,7 @@ interface UpCommandOptions {
   replicas?: number;
   dashboard: boolean;
   dashboardPort?: number;
+  inspect?: string;
 }
 
 export function registerUpCommand(program: Command): void {
@@ -113,6 +120,7 @@ export function registerUpCommand(program: Command): void {
     .option("--replicas <n>", "agents per role", (v: string) => Number.parseInt(v, 10))
     .option("--no-dashboard", "do not start the dashboard")
     .option("--dashboard-port <n>", "the dashboard's port", (v: string) => Number.parseInt(v, 10))
+    .option("--inspect <ws-url>", "send the machines' XState inspection events there (default GUILD_INSPECT)")
     .action(async (opts: UpCommandOptions) => {
       const handle = await runUp({
         bus: opts.bus,
@@ -120,6 +128,7 @@ export function registerUpCommand(program: Command): void {
         ...(opts.nats ? { natsUrl: opts.nats } : {}),
         ...(opts.roles ? { roles: opts.roles } : {}),
         ...(opts.replicas ? { replicas: opts.replicas } : {}),
+        ...(opts.inspect ? { inspect: opts.inspect } : {}),
       });
       await stopOnSignal(() => handle.stop());
     });

@@ -4,6 +4,7 @@ import { BUILTIN_ROLES, Specialist, startArbiterService, startPlannerService } f
 import type { Bus, Subscription } from "../../bus/index.js";
 import { Coordinator } from "../../coordinator/index.js";
 import type { BrainConfig, Logger, ScheduleConfig } from "../../protocol/index.js";
+import { startInspector } from "./inspector.js";
 
 /** guild's own `node_modules/.bin`, put on PATH for commands guild runs (e.g. the demo app's `tsx --test`). */
 export function guildBinDir(): string {
@@ -26,6 +27,8 @@ export interface GuildRuntimeOptions {
   arbiterBrain?: BrainConfig;
   /** The host guild.yaml's `schedules`, run by the coordinator against `repo`. */
   schedules?: { repo: string; schedules: ScheduleConfig[] };
+  /** Send the goal and specialist machines' XState inspection events to this WebSocket URL. */
+  inspectUrl?: string;
 }
 
 export interface GuildRuntime {
@@ -37,6 +40,8 @@ export interface GuildRuntime {
 /** Starts the coordinator and `replicas` specialists per role on one bus, as `guild up` does. */
 export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRuntime> {
   const extraPath = [guildBinDir()];
+  const inspector = options.inspectUrl ? startInspector(options.inspectUrl) : undefined;
+  const inspect = inspector ? { inspect: inspector.inspect } : {};
   const coordinator =
     options.coordinator === false
       ? undefined
@@ -45,6 +50,7 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
           logger: options.logger,
           extraPath,
           ...(options.schedules ? { schedules: options.schedules } : {}),
+          ...inspect,
         });
   await coordinator?.start();
   const services: Subscription[] = [];
@@ -62,6 +68,7 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
         logger: options.logger,
         extraPath,
         ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
+        ...inspect,
       });
       await agent.start();
       agents.push(agent);
@@ -74,6 +81,7 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
       await Promise.all(agents.map((a) => a.stop()));
       for (const service of services) await service.unsubscribe();
       await coordinator?.stop();
+      inspector?.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type Actor, createActor, type Snapshot } from "xstate";
+import { type Actor, createActor, type InspectionEvent, type Observer, type Snapshot } from "xstate";
 import type { Bus, EventEmitter } from "../../bus/index.js";
 import { IncrementalMerge, integrationBranch } from "../../git/index.js";
 import { loadOwnership, type Ownership } from "../../ownership/index.js";
@@ -23,6 +23,8 @@ export interface RecoveryDeps {
   logger: Logger;
   clock: Clock;
   extraPath?: string[];
+  /** Receives the restored goal machines' XState inspection events; default none. */
+  inspect?: Observer<InspectionEvent>;
 }
 
 /**
@@ -57,7 +59,11 @@ export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> 
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
     });
     const snapshot = { ...record.snapshot, context: record.context } as unknown as Snapshot<unknown>;
-    const actor = createActor(machine, { snapshot, input: record.context });
+    const actor = createActor(machine, {
+      snapshot,
+      input: record.context,
+      ...(deps.inspect ? { inspect: deps.inspect } : {}),
+    });
     goalActor = actor;
     restored.push({ record, actor, ownership, premerge });
   }

