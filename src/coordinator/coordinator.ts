@@ -268,15 +268,18 @@ export class Coordinator {
       dispatchWindow: dispatchWindowOf(ownership.config),
     };
     const premerge = new IncrementalMerge(request.repo, baseCommit);
+    let goalActor: Actor<typeof goalMachine> | undefined;
     const machine = provideGoalEffects({
       bus: this.#bus,
       events: this.#events,
       ownership,
       premerge,
       clock: this.#clock,
+      send: (event) => goalActor?.send(event),
       ...(this.#extraPath ? { extraPath: this.#extraPath } : {}),
     });
     const actor = createActor(machine, { input, ...(this.#inspect ? { inspect: this.#inspect } : {}) });
+    goalActor = actor;
     const finished = this.#watch(goalId, actor);
     this.goals.set(goalId, { actor, ownership, premerge, finished });
     actor.start();

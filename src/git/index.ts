@@ -38,6 +38,8 @@ export {
   type MergeStep,
   mergeIntoIntegration,
   mergeStep,
+  resetIntegration,
+  sameTree,
   trialMerge,
 } from "./integration-merge.js";
 export { type MergeMessage, type MergeTreeResult, mergeTree } from "./merge-tree.js";

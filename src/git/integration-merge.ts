@@ -69,6 +69,25 @@ export async function mergeIntoIntegration(
 }
 
 /**
+ * Moves the goal's integration branch to `head` (a commit that passed the tests), so a failed goal's
+ * branch never holds the merge that broke them; under the repository lock, like every move of it.
+ */
+export async function resetIntegration(repoDir: string, goalId: string, head: string): Promise<string> {
+  const branch = integrationBranch(goalId);
+  const commit = await resolveCommit(repoDir, head);
+  await withRepoLock(repoDir, () =>
+    runGit(repoDir, [
+      "update-ref",
+      "-m",
+      "guild: back to the last state that passed",
+      `refs/heads/${branch}`,
+      commit,
+    ]),
+  );
+  return branch;
+}
+
+/**
  * Merges entries onto `base` exactly as the integration branch would, but moves no ref: the commit
  * a subset of proposals would produce, for finding which proposal breaks the tests.
  */
@@ -110,6 +129,11 @@ export async function mergeStep(repoDir: string, head: string, entry: Integratio
 
 // Commit -> tree, for the commits merges start from and make: a commit's tree never changes.
 const trees = new Map<string, string>();
+
+/** Whether two commits hold the same tree: the same content, whatever their history. */
+export async function sameTree(repoDir: string, a: string, b: string): Promise<boolean> {
+  return (await treeOf(repoDir, a)) === (await treeOf(repoDir, b));
+}
 
 async function treeOf(repoDir: string, commit: string): Promise<string> {
   const key = `${repoKey(repoDir)}\0${commit}`;

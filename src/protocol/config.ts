@@ -133,6 +133,8 @@ export const GuildConfig = z
     settlement: z.array(SettlementPolicy).default(["ownership", "priority", "revise", "human"]),
     /** argv, run without a shell in the integration worktree. */
     testCommand: z.array(z.string()).min(1).optional(),
+    /** How long a dispatched task whose role no agent serves waits for one before it fails (default 3 min). */
+    unservedWaitMs: z.number().int().min(0).optional(),
     /** Owner given to expected paths no rule covers; unset means such paths are reported. */
     defaultOwner: z.string().optional(),
     /** CODEOWNERS handles (`@org/team`, `alice@example.com`) → guild roles. */

@@ -213,6 +213,8 @@ function taskEvents(ctx: GoalContext): GoalModelEvent[] {
     // An agent reports a failure only before it proposes; once proposed, the review decides.
     if (t.status === "dispatched" && detour) {
       out.push({ type: "TASK.FAILED", taskId, attempt: t.attempt, reason: "crashed" });
+      // No agent of its role came within the wait: the task fails at once, with no retry.
+      out.push({ type: "TASK.UNSERVED", taskId, attempt: t.attempt, reason: "unserved" });
     }
     if (current && detour && taskId === "a" && !ctx.tasks[CHANGE_REQUEST.taskId]) {
       const record: TaskRecord = { ...t, status: "accepted", proposal: proposalFor(t) };
@@ -234,6 +236,7 @@ function taskEvents(ctx: GoalContext): GoalModelEvent[] {
     if (t.attempt > 1) out.push({ type: "TASK.FAILED", taskId, attempt: t.attempt - 1, reason: "stale" });
     if (t.attempt > 0 && t.status !== "dispatched") {
       out.push({ type: "TASK.FAILED", taskId, attempt: t.attempt, reason: "late" });
+      out.push({ type: "TASK.UNSERVED", taskId, attempt: t.attempt, reason: "late" });
     }
   }
   for (const d of ctx.decisions.filter((d) => !d.resolution)) {

@@ -127,6 +127,7 @@ export function applyCulprit(context: GoalContext, result: VerifyResult): Partia
         status: "pending",
         reason: feedback,
         revisions: culprit.revisions + 1,
+        ...(culprit.proposal ? { sentBackHead: culprit.proposal.headCommit } : {}),
       },
     },
     merged: [],

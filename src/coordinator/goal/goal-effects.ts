@@ -20,9 +20,10 @@ import {
 import { planGoal } from "../plan/index.js";
 import { arbitrateConflict, type ConflictPair, settleConflicts } from "../settle/index.js";
 import { nextDecisionId } from "./goal-decisions.js";
-import { type DispatchOutcome, goalMachine } from "./goal-machine.js";
+import { type DispatchOutcome, type GoalEvent, goalMachine } from "./goal-machine.js";
 import { blockedTasks, chainDepths, readyTasks } from "./goal-tasks.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
+import { UNSERVED_WAIT_MS, watchUnserved } from "./unserved-watch.js";
 import { acceptedWithCommits, createVerifier, mergeEntries } from "./verify-integration.js";
 
 export interface EffectDeps {
@@ -34,6 +35,8 @@ export interface EffectDeps {
   premerge?: IncrementalMerge;
   /** Dispatch times read it (default: the system clock). */
   clock?: Clock;
+  /** Sends to the goal's actor (bound once it exists): how an unserved task's wait ends in its failure. */
+  send?: (event: GoalEvent) => void;
 }
 
 /** Binds the goal machine's side effects (plan, dispatch, settle, merge, verify) to the bus and git. */
@@ -93,6 +96,18 @@ export function provideGoalEffects(deps: EffectDeps) {
         ctx.goalId,
       );
     }
+    await watchUnserved(
+      {
+        presence: bus.presence,
+        kv: bus.kv,
+        events,
+        clock,
+        waitMs: config.unservedWaitMs ?? UNSERVED_WAIT_MS,
+        ...(deps.send ? { send: deps.send } : {}),
+      },
+      ctx.goalId,
+      ready.map((t) => ({ taskId: t.spec.taskId, role: t.spec.role, attempt: t.attempt + 1 })),
+    );
     return { taskIds: ready.map((t) => t.spec.taskId), at };
   }
 

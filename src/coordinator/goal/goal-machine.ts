@@ -22,8 +22,18 @@ export type GoalEvent =
       newTasks?: TaskSpec[];
     }
   | ({ type: "DECISION.RESOLVED" } & DecisionResolution)
-  | { type: "PROPOSAL.REJECTED"; taskId: string; attempt: number; reason: string; retry: boolean }
+  | {
+      type: "PROPOSAL.REJECTED";
+      taskId: string;
+      attempt: number;
+      reason: string;
+      retry: boolean;
+      /** The refused proposal's head, when its content was refused: a resubmission of it is not retried. */
+      head?: string;
+    }
   | { type: "TASK.FAILED"; taskId: string; attempt: number; reason: string }
+  /** No agent of the task's role came to claim the attempt: retrying would wait just the same. */
+  | { type: "TASK.UNSERVED"; taskId: string; attempt: number; reason: string }
   | { type: "CANCEL"; reason: string };
 
 /** What a dispatch did: the tasks it sent out and the clock time it did so. */
@@ -193,7 +203,12 @@ export const goalMachine = setup({
             tasks: ({ context, event }) =>
               updateTask(context, event.taskId, (t) =>
                 event.retry && t.attempt < MAX_ATTEMPTS
-                  ? { ...t, status: "pending", reason: event.reason }
+                  ? {
+                      ...t,
+                      status: "pending",
+                      reason: event.reason,
+                      ...(event.head ? { sentBackHead: event.head } : {}),
+                    }
                   : { ...t, status: "rejected", reason: event.reason },
               ),
           }),
@@ -210,13 +225,23 @@ export const goalMachine = setup({
               ),
           }),
         },
+        "TASK.UNSERVED": {
+          actions: assign({
+            tasks: ({ context, event }) =>
+              updateTask(context, event.taskId, (t) =>
+                t.attempt === event.attempt && t.status === "dispatched"
+                  ? { ...t, status: "failed", reason: event.reason }
+                  : t,
+              ),
+          }),
+        },
       },
     },
     settling: {
       always: {
         guard: "nothingAccepted",
         target: "failed",
-        actions: { type: "fail", params: { reason: "no task produced an accepted proposal" } },
+        actions: { type: "fail", params: ({ context }) => ({ reason: nothingAcceptedReason(context) }) },
       },
       invoke: {
         src: "settle",
@@ -291,11 +316,16 @@ export const goalMachine = setup({
           {
             target: "failed",
             actions: [
-              assign({ verify: ({ event }) => event.output }),
+              assign(({ event }) => ({
+                verify: event.output,
+                ...(event.output.kept
+                  ? { integrationHead: event.output.kept.head, merged: event.output.kept.merged }
+                  : {}),
+              })),
               {
                 type: "fail",
                 params: ({ event }) => ({
-                  reason: `tests failed on the integration branch (exit ${event.output.exitCode})${event.output.culprit ? `; ${event.output.culprit} broke them and has no revisions left` : ""}`,
+                  reason: `tests failed on the integration branch (exit ${event.output.exitCode})${event.output.culprit ? `; ${event.output.culprit} broke them and has no revisions left` : ""}${keptText(event.output)}`,
                 }),
               },
             ],
@@ -315,6 +345,25 @@ export const goalMachine = setup({
     cancelled: { type: "final" },
   },
 });
+
+/** Where a failed verification left the integration branch, for the goal's failure reason. */
+function keptText(result: VerifyResult): string {
+  const kept = result.kept;
+  if (!kept) return "";
+  const at = kept.head.slice(0, 12);
+  return kept.merged.length > 0
+    ? `; the integration branch is left at ${at}, the last merge that passed (${kept.merged.join(", ")})`
+    : `; the integration branch is left at the base ${at}`;
+}
+
+/** Why nothing was accepted, with the reasons of the tasks that failed (an unserved role, say). */
+function nothingAcceptedReason(context: GoalContext): string {
+  const failed = context.order
+    .map((id) => context.tasks[id] as TaskRecord)
+    .filter((t) => t.status === "failed")
+    .map((t) => `${t.spec.taskId}: ${t.reason ?? "failed"}`);
+  return `no task produced an accepted proposal${failed.length ? ` (${failed.join("; ")})` : ""}`;
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

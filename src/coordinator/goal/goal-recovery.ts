@@ -4,7 +4,7 @@ import { IncrementalMerge, integrationBranch } from "../../git/index.js";
 import { loadOwnership, type Ownership } from "../../ownership/index.js";
 import { type Clock, type GoalStatus, type Logger, proposalHasCommits } from "../../protocol/index.js";
 import { provideGoalEffects } from "./goal-effects.js";
-import type { goalMachine } from "./goal-machine.js";
+import type { GoalEvent, goalMachine } from "./goal-machine.js";
 import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
 import type { GoalContext } from "./goal-types.js";
 
@@ -48,12 +48,14 @@ export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> 
     }
     const ownership = await loadOwnership({ repoDir: record.context.repo });
     const premerge = new IncrementalMerge(record.context.repo, record.context.baseCommit);
+    let goalActor: { send(event: GoalEvent): void } | undefined;
     const machine = provideGoalEffects({
       bus: deps.bus,
       events: deps.events,
       ownership,
       premerge,
       clock: deps.clock,
+      send: (event) => goalActor?.send(event),
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
     });
     const snapshot = { ...record.snapshot, context: record.context } as unknown as Snapshot<unknown>;
@@ -62,6 +64,7 @@ export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> 
       input: record.context,
       ...(deps.inspect ? { inspect: deps.inspect } : {}),
     });
+    goalActor = actor;
     restored.push({ record, actor, ownership, premerge });
   }
   return restored;

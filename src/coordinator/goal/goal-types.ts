@@ -35,6 +35,8 @@ export interface TaskRecord {
   ref?: string;
   reason?: string;
   revisions: number;
+  /** Head of the last proposal sent back (it broke the tests, or review refused its content). */
+  sentBackHead?: string;
   /** Clock time (ms) the current attempt was dispatched. */
   dispatchedAt?: number;
   /** Clock time (ms) the current attempt's proposal was received: with `dispatchedAt`, how long tasks take. */
@@ -56,6 +58,11 @@ export interface VerifyResult {
   command: string[];
   /** When the tests failed: the proposal whose merge made them fail, found by bisecting the merge order. */
   culprit?: string;
+  /**
+   * When the tests failed: where the integration branch was moved back to, the last merge that passed
+   * (the proposals it holds) or the base (none).
+   */
+  kept?: { head: string; merged: string[] };
 }
 
 /** Everything the coordinator knows about one goal; persisted with the machine snapshot. */

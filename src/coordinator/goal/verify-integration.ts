@@ -1,5 +1,11 @@
 import type { EventEmitter } from "../../bus/index.js";
-import { createWorkspace, type IntegrationEntry, removeWorkspace, trialMerge } from "../../git/index.js";
+import {
+  createWorkspace,
+  type IntegrationEntry,
+  removeWorkspace,
+  resetIntegration,
+  trialMerge,
+} from "../../git/index.js";
 import { proposalHasCommits } from "../../protocol/index.js";
 import type { GoalContext, TaskRecord, VerifyResult } from "./goal-types.js";
 import { runCheck } from "./run-check.js";
@@ -53,14 +59,27 @@ export function createVerifier(deps: VerifyDeps) {
     }
   }
 
-  async function findCulprit(ctx: GoalContext): Promise<{ culprit?: string; tested: number }> {
+  /**
+   * The culprit, and the last merge that passed (`kept`: the first `good` entries merged onto the base;
+   * the base itself when even it fails, as nothing better is known).
+   */
+  async function findCulprit(
+    ctx: GoalContext,
+  ): Promise<{ culprit?: string; tested: number; kept: NonNullable<VerifyResult["kept"]> }> {
     const entries = mergeEntries(ctx);
+    let kept = { head: ctx.baseCommit, merged: [] as string[] };
     const fails = async (k: number) => {
-      const { head } = await trialMerge(ctx.repo, { base: ctx.baseCommit, entries: entries.slice(0, k) });
-      return (await testAt(ctx, head, `bisect${k}`)).exitCode !== 0;
+      const { head, merged } = await trialMerge(ctx.repo, {
+        base: ctx.baseCommit,
+        entries: entries.slice(0, k),
+      });
+      const failed = (await testAt(ctx, head, `bisect${k}`)).exitCode !== 0;
+      // Bisection only tests more entries after a pass, so the last pass is the longest one.
+      if (!failed) kept = { head, merged };
+      return failed;
     };
     // If the base already fails, no proposal is to blame.
-    if (entries.length === 0 || (await fails(0))) return { tested: 1 };
+    if (entries.length === 0 || (await fails(0))) return { tested: 1, kept };
     let good = 0;
     let bad = entries.length;
     let tested = 1;
@@ -71,7 +90,7 @@ export function createVerifier(deps: VerifyDeps) {
       else good = mid;
     }
     const culprit = entries[bad - 1]?.taskId;
-    return culprit ? { culprit, tested } : { tested };
+    return culprit ? { culprit, tested, kept } : { tested, kept };
   }
 
   return async function verify(ctx: GoalContext): Promise<VerifyResult> {
@@ -91,13 +110,15 @@ export function createVerifier(deps: VerifyDeps) {
     );
     const result: VerifyResult = { passed, exitCode: run.exitCode, output: run.output, command };
     if (passed) return result;
-    const { culprit, tested } = await findCulprit(ctx);
-    if (!culprit) return result;
+    const { culprit, tested, kept } = await findCulprit(ctx);
+    // The branch never holds a failing merge as its head: a revision rebuilds it from the base anyway.
+    await resetIntegration(ctx.repo, ctx.goalId, kept.head);
+    if (!culprit) return { ...result, kept };
     await events.emit(
       "verify.culprit_found",
       { taskId: culprit, tested, output: run.output.slice(-4000) },
       ctx.goalId,
     );
-    return { ...result, culprit };
+    return { ...result, culprit, kept };
   };
 }

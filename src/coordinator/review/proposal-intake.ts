@@ -136,6 +136,7 @@ export async function reviewReceived(item: WorkItem<ProposalMessage>, deps: Inta
         attempt: proposal.attempt,
         reason: verdict.reason,
         retry: verdict.retry,
+        ...(verdict.head ? { head: verdict.head } : {}),
       });
     } else {
       await deps.events.emit(

@@ -1,5 +1,11 @@
 import type { Bus } from "../../bus/index.js";
-import { adoptProposal, type ImportedProposal, importBundle, proposalDiff } from "../../git/index.js";
+import {
+  adoptProposal,
+  type ImportedProposal,
+  importBundle,
+  proposalDiff,
+  sameTree,
+} from "../../git/index.js";
 import type { Ownership } from "../../ownership/index.js";
 import {
   declaredNoChange,
@@ -15,7 +21,7 @@ import { splitForeignChanges } from "./change-requests.js";
 export type ReviewVerdict =
   | { kind: "accepted"; record: TaskRecord; reason: string; newTasks: TaskSpec[] }
   | { kind: "awaiting"; record: TaskRecord; decision: Decision; newTasks: TaskSpec[] }
-  | { kind: "rejected"; reason: string; retry: boolean }
+  | { kind: "rejected"; reason: string; retry: boolean; head?: string }
   | { kind: "stale"; reason: string };
 
 /**
@@ -42,6 +48,8 @@ export async function reviewProposal(
     };
   }
   if (!proposalHasCommits(proposal)) {
+    const again = await sentBackAgain(deps.repo, task, proposal);
+    if (again) return again;
     // No silent success: an empty proposal passes only with the agent's reason why nothing was needed.
     const why = declaredNoChange(proposal.rationale);
     if (!why) {
@@ -50,6 +58,7 @@ export async function reviewProposal(
         reason:
           'the proposal changes nothing and does not say why (an agent that finds nothing to change must say "No changes needed:" and the reason)',
         retry: true,
+        head: proposal.headCommit,
       };
     }
     const reason = `no changes were needed: ${why}`;
@@ -103,6 +112,8 @@ export async function reviewProposal(
       retry: false,
     };
   }
+  const again = await sentBackAgain(deps.repo, task, proposal);
+  if (again) return again;
   const changed = imported.changedPaths;
   const guarded = changed.filter((p) => matcher.isProtected(p));
   const foreign = changed.filter((p) => !matcher.isProtected(p) && !matcher.canWrite(proposal.role, p));
@@ -163,4 +174,22 @@ export async function reviewProposal(
     return { kind: "awaiting", record: { ...record, status: "awaiting" }, decision, newTasks };
   }
   return { kind: "accepted", record, reason: record.reason?.replace(/^accepted: /, "") ?? "", newTasks };
+}
+
+/**
+ * A proposal with the same tree as the one last sent back would only be sent back again: the task fails
+ * instead of burning another round. Its head must be in the repository (imported or shared) by now.
+ */
+async function sentBackAgain(
+  repo: string,
+  task: TaskRecord,
+  proposal: Proposal,
+): Promise<ReviewVerdict | undefined> {
+  if (!task.sentBackHead || !(await sameTree(repo, task.sentBackHead, proposal.headCommit))) return undefined;
+  const why = (task.reason ?? "sent back").split("\n")[0]?.slice(0, 300);
+  return {
+    kind: "rejected",
+    reason: `attempt ${proposal.attempt} proposes the same tree as the proposal sent back before (${why}); not retried`,
+    retry: false,
+  };
 }

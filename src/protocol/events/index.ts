@@ -9,6 +9,7 @@ import { handoffEvents } from "./handoff.js";
 import { peerEvents } from "./peer.js";
 import { progressEvents } from "./progress.js";
 import { scheduleEvents } from "./schedule.js";
+import { taskWatchEvents } from "./task-watch.js";
 
 /** Every event type guild publishes, and its payload schema. Rooms add their groups here. */
 export const eventPayloads = {
@@ -20,6 +21,7 @@ export const eventPayloads = {
   ...scheduleEvents,
   ...progressEvents,
   ...peerEvents,
+  ...taskWatchEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
