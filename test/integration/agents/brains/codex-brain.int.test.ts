@@ -112,7 +112,9 @@ describe("codex brain on the real codex CLI", () => {
     const cancelledAt = Date.now();
     f.abort.abort(new Error("cancelled by test"));
     const { steps, error } = await running;
-    expect(Date.now() - cancelledAt).toBeLessThan(5000);
+    // The model would answer after 120 s: the cancel took effect well before. Alone it takes under 5 s; the
+    // bound leaves room for a loaded CI machine without letting a cancel that waits on the model pass.
+    expect(Date.now() - cancelledAt).toBeLessThan(15_000);
     expect(error).toBeUndefined();
     expect(steps.at(-1)).toEqual({
       kind: "summary",
