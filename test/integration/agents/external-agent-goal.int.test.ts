@@ -1,8 +1,10 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MemoryBus } from "../../../src/bus/index.js";
 import { submitGoal } from "../../../src/cli/commands/goal.js";
 import { collectOutput } from "../../../src/cli/output.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
+import { worktreeRoot } from "../../../src/git/index.js";
 import { createLogger } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
 import {
@@ -80,10 +82,11 @@ const AGENTS: Agent[] = [
 describe.each(AGENTS)("a goal worked by $name as a specialist", (agent) => {
   it("fails a silent attempt with the reason, carries it to the next, commits as the role, and sends a foreign write to its owner", async () => {
     let repoPath = "";
-    // The agent's worktree lives under the repository's .guild/worktrees; the request shows which one.
-    const worktree = (body: Record<string, unknown>) =>
-      new RegExp(`${repoPath}/\\.guild/worktrees/agents/[A-Za-z0-9._-]+`).exec(JSON.stringify(body))?.[0] ??
-      "";
+    // The agent's worktree lives under the guild home's folder for the repository; the request shows which one.
+    const worktree = (body: Record<string, unknown>) => {
+      const root = join(worktreeRoot(repoPath), "agents").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return new RegExp(`${root}/[A-Za-z0-9._-]+`).exec(JSON.stringify(body))?.[0] ?? "";
+    };
     await using llm = await agent.start([{ text: "I had a look." }, ...agent.work(worktree)]);
     process.env.ANTHROPIC_BASE_URL = llm.baseURL.replace(/\/v1$/, "");
     process.env.ANTHROPIC_API_KEY = "sk-ant-test";
