@@ -7,7 +7,7 @@ import { startScriptedAnthropic, startScriptedOpenAI } from "../../helpers/scrip
 import { recordGoal, submitDurableGoal } from "./fixtures/durable-goal.js";
 
 const finish = (input: number, output: number) => ({
-  toolCalls: [{ name: "finish", input: { summary: "nothing to change" } }],
+  toolCalls: [{ name: "finish", input: { summary: "No changes needed: the cost test only counts tokens" } }],
   usage: { input, output },
 });
 
