@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import type { BrainRunContext } from "../../../../src/agents/brains/index.js";
 import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
 import { Budget } from "../../../../src/protocol/index.js";
+import type { SandboxPolicy } from "../../../../src/sandbox/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
 import { FILES } from "./brain-fixture.js";
 
@@ -18,7 +19,10 @@ export const twoRoles: OwnershipCheck = {
 };
 
 /** A real repo and tool set for an external agent run as `backend`, with another role to trespass on. */
-export function externalFixture(instructions = "Change add in src/a.ts to reject NaN.") {
+export function externalFixture(
+  instructions = "Change add in src/a.ts to reject NaN.",
+  toolOptions: { sandbox?: SandboxPolicy } = {},
+) {
   const repo = tempRepo({ ...FILES, "docs/guide.md": "# guide\n" });
   const denied: ToolDenial[] = [];
   const tools = createToolSet({
@@ -27,6 +31,7 @@ export function externalFixture(instructions = "Change add in src/a.ts to reject
     ownership: twoRoles,
     allowCommands: [],
     onDenied: (d) => denied.push(d),
+    ...toolOptions,
   });
   const abort = new AbortController();
   const context: BrainRunContext = {
