@@ -46,7 +46,8 @@ roles:
       );
       const failed = result.events.find((e) => e.type === "task.failed");
       expect(failed?.type === "task.failed" && failed.payload.reason).toMatch(
-        /reported 1 write\(s\) \(wrote docs\/README\.md.*\) but its commit holds no change/,
+        // The attempt check sees the unchanged worktree first; the commit check backs it for writes git drops.
+        /the attempt made no change|reported 1 write\(s\) \(wrote docs\/README\.md.*\) but its commit holds no change/,
       );
       expect(result.events.some((e) => e.type === "proposal.received")).toBe(false);
       expect(result.status).not.toBe("done");
