@@ -96,7 +96,9 @@ export function provideGoalEffects(deps: EffectDeps) {
         ctx.goalId,
       );
     }
-    await watchUnserved(
+    // In the background: the dispatch is recorded at once, so a quick agent's proposal never meets a task
+    // that still looks undispatched while presence is read.
+    void watchUnserved(
       {
         presence: bus.presence,
         kv: bus.kv,
@@ -107,7 +109,7 @@ export function provideGoalEffects(deps: EffectDeps) {
       },
       ctx.goalId,
       ready.map((t) => ({ taskId: t.spec.taskId, role: t.spec.role, attempt: t.attempt + 1 })),
-    );
+    ).catch(() => undefined);
     return { taskIds: ready.map((t) => t.spec.taskId), at };
   }
 

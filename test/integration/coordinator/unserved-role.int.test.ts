@@ -61,8 +61,16 @@ async function present(bus: MemoryBus, role: string) {
   );
 }
 
-const unserved = async (bus: MemoryBus) =>
-  (await bus.events.read()).filter((e) => e.type === "task.unserved");
+// The watch runs beside the dispatch (the dispatch is recorded first), so its events come a moment later:
+// wait for the expected count, or a short while when none is expected.
+const unserved = async (bus: MemoryBus, expected = 0) => {
+  const deadline = Date.now() + (expected > 0 ? 5000 : 200);
+  for (;;) {
+    const events = (await bus.events.read()).filter((e) => e.type === "task.unserved");
+    if ((expected > 0 && events.length >= expected) || Date.now() > deadline) return events;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
 
 describe("a task whose role no agent serves", () => {
   it("is warned about at once and fails the goal with the reason after the wait", async () => {
@@ -72,7 +80,7 @@ describe("a task whose role no agent serves", () => {
     try {
       await present(bus, "security");
       const actor = await startGoal(repo, bus, clock);
-      const warned = await unserved(bus);
+      const warned = await unserved(bus, 1);
       expect(warned.map((e) => e.type === "task.unserved" && e.payload)).toEqual([
         {
           taskId: "guide",
@@ -120,7 +128,7 @@ describe("a task whose role no agent serves", () => {
     const clock = new SimulatedClock(0);
     try {
       const actor = await startGoal(repo, bus, clock);
-      expect(await unserved(bus)).toHaveLength(1);
+      expect(await unserved(bus, 1)).toHaveLength(1);
       // The agent came up, claimed the task and went away again before the wait ended.
       await bus.kv.put(claimKey("docs", "g1", "guide"), encode({ agentId: "docs-1", attempt: 1, at: 1 }));
       clock.advance(WAIT_MS);
