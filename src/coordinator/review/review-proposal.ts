@@ -185,7 +185,9 @@ async function sentBackAgain(
   task: TaskRecord,
   proposal: Proposal,
 ): Promise<ReviewVerdict | undefined> {
-  if (!task.sentBackHead || !(await sameTree(repo, task.sentBackHead, proposal.headCommit))) return undefined;
+  // An empty proposal that now says why no change was needed answers what sent it back: it is reviewed.
+  if (!task.sentBackHead || declaredNoChange(proposal.rationale)) return undefined;
+  if (!(await sameTree(repo, task.sentBackHead, proposal.headCommit))) return undefined;
   const why = (task.reason ?? "sent back").split("\n")[0]?.slice(0, 300);
   return {
     kind: "rejected",
