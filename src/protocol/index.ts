@@ -39,6 +39,7 @@ export {
   isGuildError,
   toGuildError,
 } from "./errors.js";
+export { HostRefusal } from "./events/host.js";
 export {
   defineEvents,
   type EventOf,
@@ -65,6 +66,16 @@ export {
 } from "./events/progress.js";
 export { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "./git-safety.js";
 export { formatGoalCost, type GoalCost, goalCost, modelOf, type RoleCost } from "./goal-cost.js";
+export { HostConfig, HostRole, hostConfigFromGuild, hostRoleOf } from "./host-config.js";
+export {
+  describeBrain,
+  type EffectiveRole,
+  type LimitDefaults,
+  type Narrowed,
+  narrow,
+  type Refusal,
+  type RepoRoleAsk,
+} from "./host-narrow.js";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
   AgentInbox,

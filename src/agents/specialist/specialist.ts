@@ -20,6 +20,7 @@ import {
   TaskAssignment,
 } from "../../protocol/index.js";
 import { claimTask, goalHasEnded, holdsClaim } from "./claim.js";
+import type { HostSetting } from "./host-role.js";
 import { type Assignment, specialistMachine } from "./machine.js";
 import { PeerInbox } from "./peer-inbox.js";
 import { type Presence, startPresence } from "./presence.js";
@@ -31,6 +32,8 @@ export interface SpecialistOptions {
   agentId: string;
   logger?: Logger;
   clock?: Clock;
+  /** What this process may run, loaded once at its start; default the built-in brains only. */
+  host?: HostSetting;
   roleOverride?: Partial<RoleConfig>;
   extraPath?: string[];
   /** Redelivery deadline of a claimed task; heartbeats run at a third of it. */
@@ -199,6 +202,7 @@ export class Specialist {
         peers: this.#peers,
         signal: () => this.#abort.signal,
         worktreeFor: (repoDir) => this.#worktreeFor(repoDir),
+        ...(this.#options.host ? { host: this.#options.host } : {}),
         ...(this.#options.roleOverride ? { roleOverride: this.#options.roleOverride } : {}),
         ...(this.#options.extraPath ? { extraPath: this.#options.extraPath } : {}),
       },

@@ -29,6 +29,7 @@ import { createToolSet, type PeerChannel } from "../tools/index.js";
 import { type AttemptTrace, applyForeignWrites, judgeNoChange, scopeOf } from "./attempt-outcome.js";
 import { changeRequestBrain } from "./change-request-brain.js";
 import { addGoalTokens, goalMeter } from "./goal-tokens.js";
+import { BUILT_IN_HOST, type HostSetting, hostNarrowedRole, refusedError } from "./host-role.js";
 import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
 import type { PeerInbox } from "./peer-inbox.js";
 
@@ -40,7 +41,9 @@ export interface StageDeps {
   events: EventEmitter;
   agentId: string;
   role: string;
-  /** Overrides the role config read from the repository's guild.yaml (e.g. `guild agent --brain`). */
+  /** What this process may run (loaded once at its start); default the built-in brains only. */
+  host?: HostSetting;
+  /** Overrides the role config after the host's narrowing (set by the process itself, never by a goal). */
   roleOverride?: Partial<RoleConfig>;
   /** Directories prepended to PATH for allowed commands (guild's own node_modules/.bin). */
   extraPath?: string[];
@@ -122,7 +125,21 @@ export function createStages(deps: StageDeps, state: StageState) {
     // Rules come from the base commit as checked out in the worktree: an agent cannot loosen them.
     const ownership = await loadOwnership({ repoDir: workspace.dir });
     state.config = ownership.config;
-    const roleConfig = { ...ownership.config.roles[role], ...deps.roleOverride } as RoleConfig;
+    // What runs comes from this process's host config; the base's guild.yaml only chooses and narrows.
+    const host = deps.host ?? BUILT_IN_HOST;
+    const narrowed = await hostNarrowedRole(host, ownership, role, workspace.dir);
+    if (!narrowed.ok) {
+      const { taskId } = assignment.task;
+      const { attempt, goalId } = assignment;
+      const payload = { taskId, attempt, role, hostConfig: host.source, refusals: narrowed.refusals };
+      await events.emit("host.refused", payload, goalId);
+      throw refusedError(role, host, narrowed.refusals);
+    }
+    const roleConfig = {
+      ...ownership.config.roles[role],
+      ...narrowed.role,
+      ...deps.roleOverride,
+    } as RoleConfig;
     const builtinSkill = (BUILTIN_ROLES as Record<string, { skill: string } | undefined>)[role]?.skill;
     const brainConfig = roleConfig.brain ?? { kind: "offline" as const };
     const brain =
@@ -168,7 +185,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       allowCommands: roleConfig.allowCommands ?? [],
       limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
       forceAddIgnored: ownership.config.forceAddIgnored,
-      sandbox: sandboxPolicy(roleConfig.sandbox ?? ownership.config.sandbox),
+      sandbox: sandboxPolicy(roleConfig.sandbox),
       passEnv: roleConfig.env ?? [],
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
       foreignWrites: ownership.config.foreignWrites,

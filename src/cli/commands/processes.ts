@@ -4,6 +4,7 @@ import { createLogger } from "../../protocol/index.js";
 import { describeSandbox } from "../../sandbox/index.js";
 import { processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
+import { HOST_CONFIG_HELP, loadHostSetting } from "../runtime/host-config.js";
 import { inspectUrlOf } from "../runtime/inspector.js";
 import { startGuild } from "../runtime/start-guild.js";
 import { stopOnSignal } from "../runtime/stop-on-signal.js";
@@ -42,7 +43,10 @@ export function registerProcessCommands(program: Command): void {
     .requiredOption("--role <role>", "the role")
     .option("--replicas <n>", "how many", (v: string) => Number.parseInt(v, 10), 1)
     .option("--inspect <ws-url>", INSPECT_HELP)
-    .action(async (opts: { role: string; replicas: number; inspect?: string }) => {
+    .option("--config <file>", HOST_CONFIG_HELP)
+    .action(async (opts: { role: string; replicas: number; inspect?: string; config?: string }) => {
+      // Loaded once, before connecting: a bad host config stops the agent at once (exit 2).
+      const host = loadHostSetting({ file: opts.config, checkout: process.cwd() });
       const logger = createLogger({ name: `guild-agent-${opts.role}` });
       const connection = await connectBus({ startServer: false, logger });
       const inspectUrl = inspectUrlOf(opts.inspect);
@@ -53,9 +57,11 @@ export function registerProcessCommands(program: Command): void {
         ...(inspectUrl ? { inspectUrl } : {}),
         replicas: opts.replicas,
         coordinator: false,
+        host,
       });
       processOutput.err(`${runtime.agents.map((a) => a.agentId).join(", ")} running`);
       processOutput.err(describeSandbox("bubblewrap"));
+      processOutput.err(`host config: ${host.source}`);
       await stopOnSignal(async () => {
         await runtime.stop();
         await connection.close();

@@ -6,6 +6,7 @@ import type { EventPayloads } from "./define.js";
 import { gitEvents } from "./git.js";
 import { goalEvents } from "./goal.js";
 import { handoffEvents } from "./handoff.js";
+import { hostEvents } from "./host.js";
 import { peerEvents } from "./peer.js";
 import { progressEvents } from "./progress.js";
 import { scheduleEvents } from "./schedule.js";
@@ -22,6 +23,7 @@ export const eventPayloads = {
   ...progressEvents,
   ...peerEvents,
   ...taskWatchEvents,
+  ...hostEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
