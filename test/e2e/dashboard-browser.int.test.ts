@@ -11,6 +11,7 @@ import { type Dashboard, newToken, startDashboard } from "../../src/dashboard/in
 import { createLogger, type GuildEvent, type TaskSpec } from "../../src/protocol/index.js";
 import { hasChromium, launchChromium } from "../helpers/chromium.js";
 import { demoRepo } from "../helpers/demo-repo.js";
+import { checkoutHost } from "../helpers/host-config.js";
 import { startNats } from "../helpers/nats.js";
 import { proposeAsAgent } from "../helpers/play-agent.js";
 
@@ -73,7 +74,7 @@ describe.skipIf(!hasChromium())("the dashboard in a real browser", () => {
     using repo = demoRepo();
     const logger = createLogger({ level: "silent" });
     const coordinator = await startGuild({ bus, logger, roles: [] });
-    const agents = await startGuild({ bus, logger, coordinator: false });
+    const agents = await startGuild({ bus, logger, coordinator: false, host: checkoutHost(repo.path) });
     const events: { event: GuildEvent; seq: number }[] = [];
     const follower = await bus.events.follow({ fromSeq: 1 }, (event, meta) => {
       events.push({ event, seq: meta.seq ?? 0 });

@@ -7,12 +7,13 @@ import { startGuild } from "../../src/cli/runtime/start-guild.js";
 import { worktreeRoot } from "../../src/git/index.js";
 import { createLogger, type GuildEvent } from "../../src/protocol/index.js";
 import { demoRepo } from "../helpers/demo-repo.js";
+import { checkoutHost } from "../helpers/host-config.js";
 
 /** Runs the demo goal on `bus` with the five roles and checks what docs/ARCHITECTURE.md promises of the result. */
 export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; repo: string }> {
   const repo = demoRepo();
   const logger = createLogger({ level: "silent" });
-  const guild = await startGuild({ bus, logger });
+  const guild = await startGuild({ bus, logger, host: checkoutHost(repo.path) });
   try {
     const output = collectOutput();
     const result = await submitGoal(

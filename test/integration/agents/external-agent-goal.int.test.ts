@@ -7,6 +7,7 @@ import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { worktreeRoot } from "../../../src/git/index.js";
 import { createLogger } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import {
   type ScriptedServer,
   type ScriptedTurn,
@@ -106,6 +107,7 @@ roles:
     const bus = new MemoryBus();
     const guild = await startGuild({
       bus,
+      host: checkoutHost(repo.path),
       logger: createLogger({ level: "silent" }),
       roles: ["backend", "docs"],
     });
