@@ -19,6 +19,8 @@ export interface HostConfigChoice {
   file?: string | undefined;
   /** The checkout the process starts in: its guild.yaml, as it is now, is the host config when no file is. */
   checkout: string;
+  /** The process's guild home (default `GUILD_HOME`, see `guildHome`). */
+  home?: string | undefined;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -30,7 +32,7 @@ export interface HostConfigChoice {
  */
 export function loadHostSetting(choice: HostConfigChoice): HostSetting {
   if (choice.file !== undefined) return readHostFile(resolve(choice.file));
-  const inHome = join(guildHome(choice.env), HOST_CONFIG_FILE);
+  const inHome = join(choice.home ?? guildHome(choice.env), HOST_CONFIG_FILE);
   if (existsSync(inHome)) return readHostFile(inHome);
   const checkout = join(resolve(choice.checkout), "guild.yaml");
   if (existsSync(checkout)) return readHostFile(checkout);
