@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { GuildError, SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../protocol/index.js";
 import { gitRunner } from "./git-runner.js";
-import { repositoryProgramEnv, withoutDiffPrograms } from "./repo-programs.js";
+import { repositoryProgramSettings, withConfigEnv, withoutDiffPrograms } from "./repo-programs.js";
 
 /** The identity guild commits with when the caller gives none, so commits work without git config. */
 export const GUILD_IDENTITY = { name: "guild", email: "guild@localhost" } as const;
@@ -84,12 +84,12 @@ async function configNames(cwd: string, priority: number): Promise<string[]> {
 // drivers the repository's config names are switched off, and diff drivers' programs by flags.
 async function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
   const priority = priorities.getStore() ?? 0;
-  const neutral = await repositoryProgramEnv(cwd, () => configNames(cwd, priority));
+  const neutral = await repositoryProgramSettings(cwd, () => configNames(cwd, priority));
   const request = {
     file: "git",
     args: [...GLOBAL_ARGS, ...withoutDiffPrograms(args)],
     cwd,
-    env: gitEnv({ ...neutral, ...opts.env }),
+    env: gitEnv(withConfigEnv(opts.env, neutral)),
     input: opts.input ?? "",
   };
   return gitRunner().run(request, priority);

@@ -31,17 +31,29 @@ export function neutralSettings(names: readonly string[]): [key: string, value: 
 }
 
 /**
- * Config given to git through the environment (`GIT_CONFIG_COUNT`, `GIT_CONFIG_KEY_<n>`, `GIT_CONFIG_VALUE_<n>`),
- * where no `=` in a driver's name can split key from value as it would in `-c`.
+ * `env` with `settings` added to the config it gives git through the environment (`GIT_CONFIG_COUNT`,
+ * `GIT_CONFIG_KEY_<n>`, `GIT_CONFIG_VALUE_<n>`), where no `=` in a driver's name can split key from value as it
+ * would in `-c`. The settings `env` already gives come after, so they win where both name a key.
  */
-export function configEnv(settings: readonly [string, string][]): Record<string, string> {
-  if (settings.length === 0) return {};
-  const env: Record<string, string> = { GIT_CONFIG_COUNT: String(settings.length) };
-  settings.forEach(([key, value], i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = key;
-    env[`GIT_CONFIG_VALUE_${i}`] = value;
+export function withConfigEnv(
+  env: Readonly<Record<string, string>> | undefined,
+  settings: readonly [string, string][],
+): Record<string, string> {
+  const rest: Record<string, string> = { ...env };
+  const given: [string, string][] = [];
+  const count = Number(rest.GIT_CONFIG_COUNT ?? 0);
+  for (let i = 0; i < count; i++)
+    given.push([rest[`GIT_CONFIG_KEY_${i}`] ?? "", rest[`GIT_CONFIG_VALUE_${i}`] ?? ""]);
+  for (const name of Object.keys(rest))
+    if (/^GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+)$/.test(name)) delete rest[name];
+  const all = [...settings, ...given];
+  if (all.length === 0) return rest;
+  rest.GIT_CONFIG_COUNT = String(all.length);
+  all.forEach(([key, value], i) => {
+    rest[`GIT_CONFIG_KEY_${i}`] = key;
+    rest[`GIT_CONFIG_VALUE_${i}`] = value;
   });
-  return env;
+  return rest;
 }
 
 // Porcelain that runs a diff driver's textconv or external command unless told not to.
@@ -102,26 +114,26 @@ function configStamp(cwd: string): string | undefined {
 }
 
 const MAX_CACHED = 256;
-const cache = new Map<string, { stamp: string; env: Record<string, string> }>();
+const cache = new Map<string, { stamp: string; settings: [string, string][] }>();
 
 /**
- * The environment that switches off the programs the repository at `cwd` configures, from its config's
+ * The settings that switch off the programs the repository at `cwd` configures, from its config's
  * names (`list`, a `git config --list --name-only`); remembered while its config files stay as they are.
  * Config that includes other files is listed every time, since those files may change unseen.
  */
-export async function repositoryProgramEnv(
+export async function repositoryProgramSettings(
   cwd: string,
   list: () => Promise<string[]>,
-): Promise<Record<string, string>> {
+): Promise<[string, string][]> {
   const stamp = configStamp(cwd);
   const known = stamp === undefined ? undefined : cache.get(cwd);
-  if (known && known.stamp === stamp) return known.env;
+  if (known && known.stamp === stamp) return known.settings;
   const names = await list();
-  const env = configEnv(neutralSettings(names));
+  const settings = neutralSettings(names);
   if (stamp !== undefined && !names.some((n) => /^include(if)?\./i.test(n))) {
     cache.delete(cwd);
-    cache.set(cwd, { stamp, env });
+    cache.set(cwd, { stamp, settings });
     if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
   }
-  return env;
+  return settings;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configEnv, neutralSettings, withoutDiffPrograms } from "../../../src/git/repo-programs.js";
+import { neutralSettings, withConfigEnv, withoutDiffPrograms } from "../../../src/git/repo-programs.js";
 
 describe("switching off the programs a repository's config names", () => {
   it("empties every filter's commands and makes none required, whatever its name", () => {
@@ -28,12 +28,28 @@ describe("switching off the programs a repository's config names", () => {
   });
 
   it("passes settings as numbered environment variables, so a name holding = stays whole", () => {
-    expect(configEnv([["filter.a=b.clean", ""]])).toEqual({
+    expect(withConfigEnv({ LANG: "C" }, [["filter.a=b.clean", ""]])).toEqual({
+      LANG: "C",
       GIT_CONFIG_COUNT: "1",
       GIT_CONFIG_KEY_0: "filter.a=b.clean",
       GIT_CONFIG_VALUE_0: "",
     });
-    expect(configEnv([])).toEqual({});
+    expect(withConfigEnv(undefined, [])).toEqual({});
+  });
+
+  it("keeps the config a caller already passes in the environment, after its own settings", () => {
+    const caller = {
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "http.x.extraheader",
+      GIT_CONFIG_VALUE_0: "auth",
+    };
+    expect(withConfigEnv(caller, [["filter.f.clean", ""]])).toEqual({
+      GIT_CONFIG_COUNT: "2",
+      GIT_CONFIG_KEY_0: "filter.f.clean",
+      GIT_CONFIG_VALUE_0: "",
+      GIT_CONFIG_KEY_1: "http.x.extraheader",
+      GIT_CONFIG_VALUE_1: "auth",
+    });
   });
 
   it("puts the no-textconv and no-external-diff flags after the subcommand, past leading -c and -C", () => {
