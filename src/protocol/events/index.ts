@@ -11,6 +11,7 @@ import { peerEvents } from "./peer.js";
 import { progressEvents } from "./progress.js";
 import { scheduleEvents } from "./schedule.js";
 import { taskWatchEvents } from "./task-watch.js";
+import { verifySandboxEvents } from "./verify-sandbox.js";
 
 /** Every event type guild publishes, and its payload schema. Rooms add their groups here. */
 export const eventPayloads = {
@@ -24,6 +25,7 @@ export const eventPayloads = {
   ...peerEvents,
   ...taskWatchEvents,
   ...hostEvents,
+  ...verifySandboxEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
