@@ -68,6 +68,7 @@ export { formatGoalCost, type GoalCost, goalCost, modelOf, type RoleCost } from 
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
   AgentInbox,
+  BaseBundle,
   CheckResult,
   ControlReply,
   GoalControl,
@@ -77,6 +78,7 @@ export {
   GoalSubmitRequest,
   Proposal,
   ProposalMessage,
+  proposalBundleKey,
   proposalHasCommits,
   proposalRefId,
   RepoPath,

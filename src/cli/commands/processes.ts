@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadOwnership } from "../../ownership/index.js";
 import { createLogger } from "../../protocol/index.js";
@@ -42,7 +43,8 @@ export function registerProcessCommands(program: Command): void {
     .requiredOption("--role <role>", "the role")
     .option("--replicas <n>", "how many", (v: string) => Number.parseInt(v, 10), 1)
     .option("--inspect <ws-url>", INSPECT_HELP)
-    .action(async (opts: { role: string; replicas: number; inspect?: string }) => {
+    .option("--home <dir>", "keep mirrors of the repositories worked on here (default the guild home)")
+    .action(async (opts: { role: string; replicas: number; inspect?: string; home?: string }) => {
       const logger = createLogger({ name: `guild-agent-${opts.role}` });
       const connection = await connectBus({ startServer: false, logger });
       const inspectUrl = inspectUrlOf(opts.inspect);
@@ -53,6 +55,7 @@ export function registerProcessCommands(program: Command): void {
         ...(inspectUrl ? { inspectUrl } : {}),
         replicas: opts.replicas,
         coordinator: false,
+        ...(opts.home ? { home: resolve(opts.home) } : {}),
       });
       processOutput.err(`${runtime.agents.map((a) => a.agentId).join(", ")} running`);
       processOutput.err(describeSandbox("bubblewrap"));

@@ -29,6 +29,8 @@ export interface GuildRuntimeOptions {
   schedules?: { repo: string; schedules: ScheduleConfig[] };
   /** Send the goal and specialist machines' XState inspection events to this WebSocket URL. */
   inspectUrl?: string;
+  /** The agents' home (`guild agent --home`): their mirrors of repositories not on this disk. */
+  home?: string;
 }
 
 export interface GuildRuntime {
@@ -68,6 +70,7 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
         logger: options.logger,
         extraPath,
         ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
+        ...(options.home ? { home: options.home } : {}),
         ...inspect,
       });
       await agent.start();
