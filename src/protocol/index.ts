@@ -79,6 +79,7 @@ export {
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
   AgentInbox,
+  BaseBundle,
   CheckResult,
   ControlReply,
   GoalControl,
@@ -88,6 +89,7 @@ export {
   GoalSubmitRequest,
   Proposal,
   ProposalMessage,
+  proposalBundleKey,
   proposalHasCommits,
   proposalRefId,
   RepoPath,

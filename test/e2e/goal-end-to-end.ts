@@ -4,14 +4,21 @@ import type { Bus } from "../../src/bus/index.js";
 import { submitGoal } from "../../src/cli/commands/goal.js";
 import { collectOutput } from "../../src/cli/output.js";
 import { startGuild } from "../../src/cli/runtime/start-guild.js";
-import { worktreeRoot } from "../../src/git/index.js";
+import { guildHome, repoId, worktreeRoot } from "../../src/git/index.js";
 import { createLogger, type GuildEvent } from "../../src/protocol/index.js";
 import { demoRepo } from "../helpers/demo-repo.js";
 import { checkoutHost } from "../helpers/host-config.js";
 
 /** Runs the demo goal on `bus` with the five roles and checks what docs/ARCHITECTURE.md promises of the result. */
-export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; repo: string }> {
+export async function runDemoGoal(
+  bus: Bus,
+  opts: { mirrored?: boolean } = {},
+): Promise<{ events: GuildEvent[]; repo: string }> {
   const repo = demoRepo();
+  // Agents that share the coordinator's repository work in worktrees of it; the others in their mirror.
+  const agentDirs = opts.mirrored
+    ? join(guildHome(), "repos", `${await repoId(repo.path, "HEAD")}.worktrees`)
+    : join(worktreeRoot(repo.path), "agents");
   const logger = createLogger({ level: "silent" });
   const guild = await startGuild({ bus, logger, host: checkoutHost(repo.path) });
   try {
@@ -51,7 +58,7 @@ export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; rep
     const dirOf = new Map<string, string>();
     for (const e of worktrees) {
       if (e.type !== "workspace.ready") continue;
-      expect(e.payload.dir).toBe(join(worktreeRoot(repo.path), "agents", e.source));
+      expect(e.payload.dir).toBe(join(agentDirs, e.source));
       dirOf.set(e.source, e.payload.dir);
     }
     expect(new Set(dirOf.values()).size).toBe(dirOf.size);

@@ -40,6 +40,8 @@ export interface SpecialistOptions {
   ackWaitMs?: number;
   /** Receives the specialist machine's XState inspection events (`guild up --inspect`); default none. */
   inspect?: Observer<InspectionEvent>;
+  /** The agent's home (`guild agent --home`): its mirrors of the repositories it works on; default the guild home. */
+  home?: string;
 }
 
 const SETTLED = new Set(["proposed", "failed", "cancelled"]);
@@ -127,11 +129,11 @@ export class Specialist {
     this.#worktrees.clear();
   }
 
-  #worktreeFor(repoDir: string): AgentWorktree {
+  #worktreeFor(repoDir: string, root?: string): AgentWorktree {
     const key = resolve(repoDir);
     let worktree = this.#worktrees.get(key);
     if (!worktree) {
-      worktree = new AgentWorktree({ repoDir: key, agentId: this.agentId });
+      worktree = new AgentWorktree({ repoDir: key, agentId: this.agentId, ...(root ? { root } : {}) });
       this.#worktrees.set(key, worktree);
     }
     return worktree;
@@ -201,8 +203,9 @@ export class Specialist {
         notes: this.#notes,
         peers: this.#peers,
         signal: () => this.#abort.signal,
-        worktreeFor: (repoDir) => this.#worktreeFor(repoDir),
+        worktreeFor: (repoDir, root) => this.#worktreeFor(repoDir, root),
         ...(this.#options.host ? { host: this.#options.host } : {}),
+        ...(this.#options.home ? { home: this.#options.home } : {}),
         ...(this.#options.roleOverride ? { roleOverride: this.#options.roleOverride } : {}),
         ...(this.#options.extraPath ? { extraPath: this.#options.extraPath } : {}),
       },
@@ -225,7 +228,7 @@ export class Specialist {
         // worktree is removed rather than reused: a brain still running past the grace may write into it.
         const ws = state.workspace;
         state.workspace = undefined;
-        await this.#worktreeFor(ws.repoDir)
+        await this.#worktreeFor(ws.repoDir, state.place?.worktreeRoot)
           .remove({
             reason: `cancelled: ${this.#actor?.getSnapshot().context.error ?? "by the coordinator"}`,
             onEvent: this.#emitGit(goalId),

@@ -37,6 +37,8 @@ export interface GuildRuntimeOptions {
   inspectUrl?: string;
   /** What the agents may run (`loadHostSetting`); default the built-in brains only. */
   host?: HostSetting;
+  /** The agents' home (`guild agent --home`): their mirrors of repositories not on this disk. */
+  home?: string;
 }
 
 export interface GuildRuntime {
@@ -77,6 +79,7 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
         extraPath,
         ...(options.host ? { host: options.host } : {}),
         ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
+        ...(options.home ? { home: options.home } : {}),
         ...inspect,
       });
       await agent.start();

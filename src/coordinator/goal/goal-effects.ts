@@ -7,6 +7,7 @@ import {
   mergeIntoIntegration,
   objectStoreId,
   proposalDiff,
+  repoId,
 } from "../../git/index.js";
 import type { Ownership } from "../../ownership/index.js";
 import {
@@ -24,6 +25,7 @@ import { nextDecisionId } from "./goal-decisions.js";
 import { type DispatchOutcome, type GoalEvent, goalMachine } from "./goal-machine.js";
 import { blockedTasks, chainDepths, readyTasks } from "./goal-tasks.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
+import { publishBaseBundles, taskBase } from "./task-bases.js";
 import { UNSERVED_WAIT_MS, watchUnserved } from "./unserved-watch.js";
 import { acceptedWithCommits, createVerifier, mergeEntries } from "./verify-integration.js";
 
@@ -68,8 +70,14 @@ export function provideGoalEffects(deps: EffectDeps) {
     // GUILD_SHARED_OBJECTS=0: every proposal then travels as a bundle, as from another machine).
     const shareObjects = ready.length > 0 && process.env.GUILD_SHARED_OBJECTS !== "0";
     const objectStore = shareObjects ? await objectStoreId(ctx.repo).catch(() => undefined) : undefined;
+    // Agents without this repository keep a mirror by its id and fetch each task's base as bundles.
+    const repository = ready.length > 0 ? await repoId(ctx.repo, ctx.baseCommit) : "";
+    const bases: Record<string, string> = {};
     for (const task of ready) {
       const attempt = task.attempt + 1;
+      const base = await taskBase(ctx, task);
+      if (base !== task.base) bases[task.spec.taskId] = base;
+      const baseBundles = await publishBaseBundles(bus, ctx.repo, repository, ctx.baseCommit, base);
       const message = TaskAssignment.parse(
         makeEnvelope({
           type: "task.assigned",
@@ -80,10 +88,11 @@ export function provideGoalEffects(deps: EffectDeps) {
             goalId: ctx.goalId,
             goalText: ctx.text,
             attempt,
-            repo: ctx.repo,
-            baseCommit: task.base,
+            repoId: repository,
+            baseCommit: base,
+            baseBundles,
             priority: depth.get(task.spec.taskId) ?? 1,
-            ...(objectStore ? { objectStore } : {}),
+            ...(objectStore ? { objectStore, repo: ctx.repo } : {}),
             ...(task.reason && task.attempt > 0 ? { feedback: task.reason } : {}),
           },
         }),
@@ -111,7 +120,11 @@ export function provideGoalEffects(deps: EffectDeps) {
       ctx.goalId,
       ready.map((t) => ({ taskId: t.spec.taskId, role: t.spec.role, attempt: t.attempt + 1 })),
     ).catch(() => undefined);
-    return { taskIds: ready.map((t) => t.spec.taskId), at };
+    return {
+      taskIds: ready.map((t) => t.spec.taskId),
+      at,
+      ...(Object.keys(bases).length > 0 ? { bases } : {}),
+    };
   }
 
   async function settle(ctx: GoalContext): Promise<SettleOutcome> {

@@ -40,6 +40,8 @@ export type GoalEvent =
 export interface DispatchOutcome {
   taskIds: string[];
   at: number;
+  /** Tasks sent out from another base than their record's (a dependent starts from its dependencies' merge). */
+  bases?: Record<string, string>;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -140,6 +142,7 @@ export const goalMachine = setup({
                       ...t,
                       status: "dispatched",
                       attempt: t.attempt + 1,
+                      base: event.output.bases?.[id] ?? t.base,
                       dispatchedAt: event.output.at,
                     };
                   }
