@@ -24,6 +24,15 @@ export {
   SettlementPolicy,
 } from "./config.js";
 export {
+  contractText,
+  MAX_PROVIDES,
+  normalizeSignature,
+  ProvidedExport,
+  Provides,
+  parseContractLine,
+  signatureKeeps,
+} from "./contract.js";
+export {
   Envelope,
   type EnvelopeInit,
   envelopeOf,
@@ -39,6 +48,7 @@ export {
   isGuildError,
   toGuildError,
 } from "./errors.js";
+export { ContractBroken, ContractParty } from "./events/contract.js";
 export { HostRefusal } from "./events/host.js";
 export {
   defineEvents,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Provides } from "./contract.js";
 import { envelopeOf, Token } from "./envelope.js";
 import { peerDirectives } from "./peer-directives.js";
 
@@ -43,6 +44,8 @@ export const TaskSpec = z.object({
   expectedPaths: z.array(z.string().max(4096)).max(1000),
   dependsOn: z.array(Token).max(100).default([]),
   skill: z.string().max(100).optional(),
+  /** Exports the task declared it provides: dependents may start against them before it merges. */
+  provides: Provides.optional(),
   /** Set when another role changed this role's paths: the owner applies, adapts or declines the patch. */
   changeRequest: z
     .object({

@@ -21,6 +21,7 @@ import {
 import { sandboxPolicy } from "../../sandbox/index.js";
 import { planGoal } from "../plan/index.js";
 import { arbitrateConflict, type ConflictPair, settleConflicts } from "../settle/index.js";
+import { orphanedDependents, withContracts } from "./contract-dependencies.js";
 import { nextDecisionId } from "./goal-decisions.js";
 import { type DispatchOutcome, type GoalEvent, goalMachine } from "./goal-machine.js";
 import { blockedTasks, chainDepths, readyTasks } from "./goal-tasks.js";
@@ -84,7 +85,7 @@ export function provideGoalEffects(deps: EffectDeps) {
           source: "coordinator",
           goalId: ctx.goalId,
           payload: {
-            task: task.spec,
+            task: withContracts(ctx, task.spec),
             goalId: ctx.goalId,
             goalText: ctx.text,
             attempt,
@@ -140,6 +141,7 @@ export function provideGoalEffects(deps: EffectDeps) {
     for (const blocked of blockedTasks(ctx)) {
       outcome.reject.push({ taskId: blocked.spec.taskId, reason: "a task it depends on did not succeed" });
     }
+    outcome.reject.push(...orphanedDependents(ctx));
     outcome.decisions = [];
     for (const pair of outcome.undecided) {
       const files = report.pairs.find((p) => p.a === pair.a && p.b === pair.b)?.files ?? [];
@@ -233,7 +235,10 @@ export function provideGoalEffects(deps: EffectDeps) {
 
   async function merge(ctx: GoalContext): Promise<MergeOutcome> {
     const entries = mergeEntries(ctx);
-    const prepared = await deps.premerge?.preparedFor(entries);
+    // Prepared in the order proposals were accepted: a dependent accepted before its provider (it started
+    // against a contract) made it in another order than the dependency order merged here.
+    const ready = await deps.premerge?.preparedFor(entries);
+    const prepared = ready?.merged.every((id, i) => entries[i]?.id === id) ? ready : undefined;
     const result = await mergeIntoIntegration(ctx.repo, {
       goalId: ctx.goalId,
       base: ctx.baseCommit,

@@ -9,12 +9,13 @@ import {
 } from "../../git/index.js";
 import { GuildError, proposalHasCommits } from "../../protocol/index.js";
 import { type SandboxPolicy, sandboxAvailability } from "../../sandbox/index.js";
+import { dependencyOrder } from "./contract-dependencies.js";
 import type { GoalContext, TaskRecord, VerifyResult } from "./goal-types.js";
 import { runCheck } from "./run-check.js";
 
-/** Accepted tasks that changed something, in plan order. */
+/** Accepted tasks that changed something, in plan order with every task after those it depends on. */
 export function acceptedWithCommits(ctx: GoalContext): TaskRecord[] {
-  return ctx.order
+  return dependencyOrder(ctx)
     .map((id) => ctx.tasks[id] as TaskRecord)
     .filter((t) => t.status === "accepted" && t.proposal !== undefined && proposalHasCommits(t.proposal));
 }

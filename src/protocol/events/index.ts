@@ -2,6 +2,7 @@ import { z } from "zod";
 import { type Envelope, envelopeOf } from "../envelope.js";
 import { agentEvents } from "./agent.js";
 import { busEvents } from "./bus.js";
+import { contractEvents } from "./contract.js";
 import type { EventPayloads } from "./define.js";
 import { gitEvents } from "./git.js";
 import { goalEvents } from "./goal.js";
@@ -26,6 +27,7 @@ export const eventPayloads = {
   ...taskWatchEvents,
   ...hostEvents,
   ...verifySandboxEvents,
+  ...contractEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
