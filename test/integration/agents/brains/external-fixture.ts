@@ -3,12 +3,19 @@ import { join, resolve } from "node:path";
 import type { BrainRunContext } from "../../../../src/agents/brains/index.js";
 import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
 import { Budget } from "../../../../src/protocol/index.js";
-import type { SandboxPolicy } from "../../../../src/sandbox/index.js";
+import { type SandboxPolicy, sandboxPolicy } from "../../../../src/sandbox/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
 import { FILES } from "./brain-fixture.js";
 
 /** The real CLIs, installed from npm as devDependencies. */
 export const BIN = resolve("node_modules/.bin");
+
+/**
+ * guild's sandbox with the network allowed, as a role whose external agent must reach its model's API is
+ * configured. The scripted servers listen on the host's loopback, which only a shared network namespace
+ * reaches: under `--unshare-net` the sandbox has a loopback of its own, with nothing listening.
+ */
+export const online = { sandbox: sandboxPolicy({ network: true, writable: [] }) };
 
 /** `backend` owns `src/`, `docs` owns `docs/`; `src/protected.ts` is protected. */
 export const twoRoles: OwnershipCheck = {
