@@ -26,7 +26,7 @@ export function externalPolicy(context: BrainRunContext, name: string): SandboxP
   if (!policy.network) {
     throw new GuildError(
       "brain.failed",
-      `${name} must reach its model's API, but role ${context.task.task.role}'s sandbox allows no network: set sandbox: { network: true } for the role (its files stay confined to the worktree)`,
+      `refused to start: role ${context.task.task.role}'s sandbox allows no network, which ${name} needs for its model's API; set sandbox: { network: true } for the role (its files stay confined to the worktree)`,
     );
   }
   return policy;

@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BrainRunContext } from "../../../../src/agents/brains/index.js";
 import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
@@ -85,6 +85,22 @@ export function processesIn(dir: string): number[] {
     } catch {}
   }
   return pids;
+}
+
+/** Processes whose environment holds `marker` (an agent and whatever it started, wherever they run). */
+export function processesWith(marker: string): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(join("/proc", entry, "environ"), "utf8").includes(marker)) continue;
+      const command = readFileSync(join("/proc", entry, "cmdline"), "utf8")
+        .replaceAll("\0", " ")
+        .trim();
+      found.push({ pid: Number(entry), command });
+    } catch {}
+  }
+  return found;
 }
 
 /** Everything the model was sent in one request, as text, to look for what the agent saw. */
