@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Brain, createClaudeCodeBrain, createCodexBrain } from "../../../../src/agents/brains/index.js";
 import { isGuildError } from "../../../../src/protocol/index.js";
+import { sandboxPolicy } from "../../../../src/sandbox/index.js";
 import {
   type ScriptedServer,
   type ScriptedTurn,
@@ -154,6 +155,21 @@ describe.each(AGENTS)("$name confined by guild's sandbox", (agent) => {
     expect(isGuildError(error, "budget.exceeded")).toBe(true);
     expect((error as Error).message).toBe("budget exceeded: wall_ms 8000/8000");
     expect(processesWith(marker)).toEqual([]);
+  }, 120_000);
+
+  it("under sandbox: none still runs (codex with its own workspace-write) and its edit is kept", async () => {
+    const f = externalFixture(undefined, { sandbox: sandboxPolicy("none") });
+    using _ = f.repo;
+    await using llm = await agent.start([
+      agent.shell("printf 'export const a = 3;\\n' > src/a.ts; echo \"home is $HOME\""),
+      { text: "Set a to 3." },
+    ]);
+    const { steps, error } = await runBrain(agent.brain(llm.baseURL, markerOf(agent.name)), f.context);
+    expect(error).toBeUndefined();
+    expect(readFileSync(join(f.repo.path, "src/a.ts"), "utf8")).toBe("export const a = 3;\n");
+    expect(summaryOf(steps)).toContain("kept 1 changed path(s): src/a.ts");
+    // Unconfined, it still gets a private HOME of its own, not the user's.
+    expect(sentText(llm.requests[1]?.body ?? {})).toMatch(/home is \/[^\s"\\]*guild-agent-[^\s"\\]*\/home/);
   }, 120_000);
 
   it("is refused with the reason when the role's sandbox allows no network, before it starts", async () => {
