@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { GuildError, SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../protocol/index.js";
 import { gitRunner } from "./git-runner.js";
+import { repositoryProgramSettings, withConfigEnv, withoutDiffPrograms } from "./repo-programs.js";
 
 /** The identity guild commits with when the caller gives none, so commits work without git config. */
 export const GUILD_IDENTITY = { name: "guild", email: "guild@localhost" } as const;
@@ -66,16 +67,32 @@ export function gitHelperUsage() {
   return gitRunner().usage?.() ?? Promise.resolve(undefined);
 }
 
-// The one place a git process's argv and environment are built; the runner only starts it.
-function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
+// The names the repository's config sets (reading config runs nothing), for the programs it may name.
+async function configNames(cwd: string, priority: number): Promise<string[]> {
   const request = {
     file: "git",
-    args: [...GLOBAL_ARGS, ...args],
+    args: [...GLOBAL_ARGS, "config", "--list", "--name-only", "-z"],
     cwd,
-    env: gitEnv(opts.env),
+    env: gitEnv(),
+    input: "",
+  };
+  const result = await gitRunner().run(request, priority);
+  return result.code === 0 ? splitNul(result.stdout) : [];
+}
+
+// The one place a git process's argv and environment are built; the runner only starts it. Filters and merge
+// drivers the repository's config names are switched off, and diff drivers' programs by flags.
+async function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
+  const priority = priorities.getStore() ?? 0;
+  const neutral = await repositoryProgramSettings(cwd, () => configNames(cwd, priority));
+  const request = {
+    file: "git",
+    args: [...GLOBAL_ARGS, ...withoutDiffPrograms(args)],
+    cwd,
+    env: gitEnv(withConfigEnv(opts.env, neutral)),
     input: opts.input ?? "",
   };
-  return gitRunner().run(request, priorities.getStore() ?? 0);
+  return gitRunner().run(request, priority);
 }
 
 // Lock files held by another process, and a worktree entry another process is still writing.

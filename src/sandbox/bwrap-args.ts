@@ -8,6 +8,8 @@ export interface BwrapLayout {
   cwd: string;
   /** Further writable directories (absolute, or relative to `cwd`); missing ones are left out. */
   writable: readonly string[];
+  /** Directories guild knows the command needs, mounted read-only (a checkout's dependencies hidden under HOME). */
+  readable?: readonly string[];
   network: boolean;
   /** The command's HOME inside the sandbox (under the private /tmp). */
   home: string;
@@ -15,11 +17,6 @@ export interface BwrapLayout {
   tmp: string;
   /** PATH as the command sees it: its directories under the hidden real HOME are mounted back read-only. */
   path: string;
-  /**
-   * Directories mounted back read-only even where a private mount hides them (e.g. the package folder of
-   * an agent's executable installed under HOME); missing ones are left out.
-   */
-  readable?: readonly string[];
 }
 
 // `.git` of a linked worktree is a file naming `<repository>/worktrees/<name>`.
@@ -57,7 +54,6 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
       if (prefix !== realHome) args.push("--ro-bind-try", prefix, prefix);
     }
   }
-  // Before the worktree's bind, so a readable directory above the worktree does not make it read-only.
   for (const dir of layout.readable ?? []) if (isAbsolute(dir)) args.push("--ro-bind-try", dir, dir);
   args.push("--dir", layout.home, "--dir", layout.tmp, "--bind", layout.cwd, layout.cwd);
   for (const dir of layout.writable) {

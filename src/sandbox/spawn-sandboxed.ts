@@ -14,11 +14,11 @@ import {
 } from "./sandbox-limits.js";
 import { sandboxAvailability } from "./sandbox-mode.js";
 
-/** One long-running process to start confined, its stdin, stdout and stderr left to the caller. */
-export interface SandboxSpawn extends Omit<SandboxRun, "input"> {
-  /** Directories to mount back read-only (the package folder of the executable, when it sits under HOME). */
-  readable?: readonly string[];
-}
+/**
+ * One long-running process to start confined, its stdin, stdout and stderr left to the caller; `readable`
+ * may name the package folder of the executable, when it sits under the hidden HOME.
+ */
+export type SandboxSpawn = Omit<SandboxRun, "input">;
 
 /** How a spawned sandboxed process ended, with the limit that stopped it, if one did. */
 export interface SandboxExit {

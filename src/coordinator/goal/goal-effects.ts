@@ -17,6 +17,7 @@ import {
   TaskAssignment,
   type TaskSpec,
 } from "../../protocol/index.js";
+import { sandboxPolicy } from "../../sandbox/index.js";
 import { planGoal } from "../plan/index.js";
 import { arbitrateConflict, type ConflictPair, settleConflicts } from "../settle/index.js";
 import { nextDecisionId } from "./goal-decisions.js";
@@ -240,6 +241,8 @@ export function provideGoalEffects(deps: EffectDeps) {
   const verify = createVerifier({
     events,
     testCommand: config.testCommand,
+    // The project's test command is no role's: the top-level `sandbox:` confines it (bubblewrap unless `none`).
+    sandbox: sandboxPolicy(config.sandbox),
     ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
   });
 

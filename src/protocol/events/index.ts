@@ -10,6 +10,7 @@ import { peerEvents } from "./peer.js";
 import { progressEvents } from "./progress.js";
 import { scheduleEvents } from "./schedule.js";
 import { taskWatchEvents } from "./task-watch.js";
+import { verifySandboxEvents } from "./verify-sandbox.js";
 
 /** Every event type guild publishes, and its payload schema. Rooms add their groups here. */
 export const eventPayloads = {
@@ -22,6 +23,7 @@ export const eventPayloads = {
   ...progressEvents,
   ...peerEvents,
   ...taskWatchEvents,
+  ...verifySandboxEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
