@@ -27,7 +27,7 @@ export interface MergeIntegrationOptions {
    * The same entries already merged from `base` (by an {@link IncrementalMerge}, in its own order):
    * the branch is set to that head instead of merging again. Implies `fromScratch`.
    */
-  prepared?: { head: string; merged: string[] };
+  prepared?: { head: string; merged: string[]; commits: Record<string, string> };
 }
 
 /** The integration branch after merging, and the entry it stopped at, if any. */
@@ -35,6 +35,11 @@ export interface IntegrationResult {
   branch: string;
   head: string;
   merged: string[];
+  /**
+   * Each merged entry's own commit: the merge commit that brought it in, or, for an entry the branch
+   * already held, the head it was found in.
+   */
+  commits: Record<string, string>;
   conflicts: { id: string; files: string[] }[];
 }
 
@@ -59,12 +64,12 @@ export async function mergeIntoIntegration(
         details: { branch, base },
       });
     }
-    const { head, merged, conflicts } = opts.prepared
+    const { head, merged, commits, conflicts } = opts.prepared
       ? { ...opts.prepared, conflicts: [] }
       : await composeMerges(repoDir, opts.fromScratch ? base : old || base, opts.entries);
     // One compare-and-swap at the end: the branch moves only from the value it was read at.
     await runGit(repoDir, ["update-ref", "-m", "guild: merge into integration", ref, head, old]);
-    return { branch, head, merged, conflicts };
+    return { branch, head, merged, commits, conflicts };
   });
 }
 
@@ -151,6 +156,7 @@ async function composeMerges(
 ): Promise<Omit<IntegrationResult, "branch">> {
   let head = start;
   const merged: string[] = [];
+  const commits: Record<string, string> = {};
   const conflicts: { id: string; files: string[] }[] = [];
   for (const entry of entries) {
     const step = await mergeStep(repoDir, head, entry);
@@ -160,8 +166,9 @@ async function composeMerges(
     }
     if (step.kind === "merged") head = step.head;
     merged.push(entry.id);
+    commits[entry.id] = head;
   }
-  return { head, merged, conflicts };
+  return { head, merged, commits, conflicts };
 }
 
 async function isAncestor(repoDir: string, ancestor: string, of: string): Promise<boolean> {

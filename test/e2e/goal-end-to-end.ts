@@ -56,6 +56,17 @@ export async function runDemoGoal(bus: Bus): Promise<{ events: GuildEvent[]; rep
     expect(new Set(dirOf.values()).size).toBe(dirOf.size);
     expect(dirOf.size).toBeGreaterThanOrEqual(4);
 
+    // Each merge.completed names its own merge commit (the one whose trailer names its task), not the final head.
+    const merges = events.filter((e) => e.type === "merge.completed");
+    expect(new Set(merges.map((e) => e.type === "merge.completed" && e.payload.commit)).size).toBe(
+      merges.length,
+    );
+    for (const e of merges) {
+      if (e.type !== "merge.completed") continue;
+      const task = repo.git("log", "-1", "--format=%(trailers:key=Guild-Task,valueonly)", e.payload.commit);
+      expect(task.trim()).toBe(e.payload.taskId);
+    }
+
     // The project's tests ran on the merged result and passed.
     const verify = events.find((e) => e.type === "verify.finished");
     expect(verify?.type === "verify.finished" && verify.payload.passed).toBe(true);

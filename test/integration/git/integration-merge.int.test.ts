@@ -39,6 +39,17 @@ describe("merging into the integration branch", () => {
       "backend",
     );
     expect(message).toContain("Guild-Decision: accepted: owner of the changed paths");
+    // Each entry names its own merge commit, not the final head: p1's is the first merge, whose trailer names t1.
+    expect(result.commits.p2).toBe(result.head);
+    expect(result.commits.p1).toBe(repo.git("rev-parse", `${result.head}^1`));
+    expect(result.commits.p1).not.toBe(result.head);
+    expect(
+      repo.git("log", "-1", "--format=%(trailers:key=Guild-Task,valueonly)", result.commits.p1 as string),
+    ).toBe("t1");
+    expect(repo.git("log", "-1", "--format=%P", result.commits.p1 as string).split(" ")).toEqual([
+      repo.base,
+      one,
+    ]);
     // The user's checkout and branch are untouched.
     expect(repo.git("rev-parse", "HEAD")).toBe(repo.base);
     expect(repo.git("status", "--porcelain")).toBe("M a.txt");
