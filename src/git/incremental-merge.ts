@@ -5,7 +5,7 @@ import { resolveCommit } from "./repo-facts.js";
 export interface PreparedMerge {
   head: string;
   merged: string[];
-  /** Each entry's own merge commit (or the head that already held it). */
+  /** Each entry's own merge commit (or its own head, when the branch already held it). */
   commits: Record<string, string>;
 }
 
@@ -54,7 +54,7 @@ export class IncrementalMerge {
         if (step.kind === "merged") this.#head = step.head;
         this.#keys.add(key);
         this.#order.push(entry.id);
-        this.#commits[entry.id] = this.#head;
+        this.#commits[entry.id] = step.kind === "merged" ? step.head : step.commit;
       }
     };
     const next = this.#tail.then(run).catch(() => {

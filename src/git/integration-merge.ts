@@ -37,7 +37,7 @@ export interface IntegrationResult {
   merged: string[];
   /**
    * Each merged entry's own commit: the merge commit that brought it in, or, for an entry the branch
-   * already held, the head it was found in.
+   * already held (a retry, or a revision built on top of it), the entry's own head.
    */
   commits: Record<string, string>;
   conflicts: { id: string; files: string[] }[];
@@ -106,13 +106,13 @@ export async function trialMerge(
 /** What merging one entry onto a head gave: a new merge commit, nothing (already in), or a conflict. */
 export type MergeStep =
   | { kind: "merged"; head: string }
-  | { kind: "contained" }
+  | { kind: "contained"; commit: string }
   | { kind: "conflict"; files: string[] };
 
 /** Merges one entry onto `head` with merge-tree and commit-tree; no ref moves and no checkout is touched. */
 export async function mergeStep(repoDir: string, head: string, entry: IntegrationEntry): Promise<MergeStep> {
   const theirs = await resolveCommit(repoDir, entry.head);
-  if (theirs === head) return { kind: "contained" };
+  if (theirs === head) return { kind: "contained", commit: theirs };
   const result = await mergeTree(repoDir, head, theirs);
   if (!result.clean) {
     const files = new Set(result.conflictedPaths);
@@ -123,7 +123,7 @@ export async function mergeStep(repoDir: string, head: string, entry: Integratio
   // the tree comes out as `head`'s. Only then is git asked whether it is contained (a proposal with no
   // change of its own, a merge retried after a crash); any other tree is a new merge.
   if (result.tree === (await treeOf(repoDir, head)) && (await isAncestor(repoDir, theirs, head))) {
-    return { kind: "contained" };
+    return { kind: "contained", commit: theirs };
   }
   const commit = await gitText(repoDir, ["commit-tree", result.tree, "-p", head, "-p", theirs, "-F", "-"], {
     input: mergeMessage(entry),
@@ -166,7 +166,7 @@ async function composeMerges(
     }
     if (step.kind === "merged") head = step.head;
     merged.push(entry.id);
-    commits[entry.id] = head;
+    commits[entry.id] = step.kind === "merged" ? step.head : step.commit;
   }
   return { head, merged, commits, conflicts };
 }

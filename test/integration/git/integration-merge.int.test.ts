@@ -60,6 +60,8 @@ describe("merging into the integration branch", () => {
       entries: [entry("p1", one, "t1"), entry("p2", two, "t2")],
     });
     expect(again).toMatchObject({ head: result.head, merged: ["p1", "p2"] });
+    // Nothing was merged this time: each entry's commit is its own head, which the branch holds.
+    expect(again.commits).toEqual({ p1: one, p2: two });
   });
 
   it("counts what the branch already holds as merged, and merges a twin change that it does not hold", async () => {
