@@ -249,7 +249,7 @@ export function provideGoalEffects(deps: EffectDeps) {
     for (const id of result.merged) {
       await events.emit(
         "merge.completed",
-        { taskId: id, commit: result.head, branch: result.branch },
+        { taskId: id, commit: result.commits[id] ?? result.head, branch: result.branch },
         ctx.goalId,
       );
     }
