@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
+import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection, nkeys } from "@nats-io/transport-node";
 import { inboxPrefixOf } from "../../../src/bus/auth/credentials.js";
 import { connectionOptions } from "../../../src/bus/nats/connection-options.js";
@@ -154,7 +154,21 @@ export class AckObserver {
       messages.stop();
     }
     const acked = this.#acked();
-    const lost = acked.filter((a) => bySeq.get(a.seq) !== a.id);
+    // The read above may come from a replica that lags the leader; what it lacks is asked of the leader.
+    const jsm = await jetstreamManager(nc);
+    const lost: AckedEvent[] = [];
+    for (const a of acked) {
+      if (bySeq.get(a.seq) === a.id) continue;
+      const stored = await jsm.streams.getMessage(stores.events, { seq: a.seq }).catch(() => null);
+      const id = stored
+        ? (JSON.parse(new TextDecoder().decode(stored.data)) as { id: string }).id
+        : undefined;
+      if (id === undefined) lost.push(a);
+      else {
+        bySeq.set(a.seq, id);
+        if (id !== a.id) lost.push(a);
+      }
+    }
     const unacked = [...this.#published.keys()].filter((reply) => !this.#acks.has(reply)).length;
     return { acked: acked.length, lost, unacked, stored: bySeq.size };
   }
