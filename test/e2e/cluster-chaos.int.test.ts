@@ -34,9 +34,9 @@ describe("a three-node cluster with guild's identities, under chaos", () => {
       expect(run.baseline.end).toBe("goal.done");
       expect(run.goals.map((g) => g.error ?? "")).toEqual(run.goals.map(() => ""));
       expect(run.goals.map((g) => g.end)).toEqual(run.goals.map(() => "goal.done"));
-      // Each goal's three tasks merged exactly once onto its integration branch.
+      // Each goal's two tasks merged exactly once onto its integration branch.
       for (const g of [run.baseline, ...run.goals]) {
-        expect(g.merges, g.goalId).toEqual({ "t-api": 1, "t-web": 1, "t-web2": 1 });
+        expect(g.merges, g.goalId).toEqual({ "t-api": 1, "t-web": 1 });
       }
       // Every fault struck and the system got over it.
       expect(run.goals.map((g) => g.record?.fault)).toHaveLength(4);
@@ -45,6 +45,6 @@ describe("a three-node cluster with guild's identities, under chaos", () => {
       expect(run.acks.acked).toBeGreaterThan(50);
       expect(run.acks.lost).toEqual([]);
     },
-    BUDGET_MS + 40_000,
+    BUDGET_MS + 15_000,
   );
 });

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { NatsBus, writeIdentities } from "../../../src/bus/index.js";
@@ -7,18 +8,52 @@ import { connectionOptions } from "../../../src/bus/nats/connection-options.js";
 import type { GuildEvent } from "../../../src/protocol/index.js";
 import { startNatsCluster } from "../../helpers/nats-cluster.js";
 import {
-  durableRepo,
   isTerminal,
   mergesPerTask,
   recordGoal,
-  submitDurableGoal,
 } from "../../integration/coordinator/fixtures/durable-goal.js";
 import { type AckCheck, AckObserver } from "./ack-observer.js";
+import { chaosRepo, submitChaosGoal } from "./chaos-repo.js";
 import type { Fault, FaultRecord } from "./faults.js";
 import { AGENT_MAIN, COORDINATOR_MAIN, Restartable } from "./processes.js";
 import { renderReport } from "./report.js";
 
 const ROLES = ["frontend", "backend"];
+const ENDED = new Set(["done", "failed", "cancelled"]);
+
+/**
+ * The goal's terminal event. The follower's ordered consumer can take tens of seconds to notice a killed
+ * node (missed heartbeats) and resume, so the goal's stored record is polled too, and once it says the goal
+ * ended, its events are read afresh.
+ */
+async function waitForEnd(
+  bus: NatsBus,
+  goalId: string,
+  seen: GuildEvent[],
+  timeoutMs: number,
+): Promise<GuildEvent> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const followed = seen.find(isTerminal);
+    if (followed) return followed;
+    const entry = await bus.kv.get(`goal.${goalId}`).catch(() => undefined);
+    const status = entry
+      ? (JSON.parse(new TextDecoder().decode(entry.value)) as { status?: string }).status
+      : undefined;
+    if (status && ENDED.has(status)) {
+      const read = (await bus.events.read({ subject: `guild.evt.${goalId}.>` }).catch(() => [])).find(
+        isTerminal,
+      );
+      if (read) return read;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `goal ${goalId} did not end (record: ${status ?? "none"}); saw ${seen.map((e) => e.type).join(", ")}`,
+      );
+    }
+    await sleep(1000);
+  }
+}
 
 export interface ChaosOptions {
   /** Where the run keeps its cluster, credentials and homes (removed by the caller). */
@@ -89,7 +124,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     reconnectTimeWait: 250,
   });
   let operator: NatsBus | undefined;
-  using repo = durableRepo({ brainSeconds: 1, testSeconds: 1 });
+  using repo = chaosRepo(1);
   try {
     await coordinator.start(left());
     log("coordinator ready");
@@ -114,7 +149,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const runGoal = async (goalId: string, fault: Fault | undefined): Promise<GoalOutcome> => {
       await using goal = await recordGoal(bus, goalId);
       const started = Date.now();
-      await submitDurableGoal(bus, repo.path, goalId);
+      await submitChaosGoal(bus, repo.path, goalId);
       log(`${goalId} submitted (${fault?.name ?? "no fault"})`);
       const struck = fault?.strike({
         cluster,
@@ -139,7 +174,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           outcome.record = await struck;
           log(`${goalId}: ${outcome.record.fault} on ${outcome.record.target} done`);
         }
-        const end = await goal.waitFor(isTerminal, left());
+        const end = await waitForEnd(bus, goalId, goal.events, left());
         outcome.end = `${end.type}${end.type === "goal.done" ? "" : ` ${JSON.stringify(end.payload)}`}`;
         outcome.durationMs = Date.parse(end.time) - started;
       } catch (e) {
