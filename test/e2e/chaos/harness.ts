@@ -126,8 +126,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let operator: NatsBus | undefined;
   using repo = chaosRepo(1);
   try {
-    await coordinator.start(left());
-    log("coordinator ready");
     for (const role of ROLES) {
       const agent = new Restartable(`agent-${role}`, AGENT_MAIN, {
         ...common,
@@ -137,7 +135,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       });
       agents.set(role, agent);
     }
-    await Promise.all([...agents.values()].map((agent) => agent.start(left())));
+    // All at once: the agents wait for the coordinator to provision the streams and buckets.
+    await Promise.all([coordinator, ...agents.values()].map((p) => p.start(left())));
     log("coordinator and agents ready");
     const bus = await NatsBus.connect({
       url: cluster.url,
