@@ -27,7 +27,7 @@ export interface Scenario {
   agentHome?: string;
 }
 
-function guildYaml(delay: ScriptedDelay, replicas: number): string {
+export function guildYaml(delay: ScriptedDelay, replicas: number): string {
   const rules = BENCH_ROLES.map((r) => `  - pattern: "${r}/**"\n    owners: ["${r}"]`).join("\n");
   const brain = JSON.stringify({ kind: "scripted", ...delay });
   const roles = BENCH_ROLES.map((r) => `  ${r}:\n    brain: ${brain}\n    replicas: ${replicas}`).join("\n");
