@@ -132,6 +132,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ROLE: role,
         NATS_CREDS: creds.files[`agent-${role}`] as string,
         GUILD_HOME: join(options.dir, `home-${role}`),
+        // The host lets its agent run the repository's slow cli brain (a goal's guild.yaml alone may not).
+        HOST_CONFIG: join(repo.path, "guild.yaml"),
       });
       agents.set(role, agent);
     }
