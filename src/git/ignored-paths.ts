@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { gitCommandSync, gitSync } from "./git-exec.js";
 
 /**
  * Whether the repository ignores `rel` in worktree `dir` (its .gitignore files, info/exclude, core.excludesFile);
@@ -6,7 +7,8 @@ import { execFileSync, spawnSync } from "node:child_process";
  */
 export function isIgnoredPath(dir: string, rel: string): boolean {
   // Exit 0: ignored; 1: not ignored; anything else is git failing, which must not pass as "not ignored".
-  const result = spawnSync("git", ["check-ignore", "--quiet", "--", rel], { cwd: dir, encoding: "utf8" });
+  const { args, env } = gitCommandSync(dir, ["check-ignore", "--quiet", "--", rel]);
+  const result = spawnSync("git", args, { cwd: dir, env, encoding: "utf8" });
   if (result.status === 0) return true;
   // Outside any repository nothing is committed, so nothing is lost by ignoring.
   if (result.status === 1 || /not a git repository/i.test(result.stderr ?? "")) return false;
@@ -15,5 +17,5 @@ export function isIgnoredPath(dir: string, rel: string): boolean {
 
 /** Marks an ignored file for the next commit (`git add --force --intent-to-add`), so `add -A` keeps it. */
 export function forceAddPath(dir: string, rel: string): void {
-  execFileSync("git", ["add", "--force", "--intent-to-add", "--", rel], { cwd: dir, stdio: "ignore" });
+  gitSync(dir, ["add", "--force", "--intent-to-add", "--", rel]);
 }

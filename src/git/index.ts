@@ -26,7 +26,17 @@ export type { ConflictHunk, HunkSide, LineRange } from "./conflict-hunks.js";
 export { candidatePairs } from "./conflict-pairs.js";
 export { type DependencyBase, dependencyBase } from "./dependency-base.js";
 export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
-export { GUILD_IDENTITY, gitEnv, gitHelperUsage, withGitPriority } from "./git-exec.js";
+export {
+  type GitCommand,
+  GUILD_IDENTITY,
+  gitCommand,
+  gitCommandSync,
+  gitEnv,
+  gitHelperUsage,
+  gitSync,
+  gitText,
+  withGitPriority,
+} from "./git-exec.js";
 export { execFileRunner, type GitRunner, gitRunner, setGitRunner } from "./git-runner.js";
 export { GitSpawner, type SpawnerUsage, type SpawnRequest, type SpawnResult } from "./git-spawner.js";
 export { type GoalProposal, listGoalsWithBranches, removeGoalRefs } from "./goal-refs.js";

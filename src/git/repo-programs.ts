@@ -116,6 +116,22 @@ function configStamp(cwd: string): string | undefined {
 const MAX_CACHED = 256;
 const cache = new Map<string, { stamp: string; settings: [string, string][] }>();
 
+function remembered(cwd: string): { stamp: string | undefined; settings?: [string, string][] } {
+  const stamp = configStamp(cwd);
+  const known = stamp === undefined ? undefined : cache.get(cwd);
+  return known && known.stamp === stamp ? { stamp, settings: known.settings } : { stamp };
+}
+
+function remember(cwd: string, stamp: string | undefined, names: string[]): [string, string][] {
+  const settings = neutralSettings(names);
+  if (stamp !== undefined && !names.some((n) => /^include(if)?\./i.test(n))) {
+    cache.delete(cwd);
+    cache.set(cwd, { stamp, settings });
+    if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  }
+  return settings;
+}
+
 /**
  * The settings that switch off the programs the repository at `cwd` configures, from its config's
  * names (`list`, a `git config --list --name-only`); remembered while its config files stay as they are.
@@ -125,15 +141,12 @@ export async function repositoryProgramSettings(
   cwd: string,
   list: () => Promise<string[]>,
 ): Promise<[string, string][]> {
-  const stamp = configStamp(cwd);
-  const known = stamp === undefined ? undefined : cache.get(cwd);
-  if (known && known.stamp === stamp) return known.settings;
-  const names = await list();
-  const settings = neutralSettings(names);
-  if (stamp !== undefined && !names.some((n) => /^include(if)?\./i.test(n))) {
-    cache.delete(cwd);
-    cache.set(cwd, { stamp, settings });
-    if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
-  }
-  return settings;
+  const { stamp, settings } = remembered(cwd);
+  return settings ?? remember(cwd, stamp, await list());
+}
+
+/** {@link repositoryProgramSettings} for callers that run git synchronously. */
+export function repositoryProgramSettingsSync(cwd: string, list: () => string[]): [string, string][] {
+  const { stamp, settings } = remembered(cwd);
+  return settings ?? remember(cwd, stamp, list());
 }

@@ -12,37 +12,13 @@ import {
   worktreeChanges,
 } from "../../../src/git/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
+import { plantedRepo as plantedRepoWith } from "../../helpers/planted-git.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 
 const LINES = "a1\na2\na3\na4\na5\n";
 
-// A repository whose config names programs for its attributes to run: filters (one a long-running
-// process), a diff driver's textconv and command, an external diff, a merge driver, and signing.
 function plantedRepo(marker: string, scratch: string) {
-  const repo = tempRepo({
-    "src/a.ts": LINES,
-    "docs/n.md": "note\n",
-    ".gitattributes": "*.ts filter=evil diff=evil merge=evil\n*.md filter=long\n",
-  });
-  const prog = join(scratch, "prog.sh");
-  // As a filter or textconv it passes content through, so only the marker tells that it ran.
-  writeFileSync(prog, `#!/bin/sh\necho "$0 $*" >> ${marker}\nif [ -f "$1" ]; then cat "$1"; else cat; fi\n`);
-  chmodSync(prog, 0o755);
-  const settings: [string, string][] = [
-    ["filter.evil.clean", prog],
-    ["filter.evil.smudge", prog],
-    ["filter.evil.required", "true"],
-    ["filter.long.process", prog],
-    ["diff.evil.textconv", prog],
-    ["diff.evil.command", prog],
-    ["diff.external", prog],
-    ["merge.evil.driver", `${prog} %O %A %B`],
-    ["commit.gpgSign", "true"],
-    ["gpg.program", prog],
-    ["log.showSignature", "true"],
-  ];
-  for (const [key, value] of settings) repo.git("config", key, value);
-  return repo;
+  return plantedRepoWith(marker, scratch, { "src/a.ts": LINES, "docs/n.md": "note\n" });
 }
 
 async function commitOn(repo: string, base: string, taskId: string, files: Record<string, string>) {

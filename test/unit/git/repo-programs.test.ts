@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { neutralSettings, withConfigEnv, withoutDiffPrograms } from "../../../src/git/repo-programs.js";
+import { gitCommandSync } from "../../../src/git/git-exec.js";
+import {
+  neutralSettings,
+  repositoryProgramSettingsSync,
+  withConfigEnv,
+  withoutDiffPrograms,
+} from "../../../src/git/repo-programs.js";
+import { tempRepo } from "../../helpers/git-repo.js";
 
 describe("switching off the programs a repository's config names", () => {
   it("empties every filter's commands and makes none required, whatever its name", () => {
@@ -69,5 +76,28 @@ describe("switching off the programs a repository's config names", () => {
       "a",
       "b",
     ]);
+  });
+
+  it("reads a repository's config names synchronously once, again only after its config changed", () => {
+    using repo = tempRepo();
+    let listed = 0;
+    const names = () => {
+      listed++;
+      return repo.git("config", "--list", "--name-only").split("\n");
+    };
+    expect(repositoryProgramSettingsSync(repo.path, names)).toEqual([]);
+    expect(repositoryProgramSettingsSync(repo.path, names)).toEqual([]);
+    expect(listed).toBe(1);
+    repo.git("config", "filter.late.clean", "/bin/false");
+    expect(repositoryProgramSettingsSync(repo.path, names)).toContainEqual(["filter.late.clean", ""]);
+    expect(listed).toBe(2);
+    // What an agent's own git processes get in that repository: the same settings, the hooks off, no user config.
+    const { args, env } = gitCommandSync(repo.path, ["diff", "HEAD"]);
+    expect(args).toEqual(expect.arrayContaining(["core.hooksPath=/dev/null", "diff", "--no-textconv"]));
+    const keys = Object.entries(env).filter(([k]) => k.startsWith("GIT_CONFIG_KEY_"));
+    expect(keys.map(([, v]) => v)).toEqual(
+      expect.arrayContaining(["filter.late.clean", "filter.late.required"]),
+    );
+    expect(env.GIT_CONFIG_GLOBAL).toBe("/dev/null");
   });
 });
