@@ -274,6 +274,7 @@ live: { progressMs: 300 }
       bus,
       logger: createLogger({ level: "silent" }),
       roles: ["security", "backend"],
+      host: checkoutHost(repo.path),
     });
     const token = newToken();
     const dashboard = await startDashboard({ bus, token, repo: localRepoAccess });

@@ -127,15 +127,18 @@ describe("forgeries with an agent's key while the demo goal runs", () => {
       expect(reasons.some((r) => r.startsWith(`proposal ${taskId}-1 ignored`) && r.includes("docs-1"))).toBe(
         true,
       );
-      // The security task was neither failed nor retried: the real agent's attempt 1 was accepted.
+      // The security task was neither failed nor retried for the forgeries: the real agent's attempt 1 was
+      // accepted, and the only other dispatch is the demo's settled conflict sending the loser back.
       const accepted = result.events.find(
         (e) => e.type === "proposal.accepted" && e.payload.taskId === taskId,
       );
       expect(accepted?.type === "proposal.accepted" && accepted.payload.proposalId).toBe(`${taskId}-1`);
+      expect(result.events.some((e) => e.type === "task.failed" && e.payload.taskId === taskId)).toBe(false);
+      const lost = result.events.filter((e) => e.type === "conflict.settled" && e.payload.loser === taskId);
       const dispatched = result.events.filter(
         (e) => e.type === "task.dispatched" && e.payload.taskId === taskId,
       );
-      expect(dispatched.length).toBe(1);
+      expect(dispatched.length).toBe(1 + lost.length);
     } finally {
       for (const runtime of runtimes.reverse()) await runtime.stop();
       for (const bus of buses) await bus.close();

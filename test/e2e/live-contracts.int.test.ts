@@ -5,6 +5,7 @@ import { collectOutput } from "../../src/cli/output.js";
 import { startGuild } from "../../src/cli/runtime/start-guild.js";
 import { createLogger, type GuildEvent, type TaskSpec } from "../../src/protocol/index.js";
 import { tempRepo } from "../helpers/git-repo.js";
+import { checkoutHost } from "../helpers/host-config.js";
 import { startNats } from "../helpers/nats.js";
 import { type ScriptedTurn, startScriptedOpenAI } from "../helpers/scripted-llm/index.js";
 
@@ -92,6 +93,7 @@ live: { progressMs: 300 }
     bus,
     logger: createLogger({ level: "silent" }),
     roles: ["security", "backend"],
+    host: checkoutHost(repo.path),
   });
   try {
     const result = await submitGoal(

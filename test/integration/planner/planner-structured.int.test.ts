@@ -79,7 +79,7 @@ describe("planner structured output through the real SDKs", () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.tasks.items.additionalProperties).toBe(false);
     expect([...schema.properties.tasks.items.required].sort()).toEqual(
-      ["dependsOn", "expectedPaths", "id", "instructions", "role", "title"].sort(),
+      ["dependsOn", "expectedPaths", "id", "instructions", "provides", "role", "title"].sort(),
     );
     expect(messages).not.toContain(NO_STRUCTURED);
   });
