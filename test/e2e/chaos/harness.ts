@@ -37,9 +37,7 @@ async function waitForEnd(
     const followed = seen.find(isTerminal);
     if (followed) return followed;
     const entry = await bus.kv.get(`goal.${goalId}`).catch(() => undefined);
-    const status = entry
-      ? (JSON.parse(new TextDecoder().decode(entry.value)) as { status?: string }).status
-      : undefined;
+    const status = entry ? statusOf(entry.value) : undefined;
     if (status && ENDED.has(status)) {
       const read = (await bus.events.read({ subject: `guild.evt.${goalId}.>` }).catch(() => [])).find(
         isTerminal,
@@ -52,6 +50,18 @@ async function waitForEnd(
       );
     }
     await sleep(1000);
+  }
+}
+
+/**
+ * The status in a stored goal record. A direct get served by a replica that is catching up after a node was
+ * killed can answer with an empty value; that is "not known yet", read again on the next poll.
+ */
+function statusOf(value: Uint8Array): string | undefined {
+  try {
+    return (JSON.parse(new TextDecoder().decode(value)) as { status?: string }).status;
+  } catch {
+    return undefined;
   }
 }
 
