@@ -78,6 +78,11 @@ export function demoSummary(
     out(
       `     told: ${told.map((t) => t.payload.agentId).join(", ") || "nobody (both had already proposed)"}`,
     );
+    // An offline brain says in its closing summary which files it adapted to a renamed export.
+    const adapted = ofType(events, "agent.step")
+      .filter((e) => e.payload.taskId === o.b.taskId && e.payload.kind === "summary")
+      .flatMap((e) => e.payload.text.split("\n").filter((l) => l.startsWith("adapted ")));
+    for (const line of new Set(adapted)) out(`     ${o.b.role} ${line}`);
   }
   out();
   out("== tests on the integration branch");

@@ -74,6 +74,7 @@ export {
   SurfaceChange,
   WorkProgress,
 } from "./events/progress.js";
+export { type SyncedDirective, syncedDirective, WorkSynced } from "./events/sync.js";
 export { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "./git-safety.js";
 export { formatGoalCost, type GoalCost, goalCost, modelOf, type RoleCost } from "./goal-cost.js";
 export { HostConfig, HostRole, hostConfigFromGuild, hostRoleOf } from "./host-config.js";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Provides } from "./contract.js";
 import { envelopeOf, Token } from "./envelope.js";
+import { syncedDirective } from "./events/sync.js";
 import { peerDirectives } from "./peer-directives.js";
 
 /** A role name: frontend, backend, security, tests, docs, or a custom one. */
@@ -174,6 +175,7 @@ export const AgentInbox = envelopeOf(
     z.object({ kind: z.literal("tell"), text: z.string().max(20_000) }),
     z.object({ kind: z.literal("cancel"), taskId: Token.optional(), reason: z.string() }),
     ...peerDirectives,
+    syncedDirective,
   ]),
 );
 export type AgentInbox = z.infer<typeof AgentInbox>;

@@ -29,7 +29,7 @@ async function runDemo(natsUrl: string): Promise<{ code: number; stdout: string;
 }
 
 describe("npm run demo", () => {
-  it("settles a same-lines conflict on a co-owned file with its reason, has a foreign write applied by its owner as a change request, and exits 0 with the tests passing", async () => {
+  it("settles a same-lines conflict on a co-owned file with its reason, has a foreign write applied by its owner as a change request, has an agent adapt to a peer's rename while it works, and exits 0 with the tests passing", async () => {
     await using nats = await startNats();
     const demo = await runDemo(nats.url);
     const repo = /demo repository: (\S+)/.exec(demo.stderr)?.[1];
@@ -49,6 +49,14 @@ describe("npm run demo", () => {
       expect(out).toMatch(
         /src\/ui\/signup-form\.tsx: frontend changes line \d+ of src\/ui\/signup-form\.tsx; security changes line \d+/,
       );
+      // Security renames compareSecrets (deprecated as "renamed to safeEqual") while backend's webhook fix
+      // starts calling it: backend is told before it proposes and switches to the new name.
+      expect(out).toContain(
+        "export compareSecrets of src/lib/auth.ts: security renamed export compareSecrets to safeEqual in src/lib/auth.ts; backend uses compareSecrets from src/lib/auth.ts in src/routes/webhook.ts",
+      );
+      expect(out).toMatch(
+        /told: (security-1, backend-1|backend-1, security-1)\n {5}backend adapted src\/routes\/webhook\.ts to a renamed export another task changed/,
+      );
       expect(out).toMatch(
         /== tests on the integration branch\n {3}passed \(exit 0\)\n {3}# tests 12\n {3}# pass 12\n {3}# fail 0/,
       );
@@ -60,6 +68,10 @@ describe("npm run demo", () => {
       const form = git(repo as string, "show", `${branch}:src/ui/signup-form.tsx`);
       expect(form).toMatch(/<iframe (?=[^>]*sandbox="")(?=[^>]*title="Terms")[^>]*\/>/);
       const g = (...args: string[]) => git(repo as string, ...args);
+      expect(g("show", `${branch}:src/routes/webhook.ts`)).toContain(
+        "return safeEqual(signature, expectedSignature);",
+      );
+      expect(g("show", `${branch}:src/lib/auth.ts`)).toContain("export function safeEqual(");
       const mergeOf = (taskId: string) =>
         g("log", "--merges", "--format=%H %(trailers:key=Guild-Task,valueonly,separator=)", `main..${branch}`)
           .split("\n")

@@ -75,21 +75,47 @@ export async function runDemoGoal(
       expect(task.trim()).toBe(e.payload.taskId);
     }
 
-    // The project's tests ran on the merged result and passed.
-    const verify = events.find((e) => e.type === "verify.finished");
-    expect(verify?.type === "verify.finished" && verify.payload.passed).toBe(true);
+    // The project's tests ran on the merged result once and passed: no failed verify, no bisection.
+    const verifies = events.flatMap((e) => (e.type === "verify.finished" ? [e.payload] : []));
+    expect(verifies.map((v) => v.passed)).toEqual([true]);
 
-    // Agents' progress is read live: the one place two tasks touch the same code (the iframe's line of the
-    // co-owned form) is raised while they work; no other task's code overlaps, so nothing else is.
+    // Agents' progress is read live, and two overlaps are raised while they work: the iframe's line of
+    // the co-owned form, and the export security renames (compareSecrets, deprecated as "renamed to
+    // safeEqual") that backend's webhook fix starts calling by its old name. No other code overlaps.
     expect(events.some((e) => e.type === "work.progress")).toBe(true);
     const overlaps = events.flatMap((e) => (e.type === "overlap.detected" ? [e.payload] : []));
-    expect(overlaps).toHaveLength(1);
-    expect(overlaps[0]).toMatchObject({
-      kind: "lines",
+    expect(overlaps).toHaveLength(2);
+    expect(overlaps.find((o) => o.kind === "lines")).toMatchObject({
       path: "src/ui/signup-form.tsx",
       a: { taskId: "frontend", role: "frontend" },
       b: { taskId: "security", role: "security" },
     });
+    const renamed = overlaps.find((o) => o.kind === "export");
+    expect(renamed).toMatchObject({
+      path: "src/lib/auth.ts",
+      symbol: "compareSecrets",
+      change: "renamed",
+      renamedTo: "safeEqual",
+      a: { taskId: "security", role: "security" },
+      b: { taskId: "backend-security", role: "backend" },
+    });
+    // Backend's offline brain waited for the coordinator's reading of every task's progress, was told
+    // before it proposed, and switched its new call to the new name: one proposal, merged as adapted.
+    const told = events.flatMap((e) =>
+      e.type === "peer.told" && e.payload.overlapId === renamed?.overlapId ? [e.payload.taskId] : [],
+    );
+    expect(told).toContain("backend-security");
+    const backendProposals = events.filter(
+      (e) => e.type === "proposal.received" && e.payload.taskId === "backend-security",
+    );
+    expect(backendProposals).toHaveLength(1);
+    const webhook = repo.git("show", `${branch}:src/routes/webhook.ts`);
+    expect(webhook).toContain('import { safeEqual } from "../lib/auth.js";');
+    expect(webhook).toContain("return safeEqual(signature, expectedSignature);");
+    expect(webhook).not.toContain("compareSecrets");
+    const auth = repo.git("show", `${branch}:src/lib/auth.ts`);
+    expect(auth).toMatch(/export function safeEqual\(given: string, expected: string\): boolean/);
+    expect(auth).not.toContain("compareSecrets");
 
     // Both changed that line: settlement keeps the primary owner's change, with the reason, and the
     // loser redoes its work on top of it; the merged form has both fixes.

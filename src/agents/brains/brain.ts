@@ -38,6 +38,12 @@ export interface BrainRunContext {
   meter?: TokenMeter;
   /** Clock for the wall-time budget; defaults to `Date.now`. */
   now?: () => number;
+  /**
+   * With live coordination only: publishes the task's progress now and waits (bounded) until the
+   * coordinator has read the other tasks' progress too, so overlaps that exist now are in
+   * `task.overlaps` and the notes. Resolves false when the coordinator did not answer in time.
+   */
+  sync?: () => Promise<boolean>;
 }
 
 /** Decides an agent's next steps: an LLM provider, an external CLI agent, or the offline skills. */

@@ -133,8 +133,27 @@ async function* runOffline(options: OfflineBrainOptions, ctx: BrainRunContext): 
       }
     }
     summary = summarize(report, written, refused, requested);
-    yield* adaptWritten(ctx, written, (note) => {
-      summary += `\n${note}`;
+    if (written.length > 0 && ctx.sync) {
+      // An offline brain writes within milliseconds: without this step an overlap with another
+      // task's work would reach it only after it proposed.
+      yield { kind: "thought", text: "waiting for the coordinator to read the other tasks' progress" };
+      const synced = await ctx.sync();
+      yield {
+        kind: "thought",
+        text: synced
+          ? "the coordinator has read every task's progress"
+          : "no answer from the coordinator in time; going on with what it has told",
+      };
+    }
+    // This run's own renames first (only where it wrote the renamed file), then those other tasks told of.
+    const own = (report.renames ?? [])
+      .filter((r) => written.includes(r.path))
+      .map((r) => ({ path: r.path, symbol: r.from, change: "renamed" as const, renamedTo: r.to }));
+    yield* adaptWritten(ctx, written, own, "rename", (path) => {
+      summary += `\nupdated ${path} to an export this task renamed`;
+    });
+    yield* adaptWritten(ctx, written, ctx.task.overlaps ?? [], "adapt", (path) => {
+      summary += `\nadapted ${path} to a renamed export another task changed`;
     });
   }
   const input = { summary };
@@ -164,15 +183,17 @@ function handOver(
 }
 
 /**
- * Adapts the files this task wrote to exports another task renamed, as told while it worked: the
- * mechanical part of an overlap an offline brain can do (a removal or a new signature needs a person or a model).
+ * Adapts the files this task wrote to renamed exports: its own renames, or another task's as told while
+ * it worked (the mechanical part of an overlap an offline brain can do; a removal or a new signature
+ * needs a person or a model).
  */
 async function* adaptWritten(
   ctx: BrainRunContext,
   written: readonly string[],
-  note: (text: string) => void,
+  overlaps: readonly NonNullable<BrainTask["overlaps"]>[number][],
+  idPrefix: string,
+  note: (path: string) => void,
 ): AsyncGenerator<BrainStep> {
-  const overlaps = ctx.task.overlaps ?? [];
   if (overlaps.length === 0) return;
   const exists = (path: string) => existsSync(join(ctx.workdir, path));
   for (const [i, path] of written.entries()) {
@@ -184,12 +205,12 @@ async function* adaptWritten(
     }
     const adapted = adaptToRenames(path, text, overlaps, exists);
     if (adapted === undefined || adapted === text) continue;
-    const id = `adapt-${i + 1}`;
+    const id = `${idPrefix}-${i + 1}`;
     const input = { path, content: adapted };
     yield { kind: "tool_call", id, tool: "write_file", input };
     const result = await callTool(ctx, "write_file", input);
     yield { kind: "tool_result", id, tool: "write_file", ok: result.ok, output: result.output };
-    if (result.ok) note(`adapted ${path} to a renamed export another task changed`);
+    if (result.ok) note(path);
   }
 }
 

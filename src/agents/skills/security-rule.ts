@@ -1,4 +1,5 @@
 import type { SourceFile } from "ts-morph";
+import type { ConstantTimeEqual } from "./security-compare.js";
 import type { Finding, Severity, Skipped } from "./types.js";
 
 /** What a security rule may do while it looks at one file: report, add a module, explain a skip. */
@@ -10,6 +11,10 @@ export interface RuleContext {
   /** Adds a new file (workdir-relative) that this file's fix needs, unless it already exists in the worktree. */
   addModule(path: string, content: string, reason: string): void;
   skip(reason: string): void;
+  /** The project's constant-time string comparison as the task found it, if it has one. */
+  constantTimeEqual?: ConstantTimeEqual;
+  /** Records an export of this file renamed by a fix. */
+  renamed(from: string, to: string): void;
 }
 
 /** One security check; it edits `ctx.sf` in memory when it can fix what it finds. */
@@ -22,8 +27,12 @@ export function ruleContext(
   findings: Finding[],
   skipped: Skipped[],
   addModule: (path: string, content: string, reason: string, neededBy: string) => void,
+  constantTimeEqual?: ConstantTimeEqual,
+  renames: { path: string; from: string; to: string }[] = [],
 ): RuleContext {
   return {
+    renamed: (from, to) => renames.push({ path: file, from, to }),
+    ...(constantTimeEqual ? { constantTimeEqual } : {}),
     file,
     sf,
     report: (line, rule, severity, message, fixed) =>

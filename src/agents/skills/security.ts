@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { inScope, isTsSource, listFiles } from "./path-scope.js";
+import { compareRule, findConstantTimeEqual } from "./security-compare.js";
+import { deprecatedRule } from "./security-deprecated.js";
 import { evalRule } from "./security-eval.js";
 import { execRule } from "./security-exec.js";
 import { iframeRule } from "./security-iframe.js";
@@ -11,14 +13,23 @@ import { sqlRule } from "./security-sql.js";
 import { loadSources } from "./ts-project.js";
 import type { FileChange, SkillOptions, SkillReport } from "./types.js";
 
-const RULES: readonly SecurityRule[] = [evalRule, execRule, secretsRule, randomRule, sqlRule, iframeRule];
+const RULES: readonly SecurityRule[] = [
+  evalRule,
+  execRule,
+  secretsRule,
+  randomRule,
+  sqlRule,
+  iframeRule,
+  compareRule,
+  deprecatedRule,
+];
 
 /** Whether a path is a test or fixture, where secrets and shell commands are expected. */
 export function isTestPath(path: string): boolean {
   return /(^|\/)(test|tests|__tests__|fixtures)\//.test(path) || /\.(test|spec)\.tsx?$/.test(path);
 }
 
-/** Finds eval, shell injection, hard-coded secrets, weak token randomness, SQL concatenation and unsandboxed iframes, with fixes. */
+/** Finds eval, shell injection, hard-coded secrets, weak token randomness, SQL concatenation, unsandboxed iframes and timing-unsafe signature checks, with fixes; finishes announced renames. */
 export async function securitySkill(workdir: string, options: SkillOptions = {}): Promise<SkillReport> {
   const report: SkillReport = { skill: "security", findings: [], changes: [], skipped: [] };
   const all = listFiles(workdir, (p) => isTsSource(p) && inScope(p, options.paths));
@@ -35,12 +46,15 @@ export async function securitySkill(workdir: string, options: SkillOptions = {})
     if (!existsSync(join(workdir, path)) && !added.has(path))
       added.set(path, { path, content, reason, neededBy });
   };
+  // Read before any fix: a rename one file's fix makes must not change what another file's fix calls.
+  const constantTimeEqual = findConstantTimeEqual(sources);
+  const renames: { path: string; from: string; to: string }[] = [];
   for (const [file, sf] of sources) {
     const before = sf.getFullText();
     const from = report.findings.length;
     for (const rule of RULES) {
       try {
-        rule(ruleContext(file, sf, report.findings, report.skipped, addModule));
+        rule(ruleContext(file, sf, report.findings, report.skipped, addModule, constantTimeEqual, renames));
       } catch (error) {
         report.skipped.push({ file, reason: `a rule failed, file left as it was: ${String(error)}` });
         sf.replaceWithText(before);
@@ -60,6 +74,7 @@ export async function securitySkill(workdir: string, options: SkillOptions = {})
     }
   }
   report.changes.push(...added.values());
+  if (renames.length > 0) report.renames = renames;
   report.findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return report;
 }

@@ -40,6 +40,11 @@ export interface SkillReport {
   skipped: Skipped[];
   /** Why no change is needed, when the skill found its work already done (e.g. the docs are current). */
   upToDate?: string;
+  /**
+   * Exports this run renamed. The run's other changes keep the name the base has (another role may own
+   * the renamed file); a brain that wrote the renamed file updates them to the new name.
+   */
+  renames?: { path: string; from: string; to: string }[];
 }
 
 export interface SkillOptions {

@@ -12,6 +12,7 @@ export class PeerInbox {
   readonly notes: string[];
   readonly overlaps: OverlapNotice[] = [];
   readonly #open = new Set<string>();
+  #syncWaiters: ((synced: boolean) => void)[] = [];
 
   /** `notes` is the task's note list, shared with `guild tell`. */
   constructor(notes: string[]) {
@@ -31,5 +32,26 @@ export class PeerInbox {
 
   answered(questionId: string): void {
     this.#open.delete(questionId);
+  }
+
+  /**
+   * Resolves true at the coordinator's next `synced` answer, false after `timeoutMs` without one.
+   * Take it before asking, so an answer that comes at once is not missed.
+   */
+  nextSync(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (synced: boolean) => {
+        clearTimeout(timer);
+        this.#syncWaiters = this.#syncWaiters.filter((w) => w !== done);
+        resolve(synced);
+      };
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.#syncWaiters.push(done);
+    });
+  }
+
+  /** The coordinator has read the progress of every other task at work (and told what overlaps). */
+  synced(): void {
+    for (const waiter of [...this.#syncWaiters]) waiter(true);
   }
 }

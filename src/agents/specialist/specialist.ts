@@ -96,6 +96,7 @@ export class Specialist {
       if (directive.kind === "tell") this.#notes.push(directive.text);
       // A message about an earlier task (it arrived after that task ended) is no longer anyone's to read.
       if (directive.kind === "peer" && directive.taskId === this.#currentTask) this.#peers.receive(directive);
+      if (directive.kind === "synced" && directive.taskId === this.#currentTask) this.#peers.synced();
       if (directive.kind === "cancel" && (!directive.taskId || directive.taskId === this.#currentTask)) {
         this.#abort.abort(new Error(directive.reason));
         this.#actor?.send({ type: "CANCEL", reason: directive.reason });

@@ -59,6 +59,8 @@ export interface StageDeps {
   home?: string;
 }
 
+/** The longest a brain's `sync` waits for the coordinator's answer before it goes on. */
+const SYNC_WAIT_MS = 2000;
 const STEP_TEXT_LIMIT = 4000;
 // Tools that change the worktree; a successful call is followed by a progress event (debounced).
 const PROGRESS_TOOLS = new Set(["write_file", "apply_patch", "run_command"]);
@@ -239,6 +241,16 @@ export function createStages(deps: StageDeps, state: StageState) {
         signal: deps.signal(),
         budget,
         meter,
+        ...(reporter && peers
+          ? {
+              sync: async () => {
+                await reporter.flush();
+                const answered = peers.nextSync(SYNC_WAIT_MS);
+                await events.emit("work.synced", { taskId, role, agentId, attempt }, goalId);
+                return answered;
+              },
+            }
+          : {}),
       })) {
         const usage = "usage" in step ? step.usage : undefined;
         if (usage) {

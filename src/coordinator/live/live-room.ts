@@ -53,6 +53,9 @@ interface GoalLive {
   progress: Map<string, WorkProgress>;
   /** Contract notes for dependents not at work yet: delivered when they claim their task. */
   waiting: Map<string, { directive: PeerDirective; contractId: string }[]>;
+  /** Tasks whose agent has finished writing this attempt (`work.synced`), and those waiting for an answer. */
+  synced: Set<string>;
+  syncWaiting: Map<string, { worker: Worker; attempt: number }>;
 }
 
 const ENDS = new Set(["goal.done", "goal.failed", "goal.cancelled"]);
@@ -117,6 +120,8 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
       contracts: new ContractWatch(),
       progress: new Map(),
       waiting: new Map(),
+      synced: new Set(),
+      syncWaiting: new Map(),
     };
     goals.set(goalId, live);
     return live;
@@ -167,6 +172,28 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
     for (const contract of live.contracts.check(p, provider, final)) broken(goalId, live, contract);
   }
 
+  /**
+   * Answers each waiting `work.synced` once every other task at work has synced too (or proposed, or
+   * failed): by then the detector has read their progress and told what overlaps. Events are read in
+   * order, so each agent's last progress came before its `work.synced`.
+   */
+  function release(goalId: string, live: GoalLive): void {
+    for (const [taskId, { worker, attempt }] of live.syncWaiting) {
+      const others = [...live.workers.keys()].filter((t) => t !== taskId);
+      if (!others.every((t) => live.synced.has(t))) continue;
+      live.syncWaiting.delete(taskId);
+      const envelope = makeEnvelope({
+        type: "agent.directive",
+        source: "coordinator",
+        goalId,
+        payload: { kind: "synced" as const, taskId, attempt },
+      });
+      void deps.bus.publish(subjects.agentInbox(worker.agentId), envelope).catch((error: unknown) => {
+        deps.logger.warn({ err: error, agentId: worker.agentId }, "could not answer an agent's sync");
+      });
+    }
+  }
+
   /** The worker a task's event speaks for: only the agent that claimed the task speaks for it. */
   function workerOf(live: GoalLive, event: GuildEvent, taskId: string): Worker | undefined {
     const worker = live.workers.get(taskId);
@@ -191,6 +218,7 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
         const worker = { taskId: event.payload.taskId, agentId: event.source, role };
         live.workers.set(event.payload.taskId, worker);
         live.progress.delete(worker.taskId);
+        live.synced.delete(worker.taskId);
         const waiting = live.waiting.get(worker.taskId) ?? [];
         live.waiting.delete(worker.taskId);
         for (const note of waiting) deliver(goalId, worker, note.directive, "coordinator", note.contractId);
@@ -205,6 +233,15 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
         if (last && (last.attempt > p.attempt || (last.attempt === p.attempt && last.seq >= p.seq))) return;
         live.progress.set(p.taskId, p);
         checkContract(goalId, live, view, p, false);
+        return;
+      }
+      case "work.synced": {
+        const p = event.payload;
+        const worker = workerOf(live, event, p.taskId);
+        if (!worker || p.agentId !== event.source) return;
+        live.synced.add(p.taskId);
+        live.syncWaiting.set(p.taskId, { worker, attempt: p.attempt });
+        release(goalId, live);
         return;
       }
       case "peer.asked": {
@@ -223,11 +260,15 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
         // The reporter's last progress of the attempt comes before its proposal; a new claim cleared the older.
         if (last?.agentId === event.source) checkContract(goalId, live, view, last, true);
         live.workers.delete(event.payload.taskId);
+        live.syncWaiting.delete(event.payload.taskId);
+        release(goalId, live);
         return;
       }
       case "task.failed":
         if (workerOf(live, event, event.payload.taskId)) live.workers.delete(event.payload.taskId);
+        live.syncWaiting.delete(event.payload.taskId);
         live.detector.forget(event.payload.taskId);
+        release(goalId, live);
         return;
       case "proposal.rejected":
         if (event.source === "coordinator") live.detector.forget(event.payload.taskId);

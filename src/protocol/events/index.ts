@@ -11,6 +11,7 @@ import { hostEvents } from "./host.js";
 import { peerEvents } from "./peer.js";
 import { progressEvents } from "./progress.js";
 import { scheduleEvents } from "./schedule.js";
+import { syncEvents } from "./sync.js";
 import { taskWatchEvents } from "./task-watch.js";
 import { verifySandboxEvents } from "./verify-sandbox.js";
 
@@ -28,6 +29,7 @@ export const eventPayloads = {
   ...hostEvents,
   ...verifySandboxEvents,
   ...contractEvents,
+  ...syncEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;

@@ -31,6 +31,18 @@ export function verifyToken(token: string): string | undefined {
   return expected.length === given.length && timingSafeEqual(expected, given) ? userId : undefined;
 }
 
+/**
+ * Compares two secrets in constant time, so a caller cannot learn how much of a guess was right.
+ * @param given - what the client sent
+ * @param expected - what it should have sent
+ * @deprecated Renamed to safeEqual: the old name does not say it is constant-time.
+ */
+export function compareSecrets(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function isAuthorized(headerValue: string | undefined): boolean {
   return headerValue === API_KEY;
 }

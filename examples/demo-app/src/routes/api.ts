@@ -9,6 +9,7 @@ import { slugify } from "../lib/slugify.js";
 import { isEmail } from "../lib/validation.js";
 import { sendJson } from "./respond.js";
 import { findUserByEmail, findUsersByName } from "./users.js";
+import { isSignedWebhook } from "./webhook.js";
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   let text = "";
@@ -48,6 +49,15 @@ export async function handleApi(
       case "POST /api/cart": {
         const lines = (await readBody(req)) as CartLine[];
         sendJson(res, 200, { total: formatPrice(cartTotal(lines), "EUR") });
+        return true;
+      }
+      case "POST /api/webhook": {
+        const signature = req.headers["x-signature"];
+        const key = process.env.WEBHOOK_KEY;
+        const body = JSON.stringify(await readBody(req));
+        const ok =
+          key !== undefined && typeof signature === "string" && isSignedWebhook(body, signature, key);
+        sendJson(res, ok ? 202 : 401, { accepted: ok });
         return true;
       }
       case "POST /api/session": {

@@ -46,6 +46,9 @@ describe("offline skills on a copy of examples/demo-app", () => {
       "src/lib/session.ts",
       "src/lib/shell.ts",
       "src/routes/users.ts",
+      // The webhook's fix calls compareSecrets, then follows this run's own rename of it to safeEqual.
+      "src/routes/webhook.ts",
+      "src/routes/webhook.ts",
       // Both change the form's iframe line: security adds sandbox, frontend a title (in the goal, a conflict).
       "src/ui/signup-form.tsx",
       "src/ui/signup-form.tsx",
@@ -58,6 +61,8 @@ describe("offline skills on a copy of examples/demo-app", () => {
     expect(read("src/routes/users.ts")).not.toMatch(/'\$\{|' \+/);
     expect(read("public/index.html")).toContain('<img alt="Logo"');
     expect(read("src/ui/signup-form.tsx")).toContain('<button type="submit">Sign up</button>');
+    expect(read("src/lib/auth.ts")).toContain("export function safeEqual(given: string, expected: string)");
+    expect(read("src/routes/webhook.ts")).toContain("return safeEqual(signature, expectedSignature);");
     expect(read("src/ui/signup-form.tsx")).toContain('<iframe title="Terms" sandbox="" src="/terms.html"');
 
     const after = runCommand(app.path, demoTestCommand());
@@ -69,7 +74,10 @@ describe("offline skills on a copy of examples/demo-app", () => {
     const summary = security.steps.at(-1);
     expect(summary).toMatchObject({ kind: "summary" });
     expect(summary?.kind === "summary" && summary.text).toMatch(
-      /^offline skill security: 8 found \(8 fixable\), 7 file\(s\) changed/,
+      /^offline skill security: 10 found \(10 fixable\), 8 file\(s\) changed/,
+    );
+    expect(summary?.kind === "summary" && summary.text).toContain(
+      "updated src/routes/webhook.ts to an export this task renamed",
     );
     expect(security.toolset.finished()).toBe(summary?.kind === "summary" ? summary.text : undefined);
   });

@@ -49,9 +49,13 @@ describe("offline brain with the real sandboxed ToolSet and the demo's ownership
     using app = demoCopy();
     git(app.path, "init", "-q", "-b", "main");
     const run = await runAs(app.path, "security");
-    // auth, calculator (backend's), session, shell, users (backend's), the co-owned form.
-    expect(run.writes.map((w) => w.ok)).toEqual([true, false, true, true, false, true]);
-    expect(run.denials.map((d) => d.path)).toEqual(["src/lib/calculator.ts", "src/routes/users.ts"]);
+    // auth, calculator (backend's), session, shell, users and webhook (backend's), the co-owned form.
+    expect(run.writes.map((w) => w.ok)).toEqual([true, false, true, true, false, false, true]);
+    expect(run.denials.map((d) => d.path)).toEqual([
+      "src/lib/calculator.ts",
+      "src/routes/users.ts",
+      "src/routes/webhook.ts",
+    ]);
     expect(run.tools.foreignWrites?.()).toEqual([]);
     expect(readFileSync(join(app.path, "src/routes/users.ts"), "utf8")).toContain("WHERE name = '\" + name");
     expect(readFileSync(join(app.path, "src/lib/calculator.ts"), "utf8")).toContain("eval(expression)");
@@ -60,7 +64,7 @@ describe("offline brain with the real sandboxed ToolSet and the demo's ownership
     expect(readFileSync(join(app.path, "src/ui/signup-form.tsx"), "utf8")).toContain(
       '<iframe sandbox="" src=',
     );
-    expect(run.summary).toMatch(/4 file\(s\) changed, 3 refused, 1 skipped/);
+    expect(run.summary).toMatch(/4 file\(s\) changed, 4 refused, 1 skipped/);
     expect(run.summary).toContain(
       "src/lib/safe-arithmetic.ts (not written: it serves the fix of src/lib/calculator.ts",
     );
@@ -80,6 +84,10 @@ describe("offline brain with the real sandboxed ToolSet and the demo's ownership
       "evaluateArithmetic(expression)",
     );
     expect(readFileSync(join(app.path, "src/routes/users.ts"), "utf8")).not.toMatch(/' \+ name/);
+    // Its webhook fix calls the helper by the name the base has: security's rename of it was refused here.
+    expect(readFileSync(join(app.path, "src/routes/webhook.ts"), "utf8")).toContain(
+      "return compareSecrets(signature, expectedSignature);",
+    );
     expect(run.denials.map((d) => d.path)).toEqual([
       "src/lib/auth.ts",
       "src/lib/session.ts",
@@ -90,7 +98,7 @@ describe("offline brain with the real sandboxed ToolSet and the demo's ownership
     expect(run.denials.at(-1)?.reason).toContain("goes to role security as a change request");
     expect(run.writes.at(-1)).toMatchObject({ ok: false });
     expect(run.summary).toMatch(
-      /2 file\(s\) changed, 4 refused, 1 sent to their owners as change requests, 0 skipped/,
+      /3 file\(s\) changed, 4 refused, 1 sent to their owners as change requests, 0 skipped/,
     );
     expect(run.summary).toContain(
       "change requests: src/lib/safe-arithmetic.ts to security (needed by src/lib/calculator.ts)",

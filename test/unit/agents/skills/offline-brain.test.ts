@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { BrainStep } from "../../../../src/agents/brains/brain.js";
+import type { BrainStep, BrainTask } from "../../../../src/agents/brains/brain.js";
 import { chooseSkill, createOfflineBrain } from "../../../../src/agents/brains/offline.js";
 import { runSkill, skillNames } from "../../../../src/agents/skills/index.js";
 import { Budget, TaskSpec } from "../../../../src/protocol/index.js";
@@ -132,5 +132,54 @@ describe("offline brain on a broken worktree", () => {
       /^offline skill docs: 0 found .*\nskipped the skill failed: ENOENT/,
     );
     expect(toolset.calls.map((c) => c.name)).toEqual(["finish"]);
+  });
+});
+
+describe("offline brain with live coordination", () => {
+  it("waits for the coordinator once after writing and adapts to a rename told meanwhile", async () => {
+    using dir = tempDir();
+    writeFiles(dir.path, {
+      "src/lib/auth.ts":
+        "/** Compares in constant time. */\nexport function compareSecrets(a: string, b: string): boolean {\n  return a.length === b.length;\n}\n",
+      "src/routes/hook.ts":
+        "export const signed = (signature: string, expectedSignature: string) => signature === expectedSignature;\n",
+    });
+    const toolset = fsToolSet(dir.path, { writable: ["src/routes/"] });
+    const base = task("backend", { skill: "security", expectedPaths: ["src/**"] });
+    const overlaps: NonNullable<BrainTask["overlaps"]> = [];
+    let syncs = 0;
+    const steps: BrainStep[] = [];
+    for await (const step of createOfflineBrain().run({
+      task: { ...base, overlaps },
+      tools: toolset.tools,
+      workdir: dir.path,
+      signal: new AbortController().signal,
+      budget: Budget.parse({}),
+      // The coordinator's note arrives while the brain waits, as a live room's would.
+      sync: async () => {
+        syncs += 1;
+        overlaps.push({
+          path: "src/lib/auth.ts",
+          symbol: "compareSecrets",
+          change: "renamed",
+          renamedTo: "safeEqual",
+        });
+        return true;
+      },
+    })) {
+      steps.push(step);
+    }
+    expect(syncs).toBe(1);
+    expect(steps.map((s) => (s.kind === "thought" ? s.text : ""))).toContain(
+      "the coordinator has read every task's progress",
+    );
+    const hook = readFileSync(join(dir.path, "src/routes/hook.ts"), "utf8");
+    expect(hook).toContain('import { safeEqual } from "../lib/auth.js";');
+    expect(hook).toContain("safeEqual(signature, expectedSignature)");
+    expect(hook).not.toContain("compareSecrets");
+    const summary = steps.at(-1);
+    expect(summary?.kind === "summary" && summary.text).toContain(
+      "adapted src/routes/hook.ts to a renamed export another task changed",
+    );
   });
 });

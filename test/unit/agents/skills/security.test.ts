@@ -187,4 +187,47 @@ describe("secret heuristics", () => {
     expect(entropy("aaaa")).toBe(0);
     expect(envName("stripeApiKey")).toBe("STRIPE_API_KEY");
   });
+
+  it("finishes a rename the doc announces, and makes signature checks call the project's constant-time helper by the name it has at the base", async () => {
+    const { content, rules } = await security({
+      "src/lib/auth.ts": [
+        "/**",
+        " * Compares two secrets in constant time.",
+        " * @deprecated Renamed to safeEqual: the old name hides what it is for.",
+        " */",
+        "export function compareSecrets(given: string, expected: string): boolean {",
+        "  return given.length === expected.length;",
+        "}",
+        "export const check = (a: string) => compareSecrets(a, a) && x.compareSecrets;",
+        "",
+      ].join("\n"),
+      "src/routes/hook.ts": [
+        "export function signed(signature: string, expectedSignature: string): boolean {",
+        "  return signature !== expectedSignature ? false : signature === expectedSignature;",
+        "}",
+        "export const other = (a: string, b: string) => a === b;",
+        "",
+      ].join("\n"),
+    });
+    expect(rules).toEqual([
+      "src/lib/auth.ts:5:deprecated-rename:true",
+      "src/routes/hook.ts:2:no-timing-unsafe-compare:true",
+      "src/routes/hook.ts:2:no-timing-unsafe-compare:true",
+    ]);
+    const auth = content("src/lib/auth.ts") ?? "";
+    expect(auth).toContain("export function safeEqual(given: string, expected: string): boolean {");
+    expect(auth).toContain("export const check = (a: string) => safeEqual(a, a) && x.compareSecrets;");
+    expect(auth).not.toContain("@deprecated");
+    expect(content("src/routes/hook.ts")?.split("\n").slice(0, 4)).toEqual([
+      'import { compareSecrets } from "../lib/auth.js";',
+      "",
+      "export function signed(signature: string, expectedSignature: string): boolean {",
+      "  return !compareSecrets(signature, expectedSignature) ? false : compareSecrets(signature, expectedSignature);",
+    ]);
+    // Without a constant-time helper in the project the compare is reported, not changed.
+    const alone = await security({
+      "src/routes/hook.ts": "export const ok = (signature: string, sent: string) => signature === sent;\n",
+    });
+    expect(alone.rules).toEqual(["src/routes/hook.ts:1:no-timing-unsafe-compare:false"]);
+  });
 });
