@@ -32,11 +32,22 @@ export {
   Token,
 } from "./envelope.js";
 export {
+  BudgetKind,
+  BundleRejectionRule,
+  ERROR_DETAILS,
+  type ErrorDetails,
+  MessageIssue,
+  parseErrorDetails,
+} from "./error-details.js";
+export {
   ERROR_CODES,
   type ErrorCode,
   GuildError,
   type GuildErrorJSON,
+  type GuildErrorOptions,
+  guildError,
   isGuildError,
+  type OptionalDetailsCode,
   toGuildError,
 } from "./errors.js";
 export {

@@ -23,7 +23,11 @@ async function cas(key: string, write: () => Promise<number>): Promise<number> {
     const lost =
       (e instanceof JetStreamApiError && CAS_CODES.has(e.code)) ||
       (e instanceof Error && /wrong last sequence|key exists/i.test(e.message));
-    if (lost) throw new GuildError("kv.conflict", `kv ${key}: ${(e as Error).message}`, { cause: e });
+    if (lost)
+      throw new GuildError("kv.conflict", `kv ${key}: ${(e as Error).message}`, {
+        cause: e,
+        details: { key },
+      });
     throw e;
   }
 }
