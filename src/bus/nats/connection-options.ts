@@ -27,7 +27,7 @@ export function connectionOptions(target: NatsTarget): Partial<NodeConnectionOpt
       try {
         parsed = new URL(withScheme);
       } catch {
-        throw new GuildError("bus.unavailable", `not a NATS URL: ${server}`);
+        throw new GuildError("bus.unavailable", `not a NATS URL: ${server}`, { details: { url: server } });
       }
       if (parsed.username) {
         user = decodeURIComponent(parsed.username);
