@@ -247,7 +247,7 @@ export class Coordinator {
     const ownership = await loadOwnership({ repoDir: request.repo });
     const goalId = request.goalId ?? `g-${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
     if (this.goals.has(goalId) || (await this.#store.read(goalId)))
-      throw new GuildError("plan.invalid", `goal ${goalId} exists already`);
+      throw new GuildError("plan.invalid", `goal ${goalId} exists already`, { details: { goalId } });
     await this.#events.emit(
       "goal.submitted",
       { text: request.text, repo: request.repo, baseRef: request.baseRef, baseCommit },
