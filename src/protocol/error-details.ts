@@ -64,7 +64,13 @@ export const ERROR_DETAILS = {
   "ownership.denied": z.object({ path: z.string(), role: z.string() }).partial(),
   // `kind: "unavailable"` when no sandbox exists here; otherwise the path or tool refused.
   "sandbox.denied": z
-    .object({ kind: z.literal("unavailable"), path: z.string(), tool: z.string() })
+    .object({
+      kind: z.literal("unavailable"),
+      path: z.string(),
+      tool: z.string(),
+      role: z.string(),
+      refusals: z.array(z.object({ field: z.string(), asked: z.string(), reason: z.string() })).readonly(),
+    })
     .partial(),
   // A git command that failed (args, cwd, code, stderr), or a state of the repository guild refuses to act on.
   "git.failed": z
@@ -75,6 +81,9 @@ export const ERROR_DETAILS = {
       stderr: z.string(),
       dir: z.string(),
       repoDir: z.string(),
+      repoId: z.string(),
+      baseCommit: z.string(),
+      key: z.string(),
       rev: z.string(),
       ref: z.string(),
       branch: z.string(),
@@ -107,6 +116,7 @@ export const ERROR_DETAILS = {
       base: z.string(),
       head: z.string(),
       prerequisite: z.string(),
+      commit: z.string(),
       size: z.number(),
       limit: z.number(),
     })
