@@ -14,6 +14,8 @@ export async function startAgentsHost(env: {
   natsUrl: string;
   roles: readonly string[];
   replicas: number;
+  /** The agents' own home, for mirrors of the repository (agents on another machine); default none. */
+  home?: string;
 }): Promise<AgentsHost> {
   // BENCH_AGENTS_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the agents' process.
   const nodeArgs = (process.env.BENCH_AGENTS_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -27,6 +29,7 @@ export async function startAgentsHost(env: {
         NATS_URL: env.natsUrl,
         BENCH_ROLES: env.roles.join(","),
         BENCH_REPLICAS: String(env.replicas),
+        ...(env.home ? { BENCH_AGENT_HOME: env.home } : {}),
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

@@ -1,6 +1,6 @@
 // The bench's agents, in a process of their own as in a real deployment (`guild agent`): the bench process
 // then holds only the coordinator, so its CPU time and memory are the coordinator's own.
-// Env: NATS_URL, BENCH_ROLES (comma-separated), BENCH_REPLICAS. Prints `ready`, runs until SIGTERM, then
+// Env: NATS_URL, BENCH_ROLES (comma-separated), BENCH_REPLICAS, BENCH_AGENT_HOME (optional). Prints `ready`, runs until SIGTERM, then
 // prints one JSON line with this process's CPU time and its git's (children and the git helper).
 import { NatsBus } from "../src/bus/index.js";
 import { startGuild } from "../src/cli/runtime/start-guild.js";
@@ -17,6 +17,8 @@ const guild = await startGuild({
   roles: (process.env.BENCH_ROLES ?? "").split(","),
   replicas: Number(process.env.BENCH_REPLICAS ?? "1"),
   coordinator: false,
+  // BENCH_AGENT_HOME: the agents keep mirrors there, as agents on another machine do.
+  ...(process.env.BENCH_AGENT_HOME ? { home: process.env.BENCH_AGENT_HOME } : {}),
 });
 const cpu = process.cpuUsage();
 const children = await gitCpuMs();

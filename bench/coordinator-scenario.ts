@@ -23,9 +23,11 @@ export interface Scenario {
   replicas: number;
   natsUrl: string;
   bus: NatsBus;
+  /** The agents' own home: they keep a mirror there and everything travels as bundles (no shared disk). */
+  agentHome?: string;
 }
 
-function guildYaml(delay: ScriptedDelay, replicas: number): string {
+export function guildYaml(delay: ScriptedDelay, replicas: number): string {
   const rules = BENCH_ROLES.map((r) => `  - pattern: "${r}/**"\n    owners: ["${r}"]`).join("\n");
   const brain = JSON.stringify({ kind: "scripted", ...delay });
   const roles = BENCH_ROLES.map((r) => `  ${r}:\n    brain: ${brain}\n    replicas: ${replicas}`).join("\n");
@@ -63,7 +65,12 @@ export async function runScenario(s: Scenario) {
     "guild.yaml": guildYaml(delay, s.replicas),
     ...Object.fromEntries(BENCH_ROLES.map((r) => [`${r}/.keep`, ""])),
   });
-  const agents = await startAgentsHost({ natsUrl: s.natsUrl, roles: BENCH_ROLES, replicas: s.replicas });
+  const agents = await startAgentsHost({
+    natsUrl: s.natsUrl,
+    roles: BENCH_ROLES,
+    replicas: s.replicas,
+    ...(s.agentHome ? { home: s.agentHome } : {}),
+  });
   const guild = await startGuild({ bus: s.bus, logger: createLogger({ level: "silent" }), roles: [] });
   let agentCpu: { cpuMs: number; childCpuMs: number } | undefined;
   try {

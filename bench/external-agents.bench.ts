@@ -10,6 +10,7 @@ import {
 } from "../src/agents/brains/index.js";
 import { createToolSet } from "../src/agents/tools/index.js";
 import { Budget } from "../src/protocol/index.js";
+import { sandboxPolicy } from "../src/sandbox/index.js";
 import { tempRepo } from "../test/helpers/git-repo.js";
 import {
   type ScriptedServer,
@@ -131,6 +132,8 @@ async function runGuild(brain: Brain, dir: string): Promise<number> {
     role: "backend",
     ownership: { canWrite: (_r, p) => p.startsWith("src/"), isProtected: () => false },
     allowCommands: [],
+    // Confined as a role whose agent reaches its model's API is configured; the run by hand is not.
+    sandbox: sandboxPolicy({ network: true, writable: [] }),
   });
   const context: BrainRunContext = {
     task: {
@@ -204,7 +207,7 @@ const bench: Benchmark = {
       rows,
       notes: [
         "by hand: `codex exec --json` / Claude Code's `-p` with acceptEdits, same binary, env and scripted model",
-        "guild: the brain with its worktree mark, git guard, private HOME, checked writes and harvest",
+        "guild: the brain in guild's sandbox (bubblewrap, network allowed) with its worktree mark, git guard, private HOME, checked writes and harvest",
       ],
     };
   },

@@ -1,4 +1,6 @@
-// `npm run demo`: five specialist agents work one goal on a copy of examples/demo-app, end to end, offline.
+// `npm run demo`: five specialist agents work one goal on a copy of examples/demo-app, end to end, offline:
+// two of them change the same lines of a co-owned file (settled with a reason), and a fix that needs a
+// file another role owns reaches that owner as a change request, which it applies.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +10,7 @@ import { submitGoal } from "../src/cli/commands/goal.js";
 import { runUp } from "../src/cli/commands/up.js";
 import { processOutput } from "../src/cli/output.js";
 import type { GuildEvent } from "../src/protocol/index.js";
+import { demoSummary } from "./demo-summary.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const GOAL =
@@ -58,39 +61,9 @@ function summarize(goalId: string, status: string, events: GuildEvent[]): number
   const out = (line = "") => processOutput.out(line);
   const done = events.find((e) => e.type === "goal.done");
   const branch = done?.type === "goal.done" ? done.payload.branch : `guild/${goalId}.integration`;
+  const summary = demoSummary(goalId, status, events);
   out();
-  out(`== goal ${goalId}: ${status}`);
-  const failed = events.find((e) => e.type === "goal.failed");
-  if (failed?.type === "goal.failed") out(`   reason: ${failed.payload.reason}`);
-  out();
-  out("== what changed, by whom");
-  for (const e of events) {
-    if (e.type !== "proposal.received") continue;
-    const accepted = events.some(
-      (a) => a.type === "proposal.accepted" && a.payload.proposalId === e.payload.proposalId,
-    );
-    out(
-      `   ${e.payload.agentId.padEnd(12)} ${accepted ? "accepted" : "not merged"}  ${e.payload.changedPaths.join(", ") || "(no changes needed)"}`,
-    );
-  }
-  const denied = events.filter((e) => e.type === "tool.denied").length;
-  if (denied > 0) out(`   ${denied} write(s) refused by the sandbox (outside the agent's ownership)`);
-  out();
-  out("== conflicts");
-  const settled = events.filter((e) => e.type === "conflict.settled");
-  if (settled.length === 0) out("   none: no two proposals changed the same lines");
-  for (const e of settled)
-    if (e.type === "conflict.settled")
-      out(`   ${e.payload.winner} over ${e.payload.loser} (${e.payload.policy}): ${e.payload.reason}`);
-  out();
-  out("== tests on the integration branch");
-  const verify = events.find((e) => e.type === "verify.finished");
-  const passed = verify?.type === "verify.finished" && verify.payload.passed;
-  if (verify?.type === "verify.finished") {
-    out(`   ${passed ? "passed" : "FAILED"} (exit ${verify.payload.exitCode})`);
-    const summary = verify.payload.output.split("\n").filter((l) => /^# (tests|pass|fail)/.test(l));
-    for (const line of summary) out(`   ${line}`);
-  } else out("   not run");
+  for (const line of summary.lines) out(line);
   if (status === "done") {
     out();
     out("== inspect it");
@@ -100,5 +73,5 @@ function summarize(goalId: string, status: string, events: GuildEvent[]): number
     out();
     out(git(repo, "diff", "--stat", `main...${branch}`));
   }
-  return status === "done" && passed ? 0 : 1;
+  return summary.passed ? 0 : 1;
 }

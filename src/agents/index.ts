@@ -28,6 +28,7 @@ export {
 } from "./planner/index.js";
 export { BUILTIN_ROLES, type BuiltinRole, charterFor, UNTRUSTED_NOTICE } from "./roles.js";
 export { claimKey, claimTask } from "./specialist/claim.js";
+export { BUILT_IN_HOST, type HostSetting } from "./specialist/host-role.js";
 export {
   type Assignment,
   type PreparedWorkspace,

@@ -1,6 +1,6 @@
 import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
-import type { Logger } from "../protocol/index.js";
+import { GuildError, type Logger } from "../protocol/index.js";
 import { MemoryBus } from "./memory/memory-bus.js";
 import { NatsBus } from "./nats/nats-bus.js";
 import { findNatsServer } from "./nats-binary.js";
@@ -35,6 +35,22 @@ export interface OpenedBus {
   notice?: string;
 }
 
+/**
+ * Replicas for streams, buckets and the object store: 1 (one server) unless set; JetStream allows 1 to 5.
+ * A value that is not one of those is refused rather than left to the server's default.
+ */
+export function replicasOf(value: number | string | undefined): number {
+  if (value === undefined || value === "") return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 5) {
+    throw new GuildError(
+      "config.invalid",
+      `NATS replicas (GUILD_NATS_REPLICAS) must be 1 to 5, not ${value}`,
+    );
+  }
+  return n;
+}
+
 /** Opens the bus: NATS at `url`/`NATS_URL`, else a nats-server started here, else (no binary) the memory bus. */
 export async function openBus(options: OpenBusOptions = {}): Promise<OpenedBus> {
   const logger = options.logger;
@@ -42,7 +58,7 @@ export async function openBus(options: OpenBusOptions = {}): Promise<OpenedBus> 
   const name = options.name ?? "guild";
   const url = options.url ?? process.env.NATS_URL;
   if (url) {
-    const replicas = options.replicas ?? Number(process.env.GUILD_NATS_REPLICAS ?? 1);
+    const replicas = replicasOf(options.replicas ?? process.env.GUILD_NATS_REPLICAS);
     const creds = options.creds ?? (process.env.NATS_CREDS || undefined);
     const ackWait = Number(process.env.GUILD_TASK_ACK_WAIT_MS ?? 0);
     const bus = await NatsBus.connect({

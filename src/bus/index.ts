@@ -14,7 +14,7 @@ export {
   permissionsFor,
 } from "./auth/identity-permissions.js";
 export { blobDigest } from "./blob-digest.js";
-export { type OpenBusOptions, type OpenedBus, openBus } from "./connect.js";
+export { type OpenBusOptions, type OpenedBus, openBus, replicasOf } from "./connect.js";
 export { createEventEmitter, type EventEmitter } from "./event-emitter.js";
 export { MemoryBus, type MemoryBusOptions } from "./memory/memory-bus.js";
 export { NatsBus, type NatsBusOptions } from "./nats/nats-bus.js";

@@ -32,6 +32,8 @@ export function describeEvent(event: GuildEvent): string {
       return `[${event.payload.kind}] ${event.payload.text.split("\n")[0]?.slice(0, 160) ?? ""}`;
     case "tool.denied":
       return `${event.payload.tool} ${event.payload.path ?? ""}: ${event.payload.reason}`;
+    case "host.refused":
+      return `${event.payload.taskId} (${event.payload.role}): ${event.payload.refusals.map((r) => `${r.asked}: ${r.reason}`).join("; ")}`;
     case "proposal.published":
       return `${event.payload.proposalId}: ${event.payload.commits} commit(s), ${event.payload.changedPaths.length} path(s)`;
     case "proposal.received":
@@ -87,6 +89,7 @@ export function formatEvent(event: GuildEvent, color = false): string {
   const tone =
     event.type.endsWith("failed") ||
     event.type.endsWith("rejected") ||
+    event.type.endsWith("refused") ||
     event.type === "tool.denied" ||
     event.type === "bus.message.rejected"
       ? "red"

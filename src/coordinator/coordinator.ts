@@ -429,9 +429,19 @@ function liveViewOf(goal: GoalHandle | undefined): LiveGoalView | undefined {
   return {
     live: goal.ownership.config.live,
     task(taskId) {
-      const record = goal.actor.getSnapshot().context.tasks[taskId];
+      const { tasks } = goal.actor.getSnapshot().context;
+      const record = tasks[taskId];
       if (!record) return undefined;
-      return { role: record.spec.role, base: record.base, head: record.proposal?.headCommit };
+      const dependents = Object.values(tasks)
+        .filter((t) => t.spec.dependsOn.includes(taskId))
+        .map((t) => ({ taskId: t.spec.taskId, role: t.spec.role }));
+      return {
+        role: record.spec.role,
+        base: record.base,
+        head: record.proposal?.headCommit,
+        provides: record.spec.provides,
+        dependents,
+      };
     },
   };
 }

@@ -91,5 +91,7 @@ const PAGE_FILES = [
   "task-graph.js",
   "diff-view.js",
   "panels.js",
+  "talk-log.js",
+  "talk-list.js",
   "style.css",
 ];

@@ -1,6 +1,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { execFileSync } from "node:child_process";
 import { GuildError, SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../protocol/index.js";
 import { gitRunner } from "./git-runner.js";
+import {
+  repositoryProgramSettings,
+  repositoryProgramSettingsSync,
+  withConfigEnv,
+  withoutDiffPrograms,
+} from "./repo-programs.js";
 
 /** The identity guild commits with when the caller gives none, so commits work without git config. */
 export const GUILD_IDENTITY = { name: "guild", email: "guild@localhost" } as const;
@@ -66,16 +73,81 @@ export function gitHelperUsage() {
   return gitRunner().usage?.() ?? Promise.resolve(undefined);
 }
 
-// The one place a git process's argv and environment are built; the runner only starts it.
-function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
-  const request = {
-    file: "git",
-    args: [...GLOBAL_ARGS, ...args],
+const LIST_CONFIG_NAMES = [...GLOBAL_ARGS, "config", "--list", "--name-only", "-z"];
+
+// The names the repository's config sets (reading config runs nothing), for the programs it may name.
+async function configNames(cwd: string, priority: number): Promise<string[]> {
+  const request = { file: "git", args: LIST_CONFIG_NAMES, cwd, env: gitEnv(), input: "" };
+  const result = await gitRunner().run(request, priority);
+  return result.code === 0 ? splitNul(result.stdout) : [];
+}
+
+function configNamesSync(cwd: string): string[] {
+  try {
+    return splitNul(
+      execFileSync("git", LIST_CONFIG_NAMES, { cwd, env: gitEnv(), stdio: ["ignore", "pipe", "ignore"] }),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** How guild's git starts in a directory: the arguments after `git` and the environment. */
+export interface GitCommand {
+  args: string[];
+  env: Record<string, string>;
+}
+
+// The one place a git process's argv and environment are built. Filters and merge drivers the repository's
+// config names are switched off, and diff drivers' programs by flags.
+function commandWith(args: readonly string[], env: GitRunOptions["env"], neutral: [string, string][]) {
+  return { args: [...GLOBAL_ARGS, ...withoutDiffPrograms(args)], env: gitEnv(withConfigEnv(env, neutral)) };
+}
+
+/**
+ * The command line and environment guild's git runs `args` with in `cwd`, for callers that start git
+ * themselves (a timeout, streamed input): hooks, fsmonitor, user config and every program the repository's
+ * config names are off, as in {@link runGit}.
+ */
+export async function gitCommand(
+  cwd: string,
+  args: readonly string[],
+  env?: Record<string, string>,
+): Promise<GitCommand> {
+  const priority = priorities.getStore() ?? 0;
+  return commandWith(args, env, await repositoryProgramSettings(cwd, () => configNames(cwd, priority)));
+}
+
+/** {@link gitCommand} for callers that must run git synchronously. */
+export function gitCommandSync(
+  cwd: string,
+  args: readonly string[],
+  env?: Record<string, string>,
+): GitCommand {
+  return commandWith(
+    args,
+    env,
+    repositoryProgramSettingsSync(cwd, () => configNamesSync(cwd)),
+  );
+}
+
+/** Runs guild's git synchronously (see {@link gitCommandSync}); returns stdout, throws on a non-zero exit. */
+export function gitSync(cwd: string, args: readonly string[], opts: { maxBuffer?: number } = {}): string {
+  const command = gitCommandSync(cwd, args);
+  return execFileSync("git", command.args, {
     cwd,
-    env: gitEnv(opts.env),
-    input: opts.input ?? "",
-  };
-  return gitRunner().run(request, priorities.getStore() ?? 0);
+    env: command.env,
+    encoding: "utf8",
+    maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+async function once(cwd: string, args: string[], opts: GitRunOptions): Promise<GitResult> {
+  const priority = priorities.getStore() ?? 0;
+  const command = await gitCommand(cwd, args, opts.env);
+  const request = { file: "git", ...command, cwd, input: opts.input ?? "" };
+  return gitRunner().run(request, priority);
 }
 
 // Lock files held by another process, and a worktree entry another process is still writing.

@@ -1,5 +1,6 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { GuildError } from "../protocol/index.js";
+import { gitCommandSync, gitSync } from "./git-exec.js";
 
 /**
  * Whether the repository ignores `rel` in worktree `dir` (its .gitignore files, info/exclude, core.excludesFile);
@@ -7,7 +8,8 @@ import { GuildError } from "../protocol/index.js";
  */
 export function isIgnoredPath(dir: string, rel: string): boolean {
   // Exit 0: ignored; 1: not ignored; anything else is git failing, which must not pass as "not ignored".
-  const result = spawnSync("git", ["check-ignore", "--quiet", "--", rel], { cwd: dir, encoding: "utf8" });
+  const { args, env } = gitCommandSync(dir, ["check-ignore", "--quiet", "--", rel]);
+  const result = spawnSync("git", args, { cwd: dir, env, encoding: "utf8" });
   if (result.status === 0) return true;
   if (result.status === 1) return false;
   // Outside any repository nothing is committed, so nothing is lost by ignoring; git says where it is
@@ -23,10 +25,11 @@ export function isIgnoredPath(dir: string, rel: string): boolean {
 }
 
 function insideRepository(dir: string): boolean {
-  return spawnSync("git", ["rev-parse", "--git-dir"], { cwd: dir, stdio: "ignore" }).status === 0;
+  const { args, env } = gitCommandSync(dir, ["rev-parse", "--git-dir"]);
+  return spawnSync("git", args, { cwd: dir, env, stdio: "ignore" }).status === 0;
 }
 
 /** Marks an ignored file for the next commit (`git add --force --intent-to-add`), so `add -A` keeps it. */
 export function forceAddPath(dir: string, rel: string): void {
-  execFileSync("git", ["add", "--force", "--intent-to-add", "--", rel], { cwd: dir, stdio: "ignore" });
+  gitSync(dir, ["add", "--force", "--intent-to-add", "--", rel]);
 }

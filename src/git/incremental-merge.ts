@@ -5,6 +5,8 @@ import { resolveCommit } from "./repo-facts.js";
 export interface PreparedMerge {
   head: string;
   merged: string[];
+  /** Each entry's own merge commit (or its own head, when the branch already held it). */
+  commits: Record<string, string>;
 }
 
 // Everything the merge commit is made of: the same key means the same commit.
@@ -25,6 +27,7 @@ export class IncrementalMerge {
   readonly #base: string;
   #head: string | undefined;
   #order: string[] = [];
+  #commits: Record<string, string> = {};
   #keys = new Set<string>();
   #broken = false;
   #tail: Promise<void> = Promise.resolve();
@@ -51,6 +54,7 @@ export class IncrementalMerge {
         if (step.kind === "merged") this.#head = step.head;
         this.#keys.add(key);
         this.#order.push(entry.id);
+        this.#commits[entry.id] = step.kind === "merged" ? step.head : step.commit;
       }
     };
     const next = this.#tail.then(run).catch(() => {
@@ -65,6 +69,6 @@ export class IncrementalMerge {
     await this.#tail;
     if (this.#broken || this.#head === undefined || entries.length !== this.#keys.size) return undefined;
     if (!entries.every((e) => this.#keys.has(keyOf(e)))) return undefined;
-    return { head: this.#head, merged: [...this.#order] };
+    return { head: this.#head, merged: [...this.#order], commits: { ...this.#commits } };
   }
 }

@@ -1,3 +1,11 @@
+export {
+  BASE_NAMESPACE,
+  ensureMirror,
+  exportBaseBundle,
+  hasCommit,
+  importBaseBundle,
+  mirrorDir,
+} from "./base-bundle.js";
 export { type ExportBundleOptions, exportBundle } from "./bundle-export.js";
 export {
   adoptProposal,
@@ -16,8 +24,19 @@ export {
 } from "./conflict-detect.js";
 export type { ConflictHunk, HunkSide, LineRange } from "./conflict-hunks.js";
 export { candidatePairs } from "./conflict-pairs.js";
+export { type DependencyBase, dependencyBase } from "./dependency-base.js";
 export { type FastForwardOptions, fastForwardBase } from "./fast-forward.js";
-export { GUILD_IDENTITY, gitEnv, gitHelperUsage, withGitPriority } from "./git-exec.js";
+export {
+  type GitCommand,
+  GUILD_IDENTITY,
+  gitCommand,
+  gitCommandSync,
+  gitEnv,
+  gitHelperUsage,
+  gitSync,
+  gitText,
+  withGitPriority,
+} from "./git-exec.js";
 export { execFileRunner, type GitRunner, gitRunner, setGitRunner } from "./git-runner.js";
 export { GitSpawner, type SpawnerUsage, type SpawnRequest, type SpawnResult } from "./git-spawner.js";
 export { type GoalProposal, listGoalsWithBranches, removeGoalRefs } from "./goal-refs.js";
@@ -62,6 +81,7 @@ export {
   taskBranch,
 } from "./ref-names.js";
 export { gitPath, resolveCommit } from "./repo-facts.js";
+export { repoId } from "./repo-id.js";
 export { withRepoLock } from "./repo-lock.js";
 export type { Salvaged } from "./salvage.js";
 export type { GitEvent, GitEventListener, Workspace } from "./workspace.js";

@@ -27,7 +27,7 @@ export interface MergeIntegrationOptions {
    * The same entries already merged from `base` (by an {@link IncrementalMerge}, in its own order):
    * the branch is set to that head instead of merging again. Implies `fromScratch`.
    */
-  prepared?: { head: string; merged: string[] };
+  prepared?: { head: string; merged: string[]; commits: Record<string, string> };
 }
 
 /** The integration branch after merging, and the entry it stopped at, if any. */
@@ -35,6 +35,11 @@ export interface IntegrationResult {
   branch: string;
   head: string;
   merged: string[];
+  /**
+   * Each merged entry's own commit: the merge commit that brought it in, or, for an entry the branch
+   * already held (a retry, or a revision built on top of it), the entry's own head.
+   */
+  commits: Record<string, string>;
   conflicts: { id: string; files: string[] }[];
 }
 
@@ -59,12 +64,12 @@ export async function mergeIntoIntegration(
         details: { branch, base },
       });
     }
-    const { head, merged, conflicts } = opts.prepared
+    const { head, merged, commits, conflicts } = opts.prepared
       ? { ...opts.prepared, conflicts: [] }
       : await composeMerges(repoDir, opts.fromScratch ? base : old || base, opts.entries);
     // One compare-and-swap at the end: the branch moves only from the value it was read at.
     await runGit(repoDir, ["update-ref", "-m", "guild: merge into integration", ref, head, old]);
-    return { branch, head, merged, conflicts };
+    return { branch, head, merged, commits, conflicts };
   });
 }
 
@@ -101,13 +106,13 @@ export async function trialMerge(
 /** What merging one entry onto a head gave: a new merge commit, nothing (already in), or a conflict. */
 export type MergeStep =
   | { kind: "merged"; head: string }
-  | { kind: "contained" }
+  | { kind: "contained"; commit: string }
   | { kind: "conflict"; files: string[] };
 
 /** Merges one entry onto `head` with merge-tree and commit-tree; no ref moves and no checkout is touched. */
 export async function mergeStep(repoDir: string, head: string, entry: IntegrationEntry): Promise<MergeStep> {
   const theirs = await resolveCommit(repoDir, entry.head);
-  if (theirs === head) return { kind: "contained" };
+  if (theirs === head) return { kind: "contained", commit: theirs };
   const result = await mergeTree(repoDir, head, theirs);
   if (!result.clean) {
     const files = new Set(result.conflictedPaths);
@@ -118,7 +123,7 @@ export async function mergeStep(repoDir: string, head: string, entry: Integratio
   // the tree comes out as `head`'s. Only then is git asked whether it is contained (a proposal with no
   // change of its own, a merge retried after a crash); any other tree is a new merge.
   if (result.tree === (await treeOf(repoDir, head)) && (await isAncestor(repoDir, theirs, head))) {
-    return { kind: "contained" };
+    return { kind: "contained", commit: theirs };
   }
   const commit = await gitText(repoDir, ["commit-tree", result.tree, "-p", head, "-p", theirs, "-F", "-"], {
     input: mergeMessage(entry),
@@ -151,6 +156,7 @@ async function composeMerges(
 ): Promise<Omit<IntegrationResult, "branch">> {
   let head = start;
   const merged: string[] = [];
+  const commits: Record<string, string> = {};
   const conflicts: { id: string; files: string[] }[] = [];
   for (const entry of entries) {
     const step = await mergeStep(repoDir, head, entry);
@@ -160,8 +166,9 @@ async function composeMerges(
     }
     if (step.kind === "merged") head = step.head;
     merged.push(entry.id);
+    commits[entry.id] = step.kind === "merged" ? step.head : step.commit;
   }
-  return { head, merged, conflicts };
+  return { head, merged, commits, conflicts };
 }
 
 async function isAncestor(repoDir: string, ancestor: string, of: string): Promise<boolean> {

@@ -1,6 +1,8 @@
 /**
  * `-c` options every git process guild starts carries: no hooks and no fsmonitor program, whatever a
- * repository's config or a planted `.git/hooks` script says, and no `ext::` transport.
+ * repository's config or a planted `.git/hooks` script says, no `ext::` transport, and no signing or
+ * signature checks (a repository's `gpg.program` would run). Filters and merge drivers, named per
+ * repository, are switched off where guild's git runs (src/git/repo-programs.ts).
  */
 export const SAFE_GIT_ARGS: readonly string[] = [
   "-c",
@@ -9,6 +11,14 @@ export const SAFE_GIT_ARGS: readonly string[] = [
   "core.fsmonitor=false",
   "-c",
   "protocol.ext.allow=never",
+  "-c",
+  "commit.gpgSign=false",
+  "-c",
+  "tag.gpgSign=false",
+  "-c",
+  "log.showSignature=false",
+  "-c",
+  "merge.verifySignatures=false",
 ];
 
 /**

@@ -24,6 +24,15 @@ export {
   SettlementPolicy,
 } from "./config.js";
 export {
+  contractText,
+  MAX_PROVIDES,
+  normalizeSignature,
+  ProvidedExport,
+  Provides,
+  parseContractLine,
+  signatureKeeps,
+} from "./contract.js";
+export {
   Envelope,
   type EnvelopeInit,
   envelopeOf,
@@ -50,6 +59,8 @@ export {
   type OptionalDetailsCode,
   toGuildError,
 } from "./errors.js";
+export { ContractBroken, ContractParty } from "./events/contract.js";
+export { HostRefusal } from "./events/host.js";
 export {
   defineEvents,
   type EventOf,
@@ -76,9 +87,20 @@ export {
 } from "./events/progress.js";
 export { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "./git-safety.js";
 export { formatGoalCost, type GoalCost, goalCost, modelOf, type RoleCost } from "./goal-cost.js";
+export { HostConfig, HostRole, hostConfigFromGuild, hostRoleOf } from "./host-config.js";
+export {
+  describeBrain,
+  type EffectiveRole,
+  type LimitDefaults,
+  type Narrowed,
+  narrow,
+  type Refusal,
+  type RepoRoleAsk,
+} from "./host-narrow.js";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS, redactText } from "./log.js";
 export {
   AgentInbox,
+  BaseBundle,
   CheckResult,
   ControlReply,
   GoalControl,
@@ -88,6 +110,7 @@ export {
   GoalSubmitRequest,
   Proposal,
   ProposalMessage,
+  proposalBundleKey,
   proposalHasCommits,
   proposalRefId,
   RepoPath,

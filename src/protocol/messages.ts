@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Provides } from "./contract.js";
 import { envelopeOf, Token } from "./envelope.js";
 import { peerDirectives } from "./peer-directives.js";
 
@@ -43,6 +44,8 @@ export const TaskSpec = z.object({
   expectedPaths: z.array(z.string().max(4096)).max(1000),
   dependsOn: z.array(Token).max(100).default([]),
   skill: z.string().max(100).optional(),
+  /** Exports the task declared it provides: dependents may start against them before it merges. */
+  provides: Provides.optional(),
   /** Set when another role changed this role's paths: the owner applies, adapts or declines the patch. */
   changeRequest: z
     .object({
@@ -67,6 +70,15 @@ export type GoalSubmit = z.infer<typeof GoalSubmit>;
 export const GoalSubmitRequest = envelopeOf("goal.submit", GoalSubmit);
 export type GoalSubmitRequest = z.infer<typeof GoalSubmitRequest>;
 
+const Oid = z.string().regex(/^[0-9a-f]{40}$/);
+
+/**
+ * A git bundle of a task's base in the blob store: it carries `refs/guild/bases/<commit>`; with `since`,
+ * only the objects after that commit (which the mirror must hold already, from an earlier bundle).
+ */
+export const BaseBundle = z.object({ key: z.string().min(1).max(500), commit: Oid, since: Oid.optional() });
+export type BaseBundle = z.infer<typeof BaseBundle>;
+
 export const TaskAssignment = envelopeOf(
   "task.assigned",
   z.object({
@@ -74,8 +86,16 @@ export const TaskAssignment = envelopeOf(
     goalId: Token,
     goalText: z.string(),
     attempt: z.number().int().min(1),
-    repo: z.string().min(1),
+    /** The repository's id (the same for every clone, never a path): agents keep their mirror of it by this id. */
+    repoId: Token,
+    /**
+     * The coordinator's checkout, offered only with `objectStore` to agents that share its disk: one whose
+     * repository there has that object store works in a worktree of it. Every other agent ignores it.
+     */
+    repo: z.string().min(1).optional(),
     baseCommit: z.string().regex(/^[0-9a-f]{40}$/),
+    /** Bundles in the blob store that bring `baseCommit` to a mirror, in order (see {@link BaseBundle}). */
+    baseBundles: z.array(BaseBundle).max(8).default([]),
     feedback: z.string().max(200_000).optional(),
     /** How critical the task is: the longest chain of tasks waiting on it, itself included. */
     priority: z.number().int().min(0).max(10_000).optional(),
@@ -126,6 +146,14 @@ export type ProposalMessage = z.infer<typeof ProposalMessage>;
 /** Whether a proposal brings commits (in a bundle, or already in the coordinator's object store). */
 export function proposalHasCommits(proposal: Pick<Proposal, "bundleKey" | "sharedObjects">): boolean {
   return proposal.bundleKey !== null || proposal.sharedObjects === true;
+}
+
+/**
+ * The blob-store key of a proposal's bundle: it names the agent that sent it, and review reads a proposal's
+ * bundle only under the key of that proposal's own agent.
+ */
+export function proposalBundleKey(p: Pick<Proposal, "goalId" | "taskId" | "attempt" | "agentId">): string {
+  return `${p.goalId}.${p.taskId}.${p.attempt}.${p.agentId}`;
 }
 
 /** The id a proposal's bundle ref carries (`refs/guild/proposals/<id>`): unique across goals. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_PROVIDES, ProvidedExport } from "./contract.js";
 import { envelopeOf } from "./envelope.js";
 import { TokenUsage } from "./messages.js";
 
@@ -13,6 +14,15 @@ export const PlanDraftTask = z.object({
   instructions: z.string().max(20_000).default(""),
   expectedPaths: z.array(z.string().min(1).max(4096)).max(1000).default([]),
   dependsOn: z.array(z.string().min(1).max(200)).max(100).default([]),
+  /**
+   * Exports the task promises its dependents, who may then start before it merges: structured, or one line
+   * each (`exports login(user, password): Promise<Session> from src/lib/auth.ts`); the plan check reads both.
+   */
+  provides: z
+    .array(z.union([ProvidedExport, z.string().max(1500)]))
+    .max(MAX_PROVIDES)
+    .optional()
+    .describe("exports this task provides to tasks depending on it, so they can start before it finishes"),
   /** An offline skill; only prepared plans and the rules planner set it. */
   skill: z.string().max(100).optional(),
 });

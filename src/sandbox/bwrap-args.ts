@@ -8,6 +8,8 @@ export interface BwrapLayout {
   cwd: string;
   /** Further writable directories (absolute, or relative to `cwd`); missing ones are left out. */
   writable: readonly string[];
+  /** Directories guild knows the command needs, mounted read-only (a checkout's dependencies hidden under HOME). */
+  readable?: readonly string[];
   network: boolean;
   /** The command's HOME inside the sandbox (under the private /tmp). */
   home: string;
@@ -52,6 +54,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
       if (prefix !== realHome) args.push("--ro-bind-try", prefix, prefix);
     }
   }
+  for (const dir of layout.readable ?? []) if (isAbsolute(dir)) args.push("--ro-bind-try", dir, dir);
   args.push("--dir", layout.home, "--dir", layout.tmp, "--bind", layout.cwd, layout.cwd);
   for (const dir of layout.writable) {
     const full = resolve(layout.cwd, dir);

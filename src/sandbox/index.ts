@@ -17,3 +17,9 @@ export {
   sandboxAvailability,
 } from "./sandbox-mode.js";
 export { rolePolicy, sandboxPolicy } from "./sandbox-policy.js";
+export {
+  type SandboxExit,
+  type SandboxedProcess,
+  type SandboxSpawn,
+  spawnSandboxed,
+} from "./spawn-sandboxed.js";

@@ -36,6 +36,11 @@ export interface SandboxRun {
   signal?: AbortSignal;
   /** Limits for this run, over the policy's (e.g. a tool's own timeout as `wallMs`). */
   limits?: LimitOverrides;
+  /**
+   * Directories mounted read-only, named by guild, never by the command (a worktree's dependency links
+   * point at the checkout's `node_modules`, which may sit under the hidden HOME).
+   */
+  readable?: readonly string[];
 }
 
 /** How a sandboxed command ended, with which limit stopped it, if one did. */
@@ -99,6 +104,7 @@ function start(run: SandboxRun, limits: SandboxLimits, dirs: { home: string; tmp
   const layout = {
     cwd: run.cwd,
     writable: run.policy.writable,
+    readable: run.readable ?? [],
     network: run.policy.network,
     home,
     tmp,

@@ -12,6 +12,7 @@ import {
   subjects,
 } from "../../src/protocol/index.js";
 import { demoRepo } from "../helpers/demo-repo.js";
+import { checkoutHost } from "../helpers/host-config.js";
 import { startNats } from "../helpers/nats.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -49,7 +50,8 @@ describe("forgeries with an agent's key while the demo goal runs", () => {
       for (const role of roles) {
         const bus = await connect(`agent-${role}`);
         buses.push(bus);
-        runtimes.push(await startGuild({ bus, logger, roles: [role], coordinator: false }));
+        const host = checkoutHost(repo.path);
+        runtimes.push(await startGuild({ bus, logger, roles: [role], coordinator: false, host }));
       }
       const operator = await connect("operator");
       const attacker = await connect("agent-docs");

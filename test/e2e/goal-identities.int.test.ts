@@ -6,6 +6,7 @@ import { collectOutput } from "../../src/cli/output.js";
 import { type GuildRuntime, startGuild } from "../../src/cli/runtime/start-guild.js";
 import { createLogger } from "../../src/protocol/index.js";
 import { demoRepo } from "../helpers/demo-repo.js";
+import { checkoutHost } from "../helpers/host-config.js";
 import { startNats } from "../helpers/nats.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
@@ -31,7 +32,8 @@ describe("the demo goal on a server that enforces guild's identities", () => {
       for (const role of roles) {
         const bus = await connect(`agent-${role}`);
         buses.push(bus);
-        runtimes.push(await startGuild({ bus, logger, roles: [role], coordinator: false }));
+        const host = checkoutHost(repo.path);
+        runtimes.push(await startGuild({ bus, logger, roles: [role], coordinator: false, host }));
       }
       const coordinatorBus = await connect("coordinator", true);
       buses.push(coordinatorBus);

@@ -7,7 +7,7 @@ import { runDemoGoal } from "./goal-end-to-end.js";
 async function bundlesStored(bus: MemoryBus, events: GuildEvent[]): Promise<[number, number]> {
   const published = events.flatMap((e) =>
     e.type === "proposal.published" && e.payload.commits > 0
-      ? [`${e.goalId}.${e.payload.proposalId.replace(/-(\d+)$/, ".$1")}`]
+      ? [`${e.goalId}.${e.payload.proposalId.replace(/-(\d+)$/, ".$1")}.${e.source}`]
       : [],
   );
   const stored = await Promise.all(published.map((key) => bus.blobs.get(key)));
@@ -32,11 +32,11 @@ describe("one goal end to end on the memory bus", () => {
     }
   }, 300_000);
 
-  it("does the same with every proposal shipped as a bundle, as agents on another machine do", async () => {
+  it("does the same with agents in their own mirrors: bases and proposals shipped as bundles, as on another machine", async () => {
     process.env.GUILD_SHARED_OBJECTS = "0";
     const bus = new MemoryBus();
     try {
-      const { events } = await runDemoGoal(bus);
+      const { events } = await runDemoGoal(bus, { mirrored: true });
       const [stored, published] = await bundlesStored(bus, events);
       expect(published).toBeGreaterThan(0);
       expect(stored).toBe(published);

@@ -5,6 +5,7 @@ import { collectOutput } from "../../src/cli/output.js";
 import { startGuild } from "../../src/cli/runtime/start-guild.js";
 import { createLogger, type GuildEvent } from "../../src/protocol/index.js";
 import { tempRepo } from "../helpers/git-repo.js";
+import { checkoutHost } from "../helpers/host-config.js";
 import { startNats } from "../helpers/nats.js";
 import { startScriptedOpenAI } from "../helpers/scripted-llm/index.js";
 
@@ -120,6 +121,7 @@ live: { progressMs: 500 }
       });
       const guild = await startGuild({
         bus,
+        host: checkoutHost(repo.path),
         logger: createLogger({ level: "silent" }),
         roles: ["security", "backend"],
       });

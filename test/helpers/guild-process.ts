@@ -20,11 +20,24 @@ const ROOT = join(import.meta.dirname, "..", "..");
 export async function spawnGuildProcess(
   script: string,
   env: Record<string, string>,
-  options: { readyTimeoutMs?: number } = {},
+  options: {
+    readyTimeoutMs?: number;
+    /** A command the process runs under (e.g. bubblewrap's argv, ending before the program). */
+    wrap?: string[];
+    cwd?: string;
+  } = {},
 ): Promise<GuildProcess> {
   // Node itself with tsx's loader, not the tsx CLI: the CLI forks a second process a signal would miss.
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", script], {
-    cwd: ROOT,
+  // The loader by its path, so the process may run in any folder.
+  const argv = [
+    process.execPath,
+    "--import",
+    join(ROOT, "node_modules", "tsx", "dist", "loader.mjs"),
+    script,
+  ];
+  const [command, ...args] = [...(options.wrap ?? []), ...argv] as [string, ...string[]];
+  const child: ChildProcess = spawn(command, args, {
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

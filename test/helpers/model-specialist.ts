@@ -26,7 +26,8 @@ export function assignment(revision: boolean): Assignment {
     goalId: "g1",
     goalText: "model",
     attempt: revision ? 2 : 1,
-    repo: "/r",
+    repoId: "r-0123456789abcdef",
+    baseBundles: [],
     baseCommit: "a".repeat(40),
     ...(revision ? { feedback: "redo on top of the winner" } : {}),
   };

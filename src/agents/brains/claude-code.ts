@@ -1,11 +1,20 @@
-import type { CanUseTool, Options, Query } from "@anthropic-ai/claude-agent-sdk";
+import type { CanUseTool, Options, Query, SpawnOptions } from "@anthropic-ai/claude-agent-sdk";
 import { GuildError } from "../../protocol/index.js";
+import { type SandboxedProcess, type SandboxPolicy, spawnSandboxed } from "../../sandbox/index.js";
 import { externalAgentEnv } from "./agent-env.js";
 import type { Brain, BrainRunContext, BrainStep } from "./brain.js";
 import { type ClaudeMessage, claudeSteps, usageOf } from "./claude-code-steps.js";
 import { claudeWriteOf } from "./claude-code-writes.js";
 import { composeExternalPrompt } from "./external-prompt.js";
 import { type ExternalExit, type ExternalRunIo, runExternalAgent } from "./external-run.js";
+import {
+  definedEnv,
+  externalPolicy,
+  limitReasonOf,
+  packageRoot,
+  SANDBOX_WALL_GRACE_MS,
+  stopAgent,
+} from "./external-run-sandbox.js";
 import { firstErrorLine } from "./no-change.js";
 
 /** A role's Claude Code brain: the Agent SDK in the worktree, every file write checked by guild first. */
@@ -50,15 +59,47 @@ function permissionsFor(context: BrainRunContext): CanUseTool {
   };
 }
 
+/**
+ * Starts the Claude Code process the SDK asks for inside guild's sandbox: its Bash tool can change only the
+ * worktree (and the role's `writable`), reaches the network only as the role allows, and the process with
+ * everything it started is killed on cancel or timeout. The SDK does not read stderr of a process it did
+ * not spawn, so it is kept here for the failure reason.
+ */
+function sandboxedSpawner(
+  context: BrainRunContext,
+  policy: SandboxPolicy,
+  io: ExternalRunIo,
+  timeoutMs: number,
+  onStart: (agent: SandboxedProcess) => void,
+): (options: SpawnOptions) => SandboxedProcess["child"] {
+  return (spawnOptions) => {
+    const env = definedEnv(spawnOptions.env);
+    const agent = spawnSandboxed({
+      argv: [spawnOptions.command, ...spawnOptions.args],
+      cwd: context.workdir,
+      policy,
+      env,
+      signal: io.signal,
+      readable: packageRoot(spawnOptions.command, env.PATH ?? ""),
+      limits: { wallMs: timeoutMs + SANDBOX_WALL_GRACE_MS },
+    });
+    onStart(agent);
+    return agent.child;
+  };
+}
+
 async function* runClaude(
   options: ClaudeCodeBrainOptions,
   context: BrainRunContext,
   io: ExternalRunIo,
+  timeoutMs: number,
 ): AsyncGenerator<BrainStep, ExternalExit, undefined> {
+  const policy = externalPolicy(context, "claude-code");
   const sdk = await loadClaudeAgentSdk();
   const abortController = new AbortController();
   io.signal.addEventListener("abort", () => abortController.abort(), { once: true });
   let stderr = "";
+  let agent: SandboxedProcess | undefined;
   const query = sdk.query({
     prompt: composeExternalPrompt(context.task),
     options: {
@@ -74,9 +115,12 @@ async function* runClaude(
         { pass: options.env ?? [], home: io.home, set: { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" } },
         options.from,
       ),
-      stderr: (data) => {
-        stderr = (stderr + data).slice(-20_000);
-      },
+      spawnClaudeCodeProcess: sandboxedSpawner(context, policy, io, timeoutMs, (started) => {
+        agent = started;
+        started.child.stderr.on("data", (data: Buffer) => {
+          stderr = (stderr + data.toString()).slice(-20_000);
+        });
+      }),
     },
   });
   let lastText = "";
@@ -110,14 +154,20 @@ async function* runClaude(
         ...(ok ? {} : { errorLine: firstErrorLine(`${errors}\n${message.result ?? ""}\n${stderr}`) }),
       };
     }
+  } catch (error) {
+    // A limit that stopped the process (memory, processes) is the reason, not the SDK's "exited with code".
+    const reason = io.signal.aborted ? undefined : await limitReasonOf(agent);
+    throw reason ? new Error(reason, { cause: error }) : error;
   } finally {
     query.close?.();
+    // Nothing it started (a background job of its Bash tool) may still write while the harvest reads.
+    await stopAgent(agent);
   }
   return {
     ok: false,
     status: "ended without a result",
     finalText: lastText,
-    errorLine: firstErrorLine(stderr),
+    errorLine: (await limitReasonOf(agent)) ?? firstErrorLine(stderr),
   };
 }
 
@@ -127,7 +177,9 @@ export function createClaudeCodeBrain(options: ClaudeCodeBrainOptions = {}): Bra
     name: "claude-code",
     run(context) {
       const timeoutMs = Math.min(options.timeoutMs ?? context.budget.maxWallMs, context.budget.maxWallMs);
-      return runExternalAgent(context, "claude-code", timeoutMs, (io) => runClaude(options, context, io));
+      return runExternalAgent(context, "claude-code", timeoutMs, (io) =>
+        runClaude(options, context, io, timeoutMs),
+      );
     },
   };
 }

@@ -1,7 +1,6 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
+import { gitSync } from "../../git/index.js";
 
 /** The git files an external agent could use to run code later: config (fsmonitor, hooksPath) and hooks. */
 export interface GitControlSnapshot {
@@ -14,11 +13,7 @@ function gitPath(workdir: string, name: string): string {
 }
 
 function gitAnswer(workdir: string, args: string[]): string {
-  const path = execFileSync("git", [...SAFE_GIT_ARGS, ...args], {
-    env: { ...process.env, ...SAFE_GIT_ENV },
-    cwd: workdir,
-    encoding: "utf8",
-  }).trim();
+  const path = gitSync(workdir, args).trim();
   return isAbsolute(path) ? path : join(workdir, path);
 }
 

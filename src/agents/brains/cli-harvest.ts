@@ -1,17 +1,12 @@
-import { execFileSync } from "node:child_process";
 import { lstatSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
+import { gitSync } from "../../git/index.js";
 import type { ToolSet } from "../tools/types.js";
 import type { BrainStep } from "./brain.js";
 
+// guild's own git: an agent's run may have planted a filter or diff driver that status, diff and checkout would run.
 function git(cwd: string, args: string[]): string {
-  return execFileSync("git", [...SAFE_GIT_ARGS, ...args], {
-    cwd,
-    env: { ...process.env, ...SAFE_GIT_ENV },
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  return gitSync(cwd, args);
 }
 
 /** The commit and the already-dirty paths before an external agent runs, so only its changes are taken. */

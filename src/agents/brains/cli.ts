@@ -5,6 +5,7 @@ import type { Brain, BrainRunContext, BrainStep } from "./brain.js";
 import { budgetExceeded } from "./budget.js";
 import { restoreGitControl, snapshotGitControl } from "./cli-git-guard.js";
 import { harvestChanges, markWorktree } from "./cli-harvest.js";
+import { withCodexSandbox } from "./codex-sandbox.js";
 import { composeExternalPrompt } from "./external-prompt.js";
 import { firstErrorLine } from "./no-change.js";
 
@@ -19,7 +20,10 @@ export interface CliBrainOptions {
   maxOutputChars?: number;
 }
 
-/** Command templates for known coding agents; `{task}` and `{dir}` are filled in per task. */
+/**
+ * Command templates for known coding agents; `{task}` and `{dir}` are filled in per task. Under guild's
+ * sandbox a codex command's `--sandbox workspace-write` runs as `danger-full-access` (`withCodexSandbox`).
+ */
 export const CLI_PRESETS = {
   codex: ["codex", "exec", "--sandbox", "workspace-write", "--cd", "{dir}", "{task}"],
   claude: ["claude", "-p", "{task}", "--permission-mode", "acceptEdits"],
@@ -40,13 +44,14 @@ async function runAgent(
 ): Promise<Exit> {
   const cap = options.maxOutputChars ?? 20_000;
   const confinement = context.tools.confinement;
+  const policy = confinement?.sandbox ?? sandboxPolicy(undefined);
   try {
     // Confined like any command: only the worktree (and the role's `writable`) can change, the network
     // only when the role's sandbox allows it, and nothing it started outlives it.
     const result = await runSandboxed({
-      argv,
+      argv: withCodexSandbox(argv, policy.mode),
       cwd: context.workdir,
-      policy: confinement?.sandbox ?? sandboxPolicy(undefined),
+      policy,
       env: childEnv(
         {
           // The brain's own key names (`env:` on the brain) and what the role passes to its commands.

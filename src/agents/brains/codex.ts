@@ -1,11 +1,19 @@
-import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { type SandboxedProcess, type SandboxMode, spawnSandboxed } from "../../sandbox/index.js";
 import { externalAgentEnv } from "./agent-env.js";
 import type { Brain, BrainRunContext, BrainStep } from "./brain.js";
 import { estimateCost, type PriceTable } from "./budget.js";
 import { type CodexState, codexSteps, parseCodexLine } from "./codex-events.js";
+import { codexSandboxMode } from "./codex-sandbox.js";
 import { composeExternalPrompt } from "./external-prompt.js";
 import { type ExternalExit, type ExternalRunIo, runExternalAgent } from "./external-run.js";
+import {
+  externalPolicy,
+  limitReasonOf,
+  packageRoot,
+  SANDBOX_WALL_GRACE_MS,
+  stopAgent,
+} from "./external-run-sandbox.js";
 import { firstErrorLine } from "./no-change.js";
 
 /** A role's Codex brain: `codex exec --json` in the worktree, its events turned into guild's steps. */
@@ -22,9 +30,14 @@ export interface CodexBrainOptions {
   prices?: PriceTable;
 }
 
-/** The argv of one run: JSON events, codex's own workspace-write sandbox, the worktree as root, the prompt on stdin. */
-export function codexArgs(options: CodexBrainOptions, workdir: string, env: NodeJS.ProcessEnv): string[] {
-  const args = ["exec", "--json", "--sandbox", "workspace-write", "--cd", workdir, "--ephemeral"];
+/** The argv of one run: JSON events, codex's sandbox as `codexSandboxMode` says, the worktree as root, the prompt on stdin. */
+export function codexArgs(
+  options: CodexBrainOptions,
+  workdir: string,
+  env: NodeJS.ProcessEnv,
+  mode: SandboxMode = "none",
+): string[] {
+  const args = ["exec", "--json", "--sandbox", codexSandboxMode(mode), "--cd", workdir, "--ephemeral"];
   if (options.model) args.push("--model", options.model);
   const baseURL = options.baseURL ?? env.OPENAI_BASE_URL;
   if (baseURL) {
@@ -45,23 +58,28 @@ async function* runCodex(
   options: CodexBrainOptions,
   context: BrainRunContext,
   io: ExternalRunIo,
+  timeoutMs: number,
 ): AsyncGenerator<BrainStep, ExternalExit, undefined> {
+  const policy = externalPolicy(context, "codex");
   const env = externalAgentEnv({ pass: options.env ?? [], home: io.home }, options.from);
-  const child = spawn(options.executable ?? "codex", codexArgs(options, context.workdir, env), {
-    cwd: context.workdir,
-    env,
-    shell: false,
-    detached: true,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  const kill = () => {
-    if (child.pid !== undefined && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {}
-    }
-  };
-  io.signal.addEventListener("abort", kill, { once: true });
+  const executable = options.executable ?? "codex";
+  let agent: SandboxedProcess;
+  try {
+    // Confined by guild's sandbox: its commands change only the worktree, reach the network only as the
+    // role allows, and the process with everything it started is killed on cancel or timeout.
+    agent = spawnSandboxed({
+      argv: [executable, ...codexArgs(options, context.workdir, env, policy.mode)],
+      cwd: context.workdir,
+      policy,
+      env,
+      signal: io.signal,
+      readable: packageRoot(executable, env.PATH ?? ""),
+      limits: { wallMs: timeoutMs + SANDBOX_WALL_GRACE_MS },
+    });
+  } catch (error) {
+    return { ok: false, status: `could not start: ${(error as Error).message}`, finalText: "" };
+  }
+  const { child } = agent;
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-20_000);
@@ -83,10 +101,11 @@ async function* runCodex(
       }
     }
   } finally {
-    io.signal.removeEventListener("abort", kill);
-    kill();
+    // Its output has ended: it exits by itself (its exit code is the status), or is killed if it lingers.
+    await stopAgent(agent, io.signal.aborted ? 0 : 2000);
   }
   const { code, error } = await closed;
+  const limit = await limitReasonOf(agent);
   const cost =
     options.model && options.prices ? estimateCost(state.usage, options.model, options.prices) : undefined;
   if (cost !== undefined) yield { kind: "thought", text: `codex: estimated cost ${cost.toFixed(4)}` };
@@ -96,7 +115,9 @@ async function* runCodex(
     ok,
     status,
     finalText: state.lastMessage,
-    ...(ok ? {} : { errorLine: state.failed ?? firstErrorLine(`${stderr}\n${state.firstError ?? ""}`) }),
+    ...(ok
+      ? {}
+      : { errorLine: limit ?? state.failed ?? firstErrorLine(`${stderr}\n${state.firstError ?? ""}`) }),
   };
 }
 
@@ -106,7 +127,7 @@ export function createCodexBrain(options: CodexBrainOptions = {}): Brain {
     name: "codex",
     run(context) {
       const timeoutMs = Math.min(options.timeoutMs ?? context.budget.maxWallMs, context.budget.maxWallMs);
-      return runExternalAgent(context, "codex", timeoutMs, (io) => runCodex(options, context, io));
+      return runExternalAgent(context, "codex", timeoutMs, (io) => runCodex(options, context, io, timeoutMs));
     },
   };
 }

@@ -42,24 +42,32 @@ async function callTool(ctx: BrainRunContext, name: string, input: unknown): Pro
 
 const FIXERS = new Set<string>(["security", "frontend"]);
 
-/** The closing summary: counts, changed and refused paths, and why things were skipped. */
-export function summarize(report: SkillReport, written: string[], refused: string[]): string {
+/** The closing summary: counts, changed, refused and handed-over paths, and why things were skipped. */
+export function summarize(
+  report: SkillReport,
+  written: string[],
+  refused: string[],
+  requested: string[] = [],
+): string {
   const fixed = report.findings.filter((f) => f.fixed).length;
+  const handed = requested.length > 0 ? `, ${requested.length} sent to their owners as change requests` : "";
   const lines = [
-    `offline skill ${report.skill}: ${report.findings.length} found (${fixed} fixable), ${written.length} file(s) changed, ${refused.length} refused, ${report.skipped.length} skipped`,
+    `offline skill ${report.skill}: ${report.findings.length} found (${fixed} fixable), ${written.length} file(s) changed, ${refused.length} refused${handed}, ${report.skipped.length} skipped`,
   ];
   if (written.length > 0) lines.push(`changed: ${written.join(", ")}`);
   if (refused.length > 0) lines.push(`refused: ${refused.join(", ")}`);
+  if (requested.length > 0) lines.push(`change requests: ${requested.join(", ")}`);
   for (const s of report.skipped) lines.push(`skipped ${s.file ? `${s.file}: ` : ""}${s.reason}`);
   // Skills that look for something to fix may rightly find nothing; skills that produce (tests, docs)
   // and produced nothing did not do what was asked, unless they found their work already done.
-  if (written.length === 0 && refused.length === 0 && report.upToDate)
+  if (written.length === 0 && refused.length === 0 && requested.length === 0 && report.upToDate)
     lines.unshift(`No changes needed: ${report.upToDate}`);
   else if (
     FIXERS.has(report.skill) &&
     report.findings.length === 0 &&
     report.skipped.length === 0 &&
-    refused.length === 0
+    refused.length === 0 &&
+    requested.length === 0
   )
     lines.unshift(`No changes needed: the ${report.skill} skill found nothing to fix`);
   return lines.join("\n");
@@ -95,6 +103,8 @@ async function* runOffline(options: OfflineBrainOptions, ctx: BrainRunContext): 
     }
     const written: string[] = [];
     const refused: string[] = [];
+    const requested: string[] = [];
+    const refusedPaths = new Set<string>();
     // One step is kept for finish, so a long list of changes cannot push it past the budget.
     const room = Math.max(0, ctx.budget.maxSteps - 1);
     for (const [i, change] of report.changes.entries()) {
@@ -105,12 +115,24 @@ async function* runOffline(options: OfflineBrainOptions, ctx: BrainRunContext): 
       const id = `write-${i + 1}`;
       const input = { path: change.path, content: change.content };
       yield { kind: "tool_call", id, tool: "write_file", input };
-      const result = await callTool(ctx, "write_file", input);
+      if (change.neededBy && refusedPaths.has(change.neededBy)) {
+        // Only the refused fix needed it: the owner of that file fixes it, new module and all.
+        refused.push(
+          `${change.path} (not written: it serves the fix of ${change.neededBy}, which was refused)`,
+        );
+        continue;
+      }
+      const handed = change.neededBy ? handOver(ctx, change.path, change.content) : undefined;
+      const result = handed ?? (await callTool(ctx, "write_file", input));
       yield { kind: "tool_result", id, tool: "write_file", ok: result.ok, output: result.output };
       if (result.ok) written.push(change.path);
-      else refused.push(`${change.path} (${result.output})`);
+      else if (handed?.to) requested.push(`${change.path} to ${handed.to} (needed by ${change.neededBy})`);
+      else {
+        refused.push(`${change.path} (${result.output})`);
+        refusedPaths.add(change.path);
+      }
     }
-    summary = summarize(report, written, refused);
+    summary = summarize(report, written, refused, requested);
     yield* adaptWritten(ctx, written, (note) => {
       summary += `\n${note}`;
     });
@@ -120,6 +142,25 @@ async function* runOffline(options: OfflineBrainOptions, ctx: BrainRunContext): 
   const result = await callTool(ctx, "finish", input);
   yield { kind: "tool_result", id: "finish", tool: "finish", ok: result.ok, output: result.output };
   yield { kind: "summary", text: summary };
+}
+
+/**
+ * A new file that a fix of the task's own file needs, in a path another role owns: checked as a write
+ * would be and, refused only for its owner, recorded for that owner as a change request (the tool set's
+ * policy decides). Undefined when the role may write it, so it is written as usual.
+ */
+function handOver(
+  ctx: BrainRunContext,
+  path: string,
+  content: string,
+): (ToolResult & { to?: string }) | undefined {
+  const verdict = ctx.tools.checkWrite?.(path, content);
+  if (!verdict || verdict.ok) return undefined;
+  return {
+    ok: false,
+    output: `refused: ${verdict.reason}`,
+    ...(verdict.changeRequestTo ? { to: verdict.changeRequestTo } : {}),
+  };
 }
 
 /**

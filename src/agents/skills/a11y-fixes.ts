@@ -1,6 +1,6 @@
 /** An attribute a frontend fix adds to one element. */
 export interface AttributeFix {
-  rule: "img-alt" | "button-type" | "input-label";
+  rule: "img-alt" | "button-type" | "input-label" | "iframe-title";
   attribute: string;
   value: string;
   message: string;
@@ -42,6 +42,18 @@ export function a11yFixes(
         attribute: "alt",
         value,
         message: `img without alt; added alt="${value}" (check the wording)`,
+      },
+    ];
+  }
+  if (name === "iframe" && !attrs.has("title") && !attrs.has("aria-label") && !attrs.has("aria-labelledby")) {
+    // A screen reader announces a frame by its title; without one it reads out the URL or nothing.
+    const value = humanize(attrs.get("src") ?? "") || "Embedded content";
+    return [
+      {
+        rule: "iframe-title",
+        attribute: "title",
+        value,
+        message: `iframe without title; added title="${value}" (check the wording)`,
       },
     ];
   }

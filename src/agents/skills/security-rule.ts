@@ -7,7 +7,7 @@ export interface RuleContext {
   file: string;
   sf: SourceFile;
   report(line: number, rule: string, severity: Severity, message: string, fixed: boolean): void;
-  /** Adds a new file (workdir-relative) unless it already exists in the worktree. */
+  /** Adds a new file (workdir-relative) that this file's fix needs, unless it already exists in the worktree. */
   addModule(path: string, content: string, reason: string): void;
   skip(reason: string): void;
 }
@@ -21,14 +21,14 @@ export function ruleContext(
   sf: SourceFile,
   findings: Finding[],
   skipped: Skipped[],
-  addModule: RuleContext["addModule"],
+  addModule: (path: string, content: string, reason: string, neededBy: string) => void,
 ): RuleContext {
   return {
     file,
     sf,
     report: (line, rule, severity, message, fixed) =>
       findings.push({ file, line, rule, message, severity, fixed }),
-    addModule,
+    addModule: (path, content, reason) => addModule(path, content, reason, file),
     skip: (reason) => skipped.push({ file, reason }),
   };
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { inScope, isTsSource, listFiles } from "./path-scope.js";
 import { evalRule } from "./security-eval.js";
 import { execRule } from "./security-exec.js";
+import { iframeRule } from "./security-iframe.js";
 import { randomRule } from "./security-random.js";
 import { ruleContext, type SecurityRule } from "./security-rule.js";
 import { secretsRule } from "./security-secrets.js";
@@ -10,14 +11,14 @@ import { sqlRule } from "./security-sql.js";
 import { loadSources } from "./ts-project.js";
 import type { FileChange, SkillOptions, SkillReport } from "./types.js";
 
-const RULES: readonly SecurityRule[] = [evalRule, execRule, secretsRule, randomRule, sqlRule];
+const RULES: readonly SecurityRule[] = [evalRule, execRule, secretsRule, randomRule, sqlRule, iframeRule];
 
 /** Whether a path is a test or fixture, where secrets and shell commands are expected. */
 export function isTestPath(path: string): boolean {
   return /(^|\/)(test|tests|__tests__|fixtures)\//.test(path) || /\.(test|spec)\.tsx?$/.test(path);
 }
 
-/** Finds eval, shell injection, hard-coded secrets, weak token randomness and SQL concatenation, with fixes. */
+/** Finds eval, shell injection, hard-coded secrets, weak token randomness, SQL concatenation and unsandboxed iframes, with fixes. */
 export async function securitySkill(workdir: string, options: SkillOptions = {}): Promise<SkillReport> {
   const report: SkillReport = { skill: "security", findings: [], changes: [], skipped: [] };
   const all = listFiles(workdir, (p) => isTsSource(p) && inScope(p, options.paths));
@@ -30,8 +31,9 @@ export async function securitySkill(workdir: string, options: SkillOptions = {})
   const files = all.filter((p) => !isTestPath(p));
   const { sources } = loadSources(workdir, files);
   const added = new Map<string, FileChange>();
-  const addModule = (path: string, content: string, reason: string) => {
-    if (!existsSync(join(workdir, path)) && !added.has(path)) added.set(path, { path, content, reason });
+  const addModule = (path: string, content: string, reason: string, neededBy: string) => {
+    if (!existsSync(join(workdir, path)) && !added.has(path))
+      added.set(path, { path, content, reason, neededBy });
   };
   for (const [file, sf] of sources) {
     const before = sf.getFullText();

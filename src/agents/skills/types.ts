@@ -19,6 +19,11 @@ export interface FileChange {
   path: string;
   content: string;
   reason: string;
+  /**
+   * The file whose fix needs this one (a new module it imports): when the skill's role may not write
+   * this path, the owner gets it as a change request instead of the fix being left half done.
+   */
+  neededBy?: string;
 }
 
 /** Something the skill chose not to look at or not to change, and why. */

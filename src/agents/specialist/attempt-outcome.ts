@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { promisify } from "node:util";
+import { gitText } from "../../git/index.js";
 import type { OwnershipMatcher } from "../../ownership/index.js";
 import { GuildError } from "../../protocol/index.js";
 import { declaredNoChange } from "../brains/index.js";
 import { type ForeignWrite, resolveInWorktree } from "../tools/index.js";
-
-const run = promisify(execFile);
 
 /** What a brain's run left to judge: refused writes, the first failed step, its summary. */
 export interface AttemptTrace {
@@ -42,8 +39,8 @@ export async function applyForeignWrites(workdir: string, writes: readonly Forei
 }
 
 async function worktreeChanged(workdir: string): Promise<boolean> {
-  const { stdout } = await run("git", ["status", "--porcelain", "--untracked-files=all"], { cwd: workdir });
-  return stdout.trim() !== "";
+  // guild's own git: status runs a planted clean filter on any file whose stat changed.
+  return (await gitText(workdir, ["status", "--porcelain", "--untracked-files=all"])) !== "";
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   TaskAssignment,
 } from "../../protocol/index.js";
 import { claimTask, goalHasEnded, holdsClaim } from "./claim.js";
+import type { HostSetting } from "./host-role.js";
 import { type Assignment, specialistMachine } from "./machine.js";
 import { PeerInbox } from "./peer-inbox.js";
 import { type Presence, startPresence } from "./presence.js";
@@ -31,12 +32,16 @@ export interface SpecialistOptions {
   agentId: string;
   logger?: Logger;
   clock?: Clock;
+  /** What this process may run, loaded once at its start; default the built-in brains only. */
+  host?: HostSetting;
   roleOverride?: Partial<RoleConfig>;
   extraPath?: string[];
   /** Redelivery deadline of a claimed task; heartbeats run at a third of it. */
   ackWaitMs?: number;
   /** Receives the specialist machine's XState inspection events (`guild up --inspect`); default none. */
   inspect?: Observer<InspectionEvent>;
+  /** The agent's home (`guild agent --home`): its mirrors of the repositories it works on; default the guild home. */
+  home?: string;
 }
 
 const SETTLED = new Set(["proposed", "failed", "cancelled"]);
@@ -124,11 +129,11 @@ export class Specialist {
     this.#worktrees.clear();
   }
 
-  #worktreeFor(repoDir: string): AgentWorktree {
+  #worktreeFor(repoDir: string, root?: string): AgentWorktree {
     const key = resolve(repoDir);
     let worktree = this.#worktrees.get(key);
     if (!worktree) {
-      worktree = new AgentWorktree({ repoDir: key, agentId: this.agentId });
+      worktree = new AgentWorktree({ repoDir: key, agentId: this.agentId, ...(root ? { root } : {}) });
       this.#worktrees.set(key, worktree);
     }
     return worktree;
@@ -198,7 +203,9 @@ export class Specialist {
         notes: this.#notes,
         peers: this.#peers,
         signal: () => this.#abort.signal,
-        worktreeFor: (repoDir) => this.#worktreeFor(repoDir),
+        worktreeFor: (repoDir, root) => this.#worktreeFor(repoDir, root),
+        ...(this.#options.host ? { host: this.#options.host } : {}),
+        ...(this.#options.home ? { home: this.#options.home } : {}),
         ...(this.#options.roleOverride ? { roleOverride: this.#options.roleOverride } : {}),
         ...(this.#options.extraPath ? { extraPath: this.#options.extraPath } : {}),
       },
@@ -221,7 +228,7 @@ export class Specialist {
         // worktree is removed rather than reused: a brain still running past the grace may write into it.
         const ws = state.workspace;
         state.workspace = undefined;
-        await this.#worktreeFor(ws.repoDir)
+        await this.#worktreeFor(ws.repoDir, state.place?.worktreeRoot)
           .remove({
             reason: `cancelled: ${this.#actor?.getSnapshot().context.error ?? "by the coordinator"}`,
             onEvent: this.#emitGit(goalId),

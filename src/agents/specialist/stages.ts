@@ -4,7 +4,6 @@ import {
   commitWorkspace,
   exportBundle,
   type GitEvent,
-  objectStoreId,
   removeWorkspace,
   type Workspace,
 } from "../../git/index.js";
@@ -17,6 +16,7 @@ import {
   makeEnvelope,
   type Proposal,
   ProposalMessage,
+  proposalBundleKey,
   proposalRefId,
   type RoleConfig,
   subjects,
@@ -29,8 +29,10 @@ import { createToolSet, type PeerChannel } from "../tools/index.js";
 import { type AttemptTrace, applyForeignWrites, judgeNoChange, scopeOf } from "./attempt-outcome.js";
 import { changeRequestBrain } from "./change-request-brain.js";
 import { addGoalTokens, goalMeter } from "./goal-tokens.js";
+import { BUILT_IN_HOST, type HostSetting, hostNarrowedRole, refusedError } from "./host-role.js";
 import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
 import type { PeerInbox } from "./peer-inbox.js";
+import { type RepoPlace, repoPlaceFor } from "./repo-place.js";
 
 /** Tools whose success means a file in the worktree changed. */
 const WRITE_TOOLS = new Set(["write_file", "apply_patch"]);
@@ -40,7 +42,9 @@ export interface StageDeps {
   events: EventEmitter;
   agentId: string;
   role: string;
-  /** Overrides the role config read from the repository's guild.yaml (e.g. `guild agent --brain`). */
+  /** What this process may run (loaded once at its start); default the built-in brains only. */
+  host?: HostSetting;
+  /** Overrides the role config after the host's narrowing (set by the process itself, never by a goal). */
   roleOverride?: Partial<RoleConfig>;
   /** Directories prepended to PATH for allowed commands (guild's own node_modules/.bin). */
   extraPath?: string[];
@@ -49,8 +53,10 @@ export interface StageDeps {
   /** What the coordinator passes on while the task runs: overlaps, peers' questions and answers. */
   peers?: PeerInbox;
   signal: () => AbortSignal;
-  /** The agent's own worktree in a repository, reused from task to task. */
-  worktreeFor: (repoDir: string) => AgentWorktree;
+  /** The agent's own worktree in a repository (in `root`, when given), reused from task to task. */
+  worktreeFor: (repoDir: string, root?: string) => AgentWorktree;
+  /** The agent's home: its mirrors of repositories it has no checkout of (default the guild home). */
+  home?: string;
 }
 
 const STEP_TEXT_LIMIT = 4000;
@@ -67,6 +73,8 @@ export interface StageState {
   written?: (() => string[]) | undefined;
   /** The work stage in flight, so a cancel can wait for it to stop before salvaging the worktree. */
   inflight?: Promise<unknown>;
+  /** The repository the task works in: the coordinator's (shared objects) or this agent's mirror. */
+  place?: RepoPlace;
 }
 
 export function createStages(deps: StageDeps, state: StageState) {
@@ -78,7 +86,9 @@ export function createStages(deps: StageDeps, state: StageState) {
   }
 
   async function prepareWorkspace({ assignment }: { assignment: Assignment }): Promise<PreparedWorkspace> {
-    const worktree = deps.worktreeFor(assignment.repo);
+    const place = await repoPlaceFor(assignment, deps.bus.blobs, deps.home);
+    state.place = place;
+    const worktree = deps.worktreeFor(place.repoDir, place.worktreeRoot);
     const task = {
       goalId: assignment.goalId,
       taskId: assignment.task.taskId,
@@ -94,7 +104,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       const stale = isGuildError(error, "git.failed") ? error.details?.dir : undefined;
       if (typeof stale !== "string") throw error;
       await removeWorkspace(
-        { repoDir: assignment.repo, dir: stale },
+        { repoDir: place.repoDir, dir: stale },
         {
           salvage: true,
           reason: `taken over by ${agentId} from a worker that stopped`,
@@ -122,7 +132,21 @@ export function createStages(deps: StageDeps, state: StageState) {
     // Rules come from the base commit as checked out in the worktree: an agent cannot loosen them.
     const ownership = await loadOwnership({ repoDir: workspace.dir });
     state.config = ownership.config;
-    const roleConfig = { ...ownership.config.roles[role], ...deps.roleOverride } as RoleConfig;
+    // What runs comes from this process's host config; the base's guild.yaml only chooses and narrows.
+    const host = deps.host ?? BUILT_IN_HOST;
+    const narrowed = await hostNarrowedRole(host, ownership, role, workspace.dir);
+    if (!narrowed.ok) {
+      const { taskId } = assignment.task;
+      const { attempt, goalId } = assignment;
+      const payload = { taskId, attempt, role, hostConfig: host.source, refusals: narrowed.refusals };
+      await events.emit("host.refused", payload, goalId);
+      throw refusedError(role, host, narrowed.refusals);
+    }
+    const roleConfig = {
+      ...ownership.config.roles[role],
+      ...narrowed.role,
+      ...deps.roleOverride,
+    } as RoleConfig;
     const builtinSkill = (BUILTIN_ROLES as Record<string, { skill: string } | undefined>)[role]?.skill;
     const brainConfig = roleConfig.brain ?? { kind: "offline" as const };
     const brain =
@@ -168,7 +192,7 @@ export function createStages(deps: StageDeps, state: StageState) {
       allowCommands: roleConfig.allowCommands ?? [],
       limits: { maxFileBytes: ownership.config.limits.maxFileBytes },
       forceAddIgnored: ownership.config.forceAddIgnored,
-      sandbox: sandboxPolicy(roleConfig.sandbox ?? ownership.config.sandbox),
+      sandbox: sandboxPolicy(roleConfig.sandbox),
       passEnv: roleConfig.env ?? [],
       ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
       foreignWrites: ownership.config.foreignWrites,
@@ -303,17 +327,19 @@ export function createStages(deps: StageDeps, state: StageState) {
     const proposalId = `${taskId}-${assignment.attempt}`;
     let bundleKey: string | null = null;
     // In a worktree of the coordinator's own repository the commits are already where it reads them.
-    const shared =
-      committed.commits > 0 &&
-      assignment.objectStore !== undefined &&
-      assignment.objectStore === (await objectStoreId(assignment.repo).catch(() => undefined));
+    const shared = committed.commits > 0 && state.place?.shared === true;
     if (committed.commits > 0 && !shared) {
-      const bundle = await exportBundle(assignment.repo, {
+      const bundle = await exportBundle(ws.repoDir, {
         base: assignment.baseCommit,
         head: committed.head,
         ref: proposalRefId({ goalId: assignment.goalId, proposalId }),
       });
-      bundleKey = `${assignment.goalId}.${taskId}.${assignment.attempt}`;
+      bundleKey = proposalBundleKey({
+        goalId: assignment.goalId,
+        taskId,
+        attempt: assignment.attempt,
+        agentId,
+      });
       await deps.bus.blobs.put(bundleKey, bundle);
     }
     const proposal: Proposal = {
@@ -368,7 +394,7 @@ export function createStages(deps: StageDeps, state: StageState) {
     state.workspace = undefined;
     if (!ws) return;
     await deps
-      .worktreeFor(ws.repoDir)
+      .worktreeFor(ws.repoDir, state.place?.worktreeRoot)
       .release({ salvage: !state.committed, onEvent: emitGit(ws.goalId) })
       .catch(() => undefined);
   }

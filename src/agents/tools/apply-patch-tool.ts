@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { forceAddPath } from "../../git/index.js";
-import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
+import { forceAddPath, gitCommand } from "../../git/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import { truncateMiddle } from "./untrusted.js";
 import { guardWrite } from "./write-guard.js";
@@ -35,11 +34,17 @@ export function pathsOfPatch(patch: string): string[] {
   return [...paths];
 }
 
-function gitApply(cwd: string, patch: string, timeoutMs: number): Promise<{ code: number; output: string }> {
+// guild's own git: a clean filter or fsmonitor the repository's config names must not run as the agent's patch lands.
+async function gitApply(
+  cwd: string,
+  patch: string,
+  timeoutMs: number,
+): Promise<{ code: number; output: string }> {
+  const { args, env } = await gitCommand(cwd, ["apply", "--recount", "--whitespace=nowarn", "-"]);
   return new Promise((resolve, reject) => {
-    const child = spawn("git", [...SAFE_GIT_ARGS, "apply", "--recount", "--whitespace=nowarn", "-"], {
+    const child = spawn("git", args, {
       cwd,
-      env: { ...process.env, ...SAFE_GIT_ENV },
+      env,
       timeout: timeoutMs,
       stdio: ["pipe", "pipe", "pipe"],
     });

@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { Project, type SourceFile } from "ts-morph";
-import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
+import { gitSync } from "../../git/index.js";
 import { refuse } from "./define-tool.js";
 import { resolveInWorktree } from "./sandbox-path.js";
 import type { ToolContext } from "./tool-context.js";
@@ -10,10 +9,7 @@ const SOURCE = /\.(?:ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 const projects = new WeakMap<ToolContext, Project>();
 
 function sourcePaths(context: ToolContext): string[] {
-  const out = execFileSync("git", [...SAFE_GIT_ARGS, "ls-files", "-co", "--exclude-standard", "-z"], {
-    env: { ...process.env, ...SAFE_GIT_ENV },
-    cwd: context.workdir,
-    encoding: "utf8",
+  const out = gitSync(context.workdir, ["ls-files", "-co", "--exclude-standard", "-z"], {
     maxBuffer: 64 * 1024 * 1024,
   });
   const paths: string[] = [];

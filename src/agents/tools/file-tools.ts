@@ -3,8 +3,7 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
-import { forceAddPath } from "../../git/index.js";
-import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
+import { forceAddPath, gitCommand } from "../../git/index.js";
 import { defineTool, refuse } from "./define-tool.js";
 import { resolveInWorktree } from "./sandbox-path.js";
 import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
@@ -50,11 +49,9 @@ export const listFilesTool = defineTool({
   input: z.object({ path: z.string().min(1).default(".") }),
   async run(context, input) {
     const { rel } = resolveInWorktree(context.workdir, input.path, { forWrite: false });
-    const { stdout } = await run(
-      "git",
-      [...SAFE_GIT_ARGS, "ls-files", "-co", "--exclude-standard", "-z", "--", rel === "" ? "." : rel],
-      { cwd: context.workdir, env: { ...process.env, ...SAFE_GIT_ENV }, maxBuffer: 64 * 1024 * 1024 },
-    );
+    const list = ["ls-files", "-co", "--exclude-standard", "-z", "--", rel === "" ? "." : rel];
+    const { args, env } = await gitCommand(context.workdir, list);
+    const { stdout } = await run("git", args, { cwd: context.workdir, env, maxBuffer: 64 * 1024 * 1024 });
     const files = [...new Set(stdout.split("\0").filter(Boolean))].sort();
     const shown = files.slice(0, MAX_LISTED).join("\n");
     const more = files.length > MAX_LISTED ? `\n… and ${files.length - MAX_LISTED} more` : "";

@@ -1,16 +1,21 @@
 import { execFile } from "node:child_process";
 import { z } from "zod";
-import { SAFE_GIT_ARGS, SAFE_GIT_ENV } from "../../protocol/index.js";
+import { gitCommand } from "../../git/index.js";
 import { defineTool } from "./define-tool.js";
 import { resolveInWorktree } from "./sandbox-path.js";
 import { truncateMiddle, wrapUntrusted } from "./untrusted.js";
 
-function gitGrep(cwd: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string }> {
+async function gitGrep(
+  cwd: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number; stdout: string }> {
+  const command = await gitCommand(cwd, args);
   return new Promise((resolve) => {
     execFile(
       "git",
-      [...SAFE_GIT_ARGS, ...args],
-      { cwd, env: { ...process.env, ...SAFE_GIT_ENV }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      command.args,
+      { cwd, env: command.env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout) => {
         const code = error ? (typeof error.code === "number" ? error.code : 2) : 0;
         resolve({ code, stdout });

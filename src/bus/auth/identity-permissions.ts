@@ -110,10 +110,14 @@ export function permissionsFor(identity: IdentityName, plan: IdentityPlan, inbox
       `$KV.${stores.state}.claim.${role}.>`,
       `$KV.${stores.state}.budget.*.${role}`,
       ...ids.map((id) => `$KV.${stores.presence}.${id}`),
-      // Bundles: write chunks and metadata, look an object up; never purge or delete the store.
+      // Bundles: write chunks and metadata, look an object up and read it (an ordered consumer on the
+      // store's own stream, which holds bundles only: bases from the coordinator, other agents' proposals);
+      // never purge or delete the store. Object names are encoded into one subject token, so the server
+      // cannot tell keys apart: review reads a proposal's bundle only under its own agent's key.
       `$O.${stores.bundles}.C.>`,
       `$O.${stores.bundles}.M.>`,
       `${API}.STREAM.MSG.GET.${OBJ_STREAM}`,
+      ...bucketReader(OBJ_STREAM),
     ],
     subscribe: [replies, ...ids.map((id) => subjects.agentInbox(id))],
   };

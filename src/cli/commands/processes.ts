@@ -1,9 +1,11 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadOwnership } from "../../ownership/index.js";
 import { createLogger } from "../../protocol/index.js";
 import { describeSandbox } from "../../sandbox/index.js";
 import { processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
+import { HOST_CONFIG_HELP, loadHostSetting } from "../runtime/host-config.js";
 import { inspectUrlOf } from "../runtime/inspector.js";
 import { startGuild } from "../runtime/start-guild.js";
 import { stopOnSignal } from "../runtime/stop-on-signal.js";
@@ -42,23 +44,36 @@ export function registerProcessCommands(program: Command): void {
     .requiredOption("--role <role>", "the role")
     .option("--replicas <n>", "how many", (v: string) => Number.parseInt(v, 10), 1)
     .option("--inspect <ws-url>", INSPECT_HELP)
-    .action(async (opts: { role: string; replicas: number; inspect?: string }) => {
-      const logger = createLogger({ name: `guild-agent-${opts.role}` });
-      const connection = await connectBus({ startServer: false, logger });
-      const inspectUrl = inspectUrlOf(opts.inspect);
-      const runtime = await startGuild({
-        bus: connection.bus,
-        logger,
-        roles: [opts.role],
-        ...(inspectUrl ? { inspectUrl } : {}),
-        replicas: opts.replicas,
-        coordinator: false,
-      });
-      processOutput.err(`${runtime.agents.map((a) => a.agentId).join(", ")} running`);
-      processOutput.err(describeSandbox("bubblewrap"));
-      await stopOnSignal(async () => {
-        await runtime.stop();
-        await connection.close();
-      });
-    });
+    .option("--config <file>", HOST_CONFIG_HELP)
+    .option("--home <dir>", "keep mirrors of the repositories worked on here (default the guild home)")
+    .action(
+      async (opts: { role: string; replicas: number; inspect?: string; config?: string; home?: string }) => {
+        // Loaded once, before connecting: a bad host config stops the agent at once (exit 2).
+        const host = loadHostSetting({
+          file: opts.config,
+          checkout: process.cwd(),
+          ...(opts.home ? { home: resolve(opts.home) } : {}),
+        });
+        const logger = createLogger({ name: `guild-agent-${opts.role}` });
+        const connection = await connectBus({ startServer: false, logger });
+        const inspectUrl = inspectUrlOf(opts.inspect);
+        const runtime = await startGuild({
+          bus: connection.bus,
+          logger,
+          roles: [opts.role],
+          ...(inspectUrl ? { inspectUrl } : {}),
+          replicas: opts.replicas,
+          coordinator: false,
+          host,
+          ...(opts.home ? { home: resolve(opts.home) } : {}),
+        });
+        processOutput.err(`${runtime.agents.map((a) => a.agentId).join(", ")} running`);
+        processOutput.err(describeSandbox("bubblewrap"));
+        processOutput.err(`host config: ${host.source}`);
+        await stopOnSignal(async () => {
+          await runtime.stop();
+          await connection.close();
+        });
+      },
+    );
 }

@@ -9,6 +9,7 @@ import { formatEvent } from "../event-format.js";
 import { type Output, processOutput } from "../output.js";
 import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
 import { configuredRoles } from "../runtime/configured-roles.js";
+import { HOST_CONFIG_HELP, loadHostSetting } from "../runtime/host-config.js";
 import { inspectUrlOf } from "../runtime/inspector.js";
 import { type GuildRuntime, startGuild } from "../runtime/start-guild.js";
 import { stopOnSignal } from "../runtime/stop-on-signal.js";
@@ -26,6 +27,8 @@ export interface UpOptions {
   dashboard?: DashboardCommandOptions;
   /** WebSocket URL of an XState inspector for the machines (default GUILD_INSPECT; none without). */
   inspect?: string;
+  /** The host config file (what the agents may run); default the home's host.yaml, else this checkout's guild.yaml. */
+  config?: string;
 }
 
 export interface UpHandle {
@@ -36,6 +39,8 @@ export interface UpHandle {
 
 /** `guild up`: the coordinator, one agent per role and an event printer, in one process. */
 export async function runUp(options: UpOptions, output: Output = processOutput): Promise<UpHandle> {
+  // What the agents may run is fixed now, from this host's files, before anything connects.
+  const host = loadHostSetting({ file: options.config, checkout: options.home ?? process.cwd() });
   const logger = createLogger({
     name: "guild",
     destination: process.stderr,
@@ -69,6 +74,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     schedules: { repo: resolve(options.home ?? process.cwd()), schedules: config.schedules },
     ...(options.replicas ? { replicas: options.replicas } : {}),
     ...(inspectUrl ? { inspectUrl } : {}),
+    host,
   });
   const printer =
     options.events === false
@@ -83,6 +89,7 @@ export async function runUp(options: UpOptions, output: Output = processOutput):
     `guild is up: coordinator + ${runtime.agents.map((a) => a.agentId).join(", ")} on the ${connection.bus.kind} bus`,
   );
   output.err(describeSandbox(config.sandbox === "none" ? "none" : "bubblewrap"));
+  output.err(`host config: ${host.source}`);
   const unconfined = Object.entries(config.roles).filter(([, r]) => r.sandbox === "none");
   if (inspectUrl) output.err(`inspect: the machines' XState events go to ${inspectUrl}`);
   if (unconfined.length > 0) output.err(`sandbox: none for ${unconfined.map(([name]) => name).join(", ")}`);
@@ -106,6 +113,7 @@ interface UpCommandOptions {
   dashboard: boolean;
   dashboardPort?: number;
   inspect?: string;
+  config?: string;
 }
 
 export function registerUpCommand(program: Command): void {
@@ -121,6 +129,7 @@ export function registerUpCommand(program: Command): void {
     .option("--no-dashboard", "do not start the dashboard")
     .option("--dashboard-port <n>", "the dashboard's port", (v: string) => Number.parseInt(v, 10))
     .option("--inspect <ws-url>", "send the machines' XState inspection events there (default GUILD_INSPECT)")
+    .option("--config <file>", HOST_CONFIG_HELP)
     .action(async (opts: UpCommandOptions) => {
       const handle = await runUp({
         bus: opts.bus,
@@ -129,6 +138,7 @@ export function registerUpCommand(program: Command): void {
         ...(opts.roles ? { roles: opts.roles } : {}),
         ...(opts.replicas ? { replicas: opts.replicas } : {}),
         ...(opts.inspect ? { inspect: opts.inspect } : {}),
+        ...(opts.config ? { config: opts.config } : {}),
       });
       await stopOnSignal(() => handle.stop());
     });

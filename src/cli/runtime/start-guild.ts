@@ -1,6 +1,12 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILTIN_ROLES, Specialist, startArbiterService, startPlannerService } from "../../agents/index.js";
+import {
+  BUILTIN_ROLES,
+  type HostSetting,
+  Specialist,
+  startArbiterService,
+  startPlannerService,
+} from "../../agents/index.js";
 import type { Bus, Subscription } from "../../bus/index.js";
 import { Coordinator } from "../../coordinator/index.js";
 import type { BrainConfig, Logger, ScheduleConfig } from "../../protocol/index.js";
@@ -29,6 +35,10 @@ export interface GuildRuntimeOptions {
   schedules?: { repo: string; schedules: ScheduleConfig[] };
   /** Send the goal and specialist machines' XState inspection events to this WebSocket URL. */
   inspectUrl?: string;
+  /** What the agents may run (`loadHostSetting`); default the built-in brains only. */
+  host?: HostSetting;
+  /** The agents' home (`guild agent --home`): their mirrors of repositories not on this disk. */
+  home?: string;
 }
 
 export interface GuildRuntime {
@@ -67,7 +77,9 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
         agentId: `${role}-${i}`,
         logger: options.logger,
         extraPath,
+        ...(options.host ? { host: options.host } : {}),
         ...(options.ackWaitMs ? { ackWaitMs: options.ackWaitMs } : {}),
+        ...(options.home ? { home: options.home } : {}),
         ...inspect,
       });
       await agent.start();

@@ -7,6 +7,7 @@ import {
   mergeIntoIntegration,
   objectStoreId,
   proposalDiff,
+  repoId,
 } from "../../git/index.js";
 import type { Ownership } from "../../ownership/index.js";
 import {
@@ -17,12 +18,15 @@ import {
   TaskAssignment,
   type TaskSpec,
 } from "../../protocol/index.js";
+import { sandboxPolicy } from "../../sandbox/index.js";
 import { planGoal } from "../plan/index.js";
 import { arbitrateConflict, type ConflictPair, settleConflicts } from "../settle/index.js";
+import { orphanedDependents, withContracts } from "./contract-dependencies.js";
 import { nextDecisionId } from "./goal-decisions.js";
 import { type DispatchOutcome, type GoalEvent, goalMachine } from "./goal-machine.js";
 import { blockedTasks, chainDepths, readyTasks } from "./goal-tasks.js";
 import type { GoalContext, MergeOutcome, SettleOutcome, TaskRecord } from "./goal-types.js";
+import { publishBaseBundles, taskBase } from "./task-bases.js";
 import { UNSERVED_WAIT_MS, watchUnserved } from "./unserved-watch.js";
 import { acceptedWithCommits, createVerifier, mergeEntries } from "./verify-integration.js";
 
@@ -67,22 +71,29 @@ export function provideGoalEffects(deps: EffectDeps) {
     // GUILD_SHARED_OBJECTS=0: every proposal then travels as a bundle, as from another machine).
     const shareObjects = ready.length > 0 && process.env.GUILD_SHARED_OBJECTS !== "0";
     const objectStore = shareObjects ? await objectStoreId(ctx.repo).catch(() => undefined) : undefined;
+    // Agents without this repository keep a mirror by its id and fetch each task's base as bundles.
+    const repository = ready.length > 0 ? await repoId(ctx.repo, ctx.baseCommit) : "";
+    const bases: Record<string, string> = {};
     for (const task of ready) {
       const attempt = task.attempt + 1;
+      const base = await taskBase(ctx, task);
+      if (base !== task.base) bases[task.spec.taskId] = base;
+      const baseBundles = await publishBaseBundles(bus, ctx.repo, repository, ctx.baseCommit, base);
       const message = TaskAssignment.parse(
         makeEnvelope({
           type: "task.assigned",
           source: "coordinator",
           goalId: ctx.goalId,
           payload: {
-            task: task.spec,
+            task: withContracts(ctx, task.spec),
             goalId: ctx.goalId,
             goalText: ctx.text,
             attempt,
-            repo: ctx.repo,
-            baseCommit: task.base,
+            repoId: repository,
+            baseCommit: base,
+            baseBundles,
             priority: depth.get(task.spec.taskId) ?? 1,
-            ...(objectStore ? { objectStore } : {}),
+            ...(objectStore ? { objectStore, repo: ctx.repo } : {}),
             ...(task.reason && task.attempt > 0 ? { feedback: task.reason } : {}),
           },
         }),
@@ -110,7 +121,11 @@ export function provideGoalEffects(deps: EffectDeps) {
       ctx.goalId,
       ready.map((t) => ({ taskId: t.spec.taskId, role: t.spec.role, attempt: t.attempt + 1 })),
     ).catch(() => undefined);
-    return { taskIds: ready.map((t) => t.spec.taskId), at };
+    return {
+      taskIds: ready.map((t) => t.spec.taskId),
+      at,
+      ...(Object.keys(bases).length > 0 ? { bases } : {}),
+    };
   }
 
   async function settle(ctx: GoalContext): Promise<SettleOutcome> {
@@ -126,6 +141,7 @@ export function provideGoalEffects(deps: EffectDeps) {
     for (const blocked of blockedTasks(ctx)) {
       outcome.reject.push({ taskId: blocked.spec.taskId, reason: "a task it depends on did not succeed" });
     }
+    outcome.reject.push(...orphanedDependents(ctx));
     outcome.decisions = [];
     for (const pair of outcome.undecided) {
       const files = report.pairs.find((p) => p.a === pair.a && p.b === pair.b)?.files ?? [];
@@ -219,7 +235,10 @@ export function provideGoalEffects(deps: EffectDeps) {
 
   async function merge(ctx: GoalContext): Promise<MergeOutcome> {
     const entries = mergeEntries(ctx);
-    const prepared = await deps.premerge?.preparedFor(entries);
+    // Prepared in the order proposals were accepted: a dependent accepted before its provider (it started
+    // against a contract) made it in another order than the dependency order merged here.
+    const ready = await deps.premerge?.preparedFor(entries);
+    const prepared = ready?.merged.every((id, i) => entries[i]?.id === id) ? ready : undefined;
     const result = await mergeIntoIntegration(ctx.repo, {
       goalId: ctx.goalId,
       base: ctx.baseCommit,
@@ -230,7 +249,7 @@ export function provideGoalEffects(deps: EffectDeps) {
     for (const id of result.merged) {
       await events.emit(
         "merge.completed",
-        { taskId: id, commit: result.head, branch: result.branch },
+        { taskId: id, commit: result.commits[id] ?? result.head, branch: result.branch },
         ctx.goalId,
       );
     }
@@ -240,6 +259,8 @@ export function provideGoalEffects(deps: EffectDeps) {
   const verify = createVerifier({
     events,
     testCommand: config.testCommand,
+    // The project's test command is no role's: the top-level `sandbox:` confines it (bubblewrap unless `none`).
+    sandbox: sandboxPolicy(config.sandbox),
     ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
   });
 

@@ -1,5 +1,6 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { TaskSpec } from "../../protocol/index.js";
+import { orphanedDependents } from "./contract-dependencies.js";
 import { applyCulprit, applySettlement, type DecisionResolution, resolveDecision } from "./goal-decisions.js";
 import { addTasks, allSettled, isCurrent, readyTasks, updateTask } from "./goal-tasks.js";
 import type {
@@ -40,6 +41,8 @@ export type GoalEvent =
 export interface DispatchOutcome {
   taskIds: string[];
   at: number;
+  /** Tasks sent out from another base than their record's (a dependent starts from its dependencies' merge). */
+  bases?: Record<string, string>;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -74,7 +77,13 @@ export const goalMachine = setup({
   guards: {
     allSettled: ({ context }) => allSettled(context),
     hasReady: ({ context }) => readyTasks(context).length > 0,
-    nothingAccepted: ({ context }) => !Object.values(context.tasks).some((t) => t.status === "accepted"),
+    // A dependent accepted against a contract its provider never delivered will not land either.
+    nothingAccepted: ({ context }) => {
+      const orphans = new Set(orphanedDependents(context).map((o) => o.taskId));
+      return !Object.values(context.tasks).some(
+        (t) => t.status === "accepted" && !orphans.has(t.spec.taskId),
+      );
+    },
     hasRevisions: (_, params: { outcome: SettleOutcome }) =>
       params.outcome.revise.length > 0 || (params.outcome.decisions?.length ?? 0) > 0,
     mergeConflicted: (_, params: { outcome: MergeOutcome }) => params.outcome.conflicts.length > 0,
@@ -140,6 +149,7 @@ export const goalMachine = setup({
                       ...t,
                       status: "dispatched",
                       attempt: t.attempt + 1,
+                      base: event.output.bases?.[id] ?? t.base,
                       dispatchedAt: event.output.at,
                     };
                   }
@@ -361,7 +371,8 @@ function nothingAcceptedReason(context: GoalContext): string {
   const failed = context.order
     .map((id) => context.tasks[id] as TaskRecord)
     .filter((t) => t.status === "failed")
-    .map((t) => `${t.spec.taskId}: ${t.reason ?? "failed"}`);
+    .map((t) => `${t.spec.taskId}: ${t.reason ?? "failed"}`)
+    .concat(orphanedDependents(context).map((o) => `${o.taskId}: ${o.reason}`));
   return `no task produced an accepted proposal${failed.length ? ` (${failed.join("; ")})` : ""}`;
 }
 

@@ -7,6 +7,7 @@ import { provideGoalEffects } from "./goal-effects.js";
 import type { GoalEvent, goalMachine } from "./goal-machine.js";
 import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
 import type { GoalContext } from "./goal-types.js";
+import { rearmUnserved, UNSERVED_WAIT_MS } from "./unserved-watch.js";
 
 /** A goal taken over from the store, with an actor built from its snapshot (not yet started). */
 export interface RestoredGoal {
@@ -65,9 +66,52 @@ export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> 
       ...(deps.inspect ? { inspect: deps.inspect } : {}),
     });
     goalActor = actor;
+    await rearmWatches(deps, record, ownership, (event) => goalActor?.send(event)).catch((error: unknown) =>
+      deps.logger.warn({ err: error, goalId: record.goalId }, "could not re-arm the unserved-role waits"),
+    );
     restored.push({ record, actor, ownership, premerge });
   }
   return restored;
+}
+
+/**
+ * The waits of dispatched, unclaimed attempts whose role nobody serves, which died with the previous
+ * coordinator's timers: armed again for what is left of them (events are queued until the actor starts).
+ */
+async function rearmWatches(
+  deps: RecoveryDeps,
+  record: GoalRecord,
+  ownership: Ownership,
+  send: (event: GoalEvent) => void,
+): Promise<void> {
+  const dispatched = Object.values(record.context.tasks)
+    .filter((t) => t.status === "dispatched" && t.attempt > 0)
+    .map((t) => ({
+      taskId: t.spec.taskId,
+      role: t.spec.role,
+      attempt: t.attempt,
+      dispatchedAt: t.dispatchedAt,
+    }));
+  if (dispatched.length === 0) return;
+  const logged = await deps.bus.events.read({
+    subject: `guild.evt.${record.goalId}.coordinator.task.unserved`,
+  });
+  const warned = new Set(
+    logged.flatMap((e) => (e.type === "task.unserved" ? [`${e.payload.taskId}\0${e.payload.attempt}`] : [])),
+  );
+  await rearmUnserved(
+    {
+      presence: deps.bus.presence,
+      kv: deps.bus.kv,
+      events: deps.events,
+      clock: deps.clock,
+      waitMs: ownership.config.unservedWaitMs ?? UNSERVED_WAIT_MS,
+      send,
+    },
+    record.goalId,
+    dispatched,
+    (task) => warned.has(`${task.taskId}\0${task.attempt}`),
+  );
 }
 
 /** What a done goal changed; when no task changed anything, the agents' reasons why nothing was needed. */

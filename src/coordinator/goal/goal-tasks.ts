@@ -1,8 +1,10 @@
 import type { GuildConfig, TaskSpec } from "../../protocol/index.js";
+import { dependencyLetsStart } from "./contract-dependencies.js";
 import type { GoalContext, TaskRecord } from "./goal-types.js";
 
 /**
- * The tasks to dispatch now: pending, with every dependency accepted, most critical first (the longest
+ * The tasks to dispatch now: pending, with every dependency accepted (or under way with a declared
+ * contract, `dependencyLetsStart`), most critical first (the longest
  * chain of tasks waiting on it, then plan order). With a dispatch window, a role never has more than its
  * window of tasks with an agent (dispatched, no proposal received yet; a proposal in review holds no
  * agent, so it holds no slot): the rest wait here rather than at the back of the role's work queue, so a
@@ -18,7 +20,9 @@ export function readyTasks(context: GoalContext): TaskRecord[] {
 export function allocateSlots(context: GoalContext): { dispatch: TaskRecord[]; kept: TaskRecord[] } {
   const tasks = context.order.map((id) => context.tasks[id] as TaskRecord);
   const depStatus = (t: TaskRecord) => t.spec.dependsOn.map((dep) => context.tasks[dep]?.status);
-  const ready = tasks.filter((t) => t.status === "pending" && depStatus(t).every((s) => s === "accepted"));
+  const ready = tasks.filter(
+    (t) => t.status === "pending" && t.spec.dependsOn.every((dep) => dependencyLetsStart(context, dep)),
+  );
   if (ready.length === 0) return { dispatch: ready, kept: [] };
   const depth = chainDepths(context);
   const rank = new Map(context.order.map((id, i) => [id, i]));

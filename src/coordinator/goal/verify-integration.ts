@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { EventEmitter } from "../../bus/index.js";
 import {
   createWorkspace,
@@ -6,13 +7,15 @@ import {
   resetIntegration,
   trialMerge,
 } from "../../git/index.js";
-import { proposalHasCommits } from "../../protocol/index.js";
+import { GuildError, proposalHasCommits } from "../../protocol/index.js";
+import { type SandboxPolicy, sandboxAvailability } from "../../sandbox/index.js";
+import { dependencyOrder } from "./contract-dependencies.js";
 import type { GoalContext, TaskRecord, VerifyResult } from "./goal-types.js";
 import { runCheck } from "./run-check.js";
 
-/** Accepted tasks that changed something, in plan order. */
+/** Accepted tasks that changed something, in plan order with every task after those it depends on. */
 export function acceptedWithCommits(ctx: GoalContext): TaskRecord[] {
-  return ctx.order
+  return dependencyOrder(ctx)
     .map((id) => ctx.tasks[id] as TaskRecord)
     .filter((t) => t.status === "accepted" && t.proposal !== undefined && proposalHasCommits(t.proposal));
 }
@@ -32,8 +35,13 @@ export function mergeEntries(ctx: GoalContext): IntegrationEntry[] {
 interface VerifyDeps {
   events: EventEmitter;
   testCommand: string[] | undefined;
+  /** How the test command is confined at verify and at every bisection run. */
+  sandbox: SandboxPolicy;
   extraPath?: string[];
 }
+
+// The checkout's installed dependencies, which a worktree links to (see linkDependencies in git).
+const DEPENDENCY_DIRS = ["node_modules", ".venv"];
 
 /**
  * Runs the test command on the integration head; when it fails, finds the proposal that broke it by
@@ -52,6 +60,8 @@ export function createVerifier(deps: VerifyDeps) {
     try {
       return await runCheck(deps.testCommand as string[], {
         cwd: ws.dir,
+        policy: deps.sandbox,
+        readable: DEPENDENCY_DIRS.map((name) => join(ctx.repo, name)),
         ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
       });
     } finally {
@@ -93,6 +103,19 @@ export function createVerifier(deps: VerifyDeps) {
     return culprit ? { culprit, tested, kept } : { tested, kept };
   }
 
+  // Fail closed: with no sandbox here and no `sandbox: none` in config, the merged code does not run at all,
+  // and the goal fails with the reason rather than passing untested or bisecting refusals.
+  async function refuseUnconfined(command: string[], goalId: string): Promise<void> {
+    if (deps.sandbox.mode !== "bubblewrap") return;
+    const availability = sandboxAvailability();
+    if (availability.available) return;
+    const reason = `${availability.reason}; set sandbox: none in guild.yaml to run the test command unconfined`;
+    await events.emit("verify.refused", { command, reason }, goalId);
+    throw new GuildError("sandbox.denied", `refused to run the test command: ${reason}`, {
+      details: { kind: "unavailable" },
+    });
+  }
+
   return async function verify(ctx: GoalContext): Promise<VerifyResult> {
     const command = deps.testCommand;
     if (!command) {
@@ -100,6 +123,7 @@ export function createVerifier(deps: VerifyDeps) {
       await events.emit("verify.finished", { passed: true, exitCode: 0, output }, ctx.goalId);
       return { passed: true, exitCode: 0, output, command: [] };
     }
+    await refuseUnconfined(command, ctx.goalId);
     await events.emit("verify.started", { command }, ctx.goalId);
     const run = await testAt(ctx, ctx.integrationHead ?? ctx.baseCommit, "verify");
     const passed = run.exitCode === 0;

@@ -1,21 +1,37 @@
 import type { Bus, EventEmitter, Subscription } from "../../bus/index.js";
 import {
   type Clock,
+  type ContractBroken,
+  type ContractParty,
   type GuildEvent,
   type Logger,
   makeEnvelope,
   type OverlapDetected,
   type PeerDirective,
+  type ProvidedExport,
   subjects,
+  type WorkProgress,
 } from "../../protocol/index.js";
+import { ContractWatch, contractDirectives } from "./contract-watch.js";
 import { OverlapDetector } from "./overlap-detector.js";
 import { overlapDirectives } from "./overlap-notes.js";
 import { PeerRouter, type Worker } from "./peer-router.js";
 
 /** What the live room reads of one running goal. */
 export interface LiveGoalView {
-  /** A task's role, the base its attempt works on, and its proposal's head once there is one. */
-  task(taskId: string): { role: string; base: string; head?: string | undefined } | undefined;
+  /**
+   * A task's role, the base its attempt works on, its proposal's head once there is one, the exports it
+   * declared it provides and the tasks depending on it.
+   */
+  task(taskId: string):
+    | {
+        role: string;
+        base: string;
+        head?: string | undefined;
+        provides?: readonly ProvidedExport[] | undefined;
+        dependents?: readonly ContractParty[];
+      }
+    | undefined;
   live: { enabled: boolean; answerMs: number; maxQuestions: number };
 }
 
@@ -32,6 +48,11 @@ interface GoalLive {
   router: PeerRouter;
   /** Agents at work on the goal's tasks now, by task. */
   workers: Map<string, Worker>;
+  contracts: ContractWatch;
+  /** Each provider's latest progress, to check its contract when its proposal is sent. */
+  progress: Map<string, WorkProgress>;
+  /** Contract notes for dependents not at work yet: delivered when they claim their task. */
+  waiting: Map<string, { directive: PeerDirective; contractId: string }[]>;
 }
 
 const ENDS = new Set(["goal.done", "goal.failed", "goal.cancelled"]);
@@ -89,7 +110,14 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
           goalId,
         ),
     });
-    live = { detector, router, workers: new Map() };
+    live = {
+      detector,
+      router,
+      workers: new Map(),
+      contracts: new ContractWatch(),
+      progress: new Map(),
+      waiting: new Map(),
+    };
     goals.set(goalId, live);
     return live;
   }
@@ -105,6 +133,38 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
       const worker = live.workers.get(side.taskId);
       if (worker) deliver(goalId, worker, directive, "coordinator", overlap.overlapId);
     }
+  }
+
+  /** Raises a broken contract and tells the provider (if at work) and every dependent, now or when it starts. */
+  function broken(goalId: string, live: GoalLive, contract: ContractBroken): void {
+    void deps.events.emit("contract.broken", contract, goalId);
+    const directives = contractDirectives(contract);
+    const provider = live.workers.get(contract.provider.taskId);
+    if (provider) deliver(goalId, provider, directives.provider, "coordinator", contract.contractId);
+    for (const dependent of contract.dependents) {
+      const directive = directives.dependent(dependent.taskId);
+      const worker = live.workers.get(dependent.taskId);
+      if (worker) deliver(goalId, worker, directive, "coordinator", contract.contractId);
+      else
+        live.waiting.set(dependent.taskId, [
+          ...(live.waiting.get(dependent.taskId) ?? []),
+          { directive, contractId: contract.contractId },
+        ]);
+    }
+  }
+
+  /** Checks a provider's progress against the exports its task declared. */
+  function checkContract(
+    goalId: string,
+    live: GoalLive,
+    view: LiveGoalView,
+    p: WorkProgress,
+    final: boolean,
+  ) {
+    const task = view.task(p.taskId);
+    if (!task?.provides?.length) return;
+    const provider = { role: task.role, provides: task.provides, dependents: task.dependents ?? [] };
+    for (const contract of live.contracts.check(p, provider, final)) broken(goalId, live, contract);
   }
 
   /** The worker a task's event speaks for: only the agent that claimed the task speaks for it. */
@@ -127,12 +187,13 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
     switch (event.type) {
       case "task.claimed": {
         const role = view.task(event.payload.taskId)?.role;
-        if (role && event.source === event.payload.agentId)
-          live.workers.set(event.payload.taskId, {
-            taskId: event.payload.taskId,
-            agentId: event.source,
-            role,
-          });
+        if (!role || event.source !== event.payload.agentId) return;
+        const worker = { taskId: event.payload.taskId, agentId: event.source, role };
+        live.workers.set(event.payload.taskId, worker);
+        live.progress.delete(worker.taskId);
+        const waiting = live.waiting.get(worker.taskId) ?? [];
+        live.waiting.delete(worker.taskId);
+        for (const note of waiting) deliver(goalId, worker, note.directive, "coordinator", note.contractId);
         return;
       }
       case "work.progress": {
@@ -140,6 +201,10 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
         const worker = workerOf(live, event, p.taskId);
         if (!worker || worker.role !== p.role || p.agentId !== event.source) return;
         for (const overlap of live.detector.update(p)) tell(goalId, live, overlap);
+        const last = live.progress.get(p.taskId);
+        if (last && (last.attempt > p.attempt || (last.attempt === p.attempt && last.seq >= p.seq))) return;
+        live.progress.set(p.taskId, p);
+        checkContract(goalId, live, view, p, false);
         return;
       }
       case "peer.asked": {
@@ -152,9 +217,14 @@ export async function startLiveRoom(deps: LiveRoomDeps): Promise<{ stop(): Promi
         if (from) live.router.answer(from, event.payload);
         return;
       }
-      case "proposal.published":
-        if (workerOf(live, event, event.payload.taskId)) live.workers.delete(event.payload.taskId);
+      case "proposal.published": {
+        if (!workerOf(live, event, event.payload.taskId)) return;
+        const last = live.progress.get(event.payload.taskId);
+        // The reporter's last progress of the attempt comes before its proposal; a new claim cleared the older.
+        if (last?.agentId === event.source) checkContract(goalId, live, view, last, true);
+        live.workers.delete(event.payload.taskId);
         return;
+      }
       case "task.failed":
         if (workerOf(live, event, event.payload.taskId)) live.workers.delete(event.payload.taskId);
         live.detector.forget(event.payload.taskId);

@@ -1,5 +1,6 @@
 import type { OwnershipMatcher } from "../../ownership/index.js";
 import type { GuildConfig, PlanDraft, PlanDraftTask, TaskSpec } from "../../protocol/index.js";
+import { checkProvides } from "./plan-contracts.js";
 import { findCycles } from "./plan-graph.js";
 import { cleanExpectedPath, probePath } from "./plan-paths.js";
 
@@ -157,6 +158,7 @@ export function checkPlan(draft: PlanDraft, ctx: PlanCheckContext): PlanCheck {
   const tasks = draft.tasks.map((task, i): TaskSpec => {
     const id = ids[i] as string;
     const { role, known } = checkRole(task.role, id, ctx, repairs, errors);
+    const provides = checkProvides(task, id, known ? role : undefined, ctx.matcher, repairs);
     const title = task.title.trim().slice(0, 500) || id;
     if (title !== task.title) repairs.push(`task ${id}: title trimmed`);
     return {
@@ -167,6 +169,7 @@ export function checkPlan(draft: PlanDraft, ctx: PlanCheckContext): PlanCheck {
       expectedPaths: checkPaths(task, id, known ? role : undefined, ctx, repairs, errors),
       dependsOn: checkDependencies(task, id, resolve, repairs),
       ...(task.skill === undefined ? {} : { skill: task.skill }),
+      ...(provides?.length ? { provides } : {}),
     };
   });
   const graph = new Map(tasks.map((t) => [t.taskId, t.dependsOn]));
@@ -185,6 +188,7 @@ export function draftOfTasks(tasks: readonly TaskSpec[]): PlanDraft {
       expectedPaths: t.expectedPaths,
       dependsOn: t.dependsOn,
       ...(t.skill === undefined ? {} : { skill: t.skill }),
+      ...(t.provides === undefined ? {} : { provides: t.provides }),
     })),
   };
 }

@@ -11,6 +11,7 @@ import {
   declaredNoChange,
   isGuildError,
   type Proposal,
+  proposalBundleKey,
   proposalHasCommits,
   proposalRefId,
   type TaskSpec,
@@ -84,7 +85,14 @@ export async function reviewProposal(
       // Its agent committed into this repository's object store: the same checks, without a bundle.
       imported = await adoptProposal(deps.repo, proposal.headCommit, options);
     } else {
-      const bundle = await deps.bus.blobs.get(proposal.bundleKey as string);
+      // Only under its own agent's key: a bundle another agent put there is not this proposal's.
+      if (proposal.bundleKey !== proposalBundleKey(proposal))
+        return {
+          kind: "rejected",
+          reason: `bundle key ${proposal.bundleKey} is not this proposal's (${proposalBundleKey(proposal)})`,
+          retry: false,
+        };
+      const bundle = await deps.bus.blobs.get(proposal.bundleKey);
       if (!bundle)
         return {
           kind: "rejected",

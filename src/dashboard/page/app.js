@@ -5,10 +5,12 @@ import { EventList } from "./event-list.js";
 import { createEventStore } from "./event-store.js";
 import { html } from "./html.js";
 import { AgentList, ConflictList, DecisionList, GoalList, ProposalList } from "./panels.js";
+import { TalkList } from "./talk-list.js";
+import { talkOf } from "./talk-log.js";
 import { TaskGraph } from "./task-graph.js";
 
 const store = createEventStore();
-const TABS = ["proposals", "conflicts", "decisions", "agents", "events"];
+const TABS = ["proposals", "conflicts", "decisions", "talk", "agents", "events"];
 
 // Events that change what the JSON endpoints return; anything else (a brain's step) only adds a row.
 const REFRESHING =
@@ -77,7 +79,8 @@ function App() {
   const goal = goals.find((g) => g.goalId === selected);
   const proposals = detail.goalId === selected ? detail.proposals : [];
   const conflicts = detail.goalId === selected ? detail.conflicts : [];
-  const counts = { decisions: decisions.length, agents: agents.length, events: store.events.length };
+  const talk = selected ? talkOf(store.events, selected).length : 0;
+  const counts = { decisions: decisions.length, talk, agents: agents.length, events: store.events.length };
   return html`<header>
       <h1>guild</h1>
       <span class=${`conn c-${store.status}`} data-testid="connection" data-last=${store.lastSeq}>${store.status}</span>
@@ -106,6 +109,7 @@ function App() {
           ${tab === "proposals" && goal ? html`<${ProposalList} goalId=${goal.goalId} proposals=${proposals} />` : null}
           ${tab === "conflicts" && goal ? html`<${ConflictList} goalId=${goal.goalId} conflicts=${conflicts} proposals=${proposals} />` : null}
           ${tab === "decisions" ? html`<${DecisionList} decisions=${decisions} onDone=${refresh} />` : null}
+          ${tab === "talk" && goal ? html`<${TalkList} store=${store} version=${version} goalId=${goal.goalId} />` : null}
           ${tab === "agents" ? html`<${AgentList} agents=${agents} />` : null}
           ${tab === "events" ? html`<${EventList} store=${store} version=${version} goals=${goals} />` : null}
         </div>

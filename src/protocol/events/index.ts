@@ -2,14 +2,17 @@ import { z } from "zod";
 import { type Envelope, envelopeOf } from "../envelope.js";
 import { agentEvents } from "./agent.js";
 import { busEvents } from "./bus.js";
+import { contractEvents } from "./contract.js";
 import type { EventPayloads } from "./define.js";
 import { gitEvents } from "./git.js";
 import { goalEvents } from "./goal.js";
 import { handoffEvents } from "./handoff.js";
+import { hostEvents } from "./host.js";
 import { peerEvents } from "./peer.js";
 import { progressEvents } from "./progress.js";
 import { scheduleEvents } from "./schedule.js";
 import { taskWatchEvents } from "./task-watch.js";
+import { verifySandboxEvents } from "./verify-sandbox.js";
 
 /** Every event type guild publishes, and its payload schema. Rooms add their groups here. */
 export const eventPayloads = {
@@ -22,6 +25,9 @@ export const eventPayloads = {
   ...progressEvents,
   ...peerEvents,
   ...taskWatchEvents,
+  ...hostEvents,
+  ...verifySandboxEvents,
+  ...contractEvents,
 } satisfies EventPayloads;
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;

@@ -30,7 +30,15 @@ export const OverlapDetected = z.object({
 export type OverlapDetected = z.infer<typeof OverlapDetected>;
 
 /** What a message from the coordinator to an agent is about. */
-export const PeerTopic = z.enum(["overlap", "question", "answer", "unanswered", "unserved", "cut_off"]);
+export const PeerTopic = z.enum([
+  "overlap",
+  "question",
+  "answer",
+  "unanswered",
+  "unserved",
+  "cut_off",
+  "contract",
+]);
 export type PeerTopic = z.infer<typeof PeerTopic>;
 
 export const QUESTION_MAX_CHARS = 2000;

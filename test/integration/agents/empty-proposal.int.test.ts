@@ -5,6 +5,7 @@ import { collectOutput } from "../../../src/cli/output.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { createLogger } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import { startScriptedOpenAI } from "../../helpers/scripted-llm/index.js";
 
 describe("a task that reports writes but commits nothing", () => {
@@ -26,7 +27,12 @@ roles:
       "docs/README.md": "docs\n",
     });
     const bus = new MemoryBus();
-    const guild = await startGuild({ bus, logger: createLogger({ level: "silent" }), roles: ["docs"] });
+    const guild = await startGuild({
+      bus,
+      host: checkoutHost(repo.path),
+      logger: createLogger({ level: "silent" }),
+      roles: ["docs"],
+    });
     try {
       const plan = [
         {

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MemoryBus } from "../../../src/bus/index.js";
@@ -7,12 +8,14 @@ import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { worktreeRoot } from "../../../src/git/index.js";
 import { createLogger } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import {
   type ScriptedServer,
   type ScriptedTurn,
   startScriptedAnthropic,
   startScriptedResponses,
 } from "../../helpers/scripted-llm/index.js";
+import { tempDir } from "../../helpers/temp-dir.js";
 
 const PLAN = [
   {
@@ -29,8 +32,8 @@ interface Agent {
   name: string;
   start(turns: ScriptedTurn[]): Promise<ScriptedServer>;
   brain(baseURL: string): string;
-  /** The second attempt: write the owned file and the docs role's file, then report. */
-  work(worktree: (body: Record<string, unknown>) => string): ScriptedTurn[];
+  /** The second attempt: write the owned file, the docs role's file and a file outside the worktree, then report. */
+  work(worktree: (body: Record<string, unknown>) => string, outside: string): ScriptedTurn[];
 }
 
 const AGENTS: Agent[] = [
@@ -39,7 +42,12 @@ const AGENTS: Agent[] = [
     start: startScriptedAnthropic,
     brain: () =>
       "{ kind: claude-code, model: claude-scripted, env: [ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL] }",
-    work: (worktree) => [
+    work: (worktree, outside) => [
+      {
+        toolCalls: [
+          { name: "Bash", input: { command: `printf 'escaped\\n' > ${outside}`, description: "x" } },
+        ],
+      },
       (body) => ({
         toolCalls: [
           {
@@ -63,13 +71,13 @@ const AGENTS: Agent[] = [
     name: "codex",
     start: startScriptedResponses,
     brain: (baseURL) => `{ kind: codex, model: scripted, baseURL: "${baseURL}", env: [OPENAI_API_KEY] }`,
-    work: () => [
+    work: (_, outside) => [
       {
         toolCalls: [
           {
             name: "exec_command",
             input: {
-              cmd: "printf 'export const a = 2;\\n' > src/a.ts && printf '# guide\\nNaN is rejected\\n' > docs/guide.md",
+              cmd: `printf 'escaped\\n' > ${outside}; printf 'export const a = 2;\\n' > src/a.ts && printf '# guide\\nNaN is rejected\\n' > docs/guide.md`,
             },
           },
         ],
@@ -87,7 +95,11 @@ describe.each(AGENTS)("a goal worked by $name as a specialist", (agent) => {
       const root = join(worktreeRoot(repoPath), "agents").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       return new RegExp(`${root}/[A-Za-z0-9._-]+`).exec(JSON.stringify(body))?.[0] ?? "";
     };
-    await using llm = await agent.start([{ text: "I had a look." }, ...agent.work(worktree)]);
+    // A file beside the agent's worktree that its shell tries to overwrite: guild's sandbox holds it.
+    using beside = tempDir("guild-beside-");
+    const outside = join(beside.path, "outside.txt");
+    writeFileSync(outside, "before\n");
+    await using llm = await agent.start([{ text: "I had a look." }, ...agent.work(worktree, outside)]);
     process.env.ANTHROPIC_BASE_URL = llm.baseURL.replace(/\/v1$/, "");
     process.env.ANTHROPIC_API_KEY = "sk-ant-test";
     process.env.OPENAI_API_KEY = "sk-openai-test";
@@ -97,7 +109,7 @@ rules:
   - { pattern: "src/**", owners: ["@backend"] }
   - { pattern: "docs/**", owners: ["@docs"] }
 roles:
-  backend: { brain: ${agent.brain(llm.baseURL)} }
+  backend: { brain: ${agent.brain(llm.baseURL)}, sandbox: { network: true } }
 `,
       "src/a.ts": "export const a = 1;\n",
       "docs/guide.md": "# guide\n",
@@ -106,6 +118,7 @@ roles:
     const bus = new MemoryBus();
     const guild = await startGuild({
       bus,
+      host: checkoutHost(repo.path),
       logger: createLogger({ level: "silent" }),
       roles: ["backend", "docs"],
     });
@@ -128,6 +141,7 @@ roles:
         paths: ["docs/guide.md"],
       });
       expect(result.status).toBe("done");
+      expect(readFileSync(outside, "utf8")).toBe("before\n");
       const done = result.events.find((e) => e.type === "goal.done");
       const branch = done?.type === "goal.done" ? done.payload.branch : "";
       expect(repo.git("show", `${branch}:src/a.ts`)).toBe("export const a = 2;");

@@ -6,6 +6,7 @@ import { collectOutput } from "../../../src/cli/output.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { createLogger } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import { startScriptedOpenAI } from "../../helpers/scripted-llm/index.js";
 
 describe("the goal's token budget in a running guild", () => {
@@ -27,7 +28,12 @@ goalBudget: { maxTokens: 1000 }
       "docs/README.md": "docs\n",
     });
     const bus = new MemoryBus();
-    const guild = await startGuild({ bus, logger: createLogger({ level: "silent" }), roles: ["docs"] });
+    const guild = await startGuild({
+      bus,
+      host: checkoutHost(repo.path),
+      logger: createLogger({ level: "silent" }),
+      roles: ["docs"],
+    });
     try {
       // Other agents of this goal already spent 900 of its 1,000 tokens.
       await addGoalTokens(bus.kv, "g-budget", "backend", 900);

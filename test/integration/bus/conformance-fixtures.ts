@@ -41,7 +41,8 @@ export function task(taskId: string, role = "security"): TaskAssignment {
       goalId: "g1",
       goalText: "make it safe",
       attempt: 1,
-      repo: "/tmp/repo",
+      repoId: "repo-0123456789abcdef",
+      baseBundles: [],
       baseCommit: "a".repeat(40),
     },
   }) as TaskAssignment;

@@ -122,6 +122,10 @@ describe("what each identity may do, as nats-server enforces it", () => {
     expect(sent.duplicate).toBe(false);
     expect((await agent.blobs.put("g1.t-doc.1", encoder.encode("bundle"))).size).toBe(6);
     expect(await coordinator.blobs.get("g1.t-doc.1")).toEqual(encoder.encode("bundle"));
+    // An agent without the coordinator's repository reads the base bundles the coordinator publishes.
+    const base = encoder.encode("x".repeat(300_000));
+    await coordinator.blobs.put("base.repo-1.abc", base);
+    expect(await agent.blobs.get("base.repo-1.abc")).toEqual(base);
     await queue.close();
   });
 

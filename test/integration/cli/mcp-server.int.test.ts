@@ -10,6 +10,7 @@ import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { AgentInbox, createLogger, subjects, type TaskSpec } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
 import { spawnGuildProcess } from "../../helpers/guild-process.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import { startNats } from "../../helpers/nats.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { COORDINATOR_MAIN } from "../coordinator/fixtures/durable-goal.js";
@@ -109,6 +110,7 @@ describe("guild mcp: the SDK's own client over stdio against a running guild", (
     const bus = await NatsBus.connect({ url: server.url, name: "test" });
     const guild = await startGuild({
       bus,
+      host: checkoutHost(repo.path),
       logger: createLogger({ level: "silent" }),
       roles: ["frontend", "backend"],
       coordinator: false,

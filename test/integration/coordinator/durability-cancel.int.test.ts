@@ -7,6 +7,7 @@ import { cancelGoal } from "../../../src/cli/commands/cancel.js";
 import { collectOutput } from "../../../src/cli/output.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { createLogger } from "../../../src/protocol/index.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import { startNats } from "../../helpers/nats.js";
 import { durableRepo, isTerminal, recordGoal, submitDurableGoal } from "./fixtures/durable-goal.js";
 
@@ -17,6 +18,7 @@ describe("guild cancel <goal>", () => {
     const bus = await NatsBus.connect({ url: server.url, name: "test" });
     const guild = await startGuild({
       bus,
+      host: checkoutHost(repo.path),
       logger: createLogger({ level: "silent" }),
       roles: ["frontend", "backend"],
     });

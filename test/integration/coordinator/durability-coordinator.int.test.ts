@@ -3,6 +3,7 @@ import { NatsBus } from "../../../src/bus/index.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { createLogger } from "../../../src/protocol/index.js";
 import { spawnGuildProcess } from "../../helpers/guild-process.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import { startNats } from "../../helpers/nats.js";
 import {
   COORDINATOR_MAIN,
@@ -51,6 +52,7 @@ describe("a coordinator killed with SIGKILL and restarted", () => {
       const bus = await NatsBus.connect({ url: server.url, name: "test" });
       const guild = await startGuild({
         bus,
+        host: checkoutHost(repo.path),
         logger: createLogger({ level: "silent" }),
         roles: ["frontend", "backend"],
         coordinator: false,

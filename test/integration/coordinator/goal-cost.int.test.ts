@@ -3,6 +3,7 @@ import { MemoryBus } from "../../../src/bus/index.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { createLogger, type GuildEvent, type TaskSpec } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import { startScriptedAnthropic, startScriptedOpenAI } from "../../helpers/scripted-llm/index.js";
 import { recordGoal, submitDurableGoal } from "./fixtures/durable-goal.js";
 
@@ -58,6 +59,7 @@ describe("a goal's cost, per role", () => {
     const bus = new MemoryBus();
     const guild = await startGuild({
       bus,
+      host: checkoutHost(repo.path),
       logger: createLogger({ level: "silent" }),
       roles: ["frontend", "backend"],
     });

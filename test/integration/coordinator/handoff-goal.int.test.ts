@@ -5,6 +5,7 @@ import { Coordinator } from "../../../src/coordinator/index.js";
 import { createLogger, type TaskSpec } from "../../../src/protocol/index.js";
 import { fakeGitHub } from "../../helpers/fake-github.js";
 import { git, tempRepo } from "../../helpers/git-repo.js";
+import { checkoutHost } from "../../helpers/host-config.js";
 import { startNats } from "../../helpers/nats.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { recordGoal, submitDurableGoal } from "./fixtures/durable-goal.js";
@@ -61,8 +62,14 @@ describe("guild.yaml handoff, run by the coordinator when a goal ends done", () 
       handoffSecrets: { token: "ghs_abc12345", apiUrl: github.url },
     });
     await coordinator.start();
-    const guild = await startGuild({ bus, logger, roles: ["frontend"], coordinator: false });
     using repo = handoffRepo(github.url);
+    const guild = await startGuild({
+      bus,
+      host: checkoutHost(repo.path),
+      logger,
+      roles: ["frontend"],
+      coordinator: false,
+    });
     using _bare = repo.bare;
     using wrong = handoffRepo(github.url, "upstream");
     using _wrongBare = wrong.bare;

@@ -25,6 +25,17 @@ describe("merging ahead of time (IncrementalMerge)", () => {
     const prepared = await premerge.preparedFor([p1, p2, p3]);
     expect(prepared?.merged).toEqual(["t2", "t1", "t3"]);
     const head = prepared?.head as string;
+    // Each entry keeps its own merge commit: the one whose Guild-Task trailer names it.
+    for (const id of ["t1", "t2", "t3"])
+      expect(
+        repo.git(
+          "log",
+          "-1",
+          "--format=%(trailers:key=Guild-Task,valueonly)",
+          prepared?.commits[id] as string,
+        ),
+      ).toBe(id);
+    expect(prepared?.commits.t3).toBe(head);
     expect(repo.git("rev-list", "--merges", "--count", `${repo.base}..${head}`)).toBe("3");
 
     const scratch = await mergeIntoIntegration(repo.path, {
@@ -44,6 +55,7 @@ describe("merging ahead of time (IncrementalMerge)", () => {
       ...(prepared ? { prepared } : {}),
     });
     expect(result).toMatchObject({ head, merged: ["t2", "t1", "t3"], conflicts: [] });
+    expect(result.commits).toEqual(prepared?.commits);
     expect(repo.git("rev-parse", "guild/g1.integration")).toBe(head);
     // No new merge commit was written for the branch: it points at the prepared one.
     expect(repo.git("count-objects", "-v")).toBe(before);

@@ -39,6 +39,17 @@ describe("merging into the integration branch", () => {
       "backend",
     );
     expect(message).toContain("Guild-Decision: accepted: owner of the changed paths");
+    // Each entry names its own merge commit, not the final head: p1's is the first merge, whose trailer names t1.
+    expect(result.commits.p2).toBe(result.head);
+    expect(result.commits.p1).toBe(repo.git("rev-parse", `${result.head}^1`));
+    expect(result.commits.p1).not.toBe(result.head);
+    expect(
+      repo.git("log", "-1", "--format=%(trailers:key=Guild-Task,valueonly)", result.commits.p1 as string),
+    ).toBe("t1");
+    expect(repo.git("log", "-1", "--format=%P", result.commits.p1 as string).split(" ")).toEqual([
+      repo.base,
+      one,
+    ]);
     // The user's checkout and branch are untouched.
     expect(repo.git("rev-parse", "HEAD")).toBe(repo.base);
     expect(repo.git("status", "--porcelain")).toBe("M a.txt");
@@ -49,6 +60,8 @@ describe("merging into the integration branch", () => {
       entries: [entry("p1", one, "t1"), entry("p2", two, "t2")],
     });
     expect(again).toMatchObject({ head: result.head, merged: ["p1", "p2"] });
+    // Nothing was merged this time: each entry's commit is its own head, which the branch holds.
+    expect(again.commits).toEqual({ p1: one, p2: two });
   });
 
   it("counts what the branch already holds as merged, and merges a twin change that it does not hold", async () => {

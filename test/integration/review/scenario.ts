@@ -106,7 +106,7 @@ export async function startScenario(files: Record<string, string>) {
           head,
           ref: proposalRefId({ goalId, proposalId }),
         });
-        bundleKey = `${goalId}.${task.taskId}.${task.attempt}`;
+        bundleKey = `${goalId}.${task.taskId}.${task.attempt}.${task.role}-1`;
         await bus.blobs.put(bundleKey, bundle);
       }
       const message = ProposalMessage.parse(

@@ -13,6 +13,7 @@ export function SignupForm(props: { action: string }): Markup {
       <input name="email" type="email" placeholder="you@example.com" />
       <label htmlFor="password">Password</label>
       <input id="password" name="password" type="password" />
+      <iframe src="/terms.html" width="100%" height="120" />
       <button>Sign up</button>
     </form>
   );

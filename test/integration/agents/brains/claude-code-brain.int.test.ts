@@ -6,7 +6,7 @@ import { judgeNoChange } from "../../../../src/agents/specialist/attempt-outcome
 import { isGuildError } from "../../../../src/protocol/index.js";
 import { startScriptedAnthropic } from "../../../helpers/scripted-llm/index.js";
 import { runBrain } from "./brain-fixture.js";
-import { externalFixture, guildEnv, processesIn, sentText } from "./external-fixture.js";
+import { externalFixture, guildEnv, online, processesIn, sentText } from "./external-fixture.js";
 
 // The real Claude Code (the Agent SDK's bundled binary) against a local server speaking the Messages API.
 function brainFor(baseURL: string, extra: { timeoutMs?: number } = {}) {
@@ -20,7 +20,7 @@ function brainFor(baseURL: string, extra: { timeoutMs?: number } = {}) {
 
 describe("claude-code brain on the real Claude Code", () => {
   it("keeps owned edits, refuses another role's path at once and records it for the owner, passes only env", async () => {
-    const f = externalFixture();
+    const f = externalFixture(undefined, online);
     using _ = f.repo;
     const guide = join(f.repo.path, "docs/guide.md");
     await using llm = await startScriptedAnthropic([
@@ -65,7 +65,7 @@ describe("claude-code brain on the real Claude Code", () => {
   }, 60_000);
 
   it("an agent that exits having changed nothing fails the attempt with the reason, unless it says why", async () => {
-    const f = externalFixture();
+    const f = externalFixture(undefined, online);
     using _ = f.repo;
     await using llm = await startScriptedAnthropic([
       {
@@ -93,7 +93,7 @@ describe("claude-code brain on the real Claude Code", () => {
   }, 60_000);
 
   it("a cancel stops Claude Code mid-request within 5 s and leaves no process in the worktree", async () => {
-    const f = externalFixture();
+    const f = externalFixture(undefined, online);
     using _ = f.repo;
     await using llm = await startScriptedAnthropic([{ text: "late", delayMs: 120_000 }]);
     const running = runBrain(brainFor(llm.baseURL), f.context);

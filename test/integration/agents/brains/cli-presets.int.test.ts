@@ -2,20 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI_PRESETS, createCliBrain } from "../../../../src/agents/brains/index.js";
-import { sandboxPolicy } from "../../../../src/sandbox/index.js";
 import { startScriptedAnthropic, startScriptedResponses } from "../../../helpers/scripted-llm/index.js";
 import { runBrain } from "./brain-fixture.js";
-import { BIN, externalFixture, guildEnv } from "./external-fixture.js";
+import { BIN, externalFixture, guildEnv, online } from "./external-fixture.js";
 
 // The `kind: cli` presets with the real binaries from npm: their flags must still be accepted. They run in
 // guild's sandbox with the network allowed, as a role whose CLI agent must reach its model's API is configured.
-const online = { sandbox: sandboxPolicy({ network: true, writable: [] }) };
-// Codex's own workspace-write sandbox runs its commands to no effect when nested in bubblewrap (seen: exit 0,
-// the edit never made), so this preset runs unconfined by guild until the codex brain owns that layer.
-const unconfined = { sandbox: sandboxPolicy("none") };
 describe("cli presets on the real CLIs", () => {
-  it("codex: exec in workspace-write mode edits the worktree, and the edit is kept", async () => {
-    const f = externalFixture(undefined, unconfined);
+  it("codex: exec, confined by guild's sandbox (codex's own made danger-full-access), edits the worktree, and the edit is kept", async () => {
+    const f = externalFixture(undefined, online);
     using _ = f.repo;
     await using llm = await startScriptedResponses([
       { toolCalls: [{ name: "exec_command", input: { cmd: "printf 'export const a = 2;\\n' > src/a.ts" } }] },

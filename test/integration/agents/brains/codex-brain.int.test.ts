@@ -6,7 +6,7 @@ import { judgeNoChange } from "../../../../src/agents/specialist/attempt-outcome
 import { isGuildError } from "../../../../src/protocol/index.js";
 import { startScriptedResponses } from "../../../helpers/scripted-llm/index.js";
 import { runBrain } from "./brain-fixture.js";
-import { BIN, externalFixture, guildEnv, processesIn, sentText } from "./external-fixture.js";
+import { BIN, externalFixture, guildEnv, online, processesIn, sentText } from "./external-fixture.js";
 
 // The real codex CLI against a local server speaking the Responses API (streamed).
 function brainFor(baseURL: string) {
@@ -27,7 +27,7 @@ const summaryOf = (steps: { kind: string }[]) => {
 
 describe("codex brain on the real codex CLI", () => {
   it("turns codex's events into steps, keeps owned edits, sends another role's path to its owner, passes only env", async () => {
-    const f = externalFixture();
+    const f = externalFixture(undefined, online);
     using _ = f.repo;
     await using llm = await startScriptedResponses([
       {
@@ -66,7 +66,7 @@ describe("codex brain on the real codex CLI", () => {
   }, 60_000);
 
   it("a codex that exits 0 having changed nothing fails the attempt with the reason, unless it says why", async () => {
-    const f = externalFixture();
+    const f = externalFixture(undefined, online);
     using _ = f.repo;
     await using llm = await startScriptedResponses([
       { text: "Looked at it." },
@@ -86,7 +86,7 @@ describe("codex brain on the real codex CLI", () => {
   }, 60_000);
 
   it("a failing codex reports its first error line, not the tail", async () => {
-    const f = externalFixture();
+    const f = externalFixture(undefined, online);
     using _ = f.repo;
     await using llm = await startScriptedResponses([]);
     const brain = createCodexBrain({
@@ -104,7 +104,7 @@ describe("codex brain on the real codex CLI", () => {
   }, 60_000);
 
   it("a cancel stops codex mid-request within 5 s and leaves no process in the worktree", async () => {
-    const f = externalFixture();
+    const f = externalFixture(undefined, online);
     using _ = f.repo;
     await using llm = await startScriptedResponses([{ text: "late", delayMs: 120_000 }]);
     const running = runBrain(brainFor(llm.baseURL), f.context);

@@ -1,14 +1,21 @@
-import { readdirSync, readlinkSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BrainRunContext } from "../../../../src/agents/brains/index.js";
 import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
 import { Budget } from "../../../../src/protocol/index.js";
-import type { SandboxPolicy } from "../../../../src/sandbox/index.js";
+import { type SandboxPolicy, sandboxPolicy } from "../../../../src/sandbox/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
 import { FILES } from "./brain-fixture.js";
 
 /** The real CLIs, installed from npm as devDependencies. */
 export const BIN = resolve("node_modules/.bin");
+
+/**
+ * guild's sandbox with the network allowed, as a role whose external agent must reach its model's API is
+ * configured. The scripted servers listen on the host's loopback, which only a shared network namespace
+ * reaches: under `--unshare-net` the sandbox has a loopback of its own, with nothing listening.
+ */
+export const online = { sandbox: sandboxPolicy({ network: true, writable: [] }) };
 
 /** `backend` owns `src/`, `docs` owns `docs/`; `src/protected.ts` is protected. */
 export const twoRoles: OwnershipCheck = {
@@ -78,6 +85,22 @@ export function processesIn(dir: string): number[] {
     } catch {}
   }
   return pids;
+}
+
+/** Processes whose environment holds `marker` (an agent and whatever it started, wherever they run). */
+export function processesWith(marker: string): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (!readFileSync(join("/proc", entry, "environ"), "utf8").includes(marker)) continue;
+      const command = readFileSync(join("/proc", entry, "cmdline"), "utf8")
+        .replaceAll("\0", " ")
+        .trim();
+      found.push({ pid: Number(entry), command });
+    } catch {}
+  }
+  return found;
 }
 
 /** Everything the model was sent in one request, as text, to look for what the agent saw. */

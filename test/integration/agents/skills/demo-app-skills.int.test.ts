@@ -46,6 +46,8 @@ describe("offline skills on a copy of examples/demo-app", () => {
       "src/lib/session.ts",
       "src/lib/shell.ts",
       "src/routes/users.ts",
+      // Both change the form's iframe line: security adds sandbox, frontend a title (in the goal, a conflict).
+      "src/ui/signup-form.tsx",
       "src/ui/signup-form.tsx",
     ]);
     const read = (path: string) => readFileSync(join(app.path, path), "utf8");
@@ -56,6 +58,7 @@ describe("offline skills on a copy of examples/demo-app", () => {
     expect(read("src/routes/users.ts")).not.toMatch(/'\$\{|' \+/);
     expect(read("public/index.html")).toContain('<img alt="Logo"');
     expect(read("src/ui/signup-form.tsx")).toContain('<button type="submit">Sign up</button>');
+    expect(read("src/ui/signup-form.tsx")).toContain('<iframe title="Terms" sandbox="" src="/terms.html"');
 
     const after = runCommand(app.path, demoTestCommand());
     expect(after.status, after.output).toBe(0);
@@ -66,7 +69,7 @@ describe("offline skills on a copy of examples/demo-app", () => {
     const summary = security.steps.at(-1);
     expect(summary).toMatchObject({ kind: "summary" });
     expect(summary?.kind === "summary" && summary.text).toMatch(
-      /^offline skill security: 7 found \(7 fixable\), 6 file\(s\) changed/,
+      /^offline skill security: 8 found \(8 fixable\), 7 file\(s\) changed/,
     );
     expect(security.toolset.finished()).toBe(summary?.kind === "summary" ? summary.text : undefined);
   });

@@ -22,6 +22,13 @@ describe("examples/demo-app/guild.yaml", () => {
     expect(config.rules.find((r) => r.pattern === "guild.yaml")?.protect).toBe(true);
   });
 
+  it("co-owns the UI with frontend first, and leaves calculator.ts to backend (its fix needs security's safe-*.ts)", () => {
+    expect(config.rules.find((r) => r.pattern === "src/ui/**")?.owners).toEqual(["@frontend", "@security"]);
+    expect(config.rules.some((r) => r.pattern === "src/lib/calculator.ts")).toBe(false);
+    expect(config.rules.find((r) => r.pattern === "src/lib/safe-*.ts")?.owners).toEqual(["@security"]);
+    expect(config.settlement[0]).toBe("ownership");
+  });
+
   it("runs its tests without a shell", () => {
     expect(config.testCommand).toEqual(["tsx", "--test", "test/app.test.ts", "test/lib.test.ts"]);
   });

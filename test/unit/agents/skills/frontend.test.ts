@@ -86,6 +86,25 @@ describe("frontend skill", () => {
     expect(clean.changes).toEqual([]);
   });
 
+  it("titles iframes from their source, in HTML and TSX, and leaves titled ones alone", async () => {
+    const report = await frontend({
+      "page.html":
+        '<iframe src="/legal/terms_of_use.html"></iframe>\n<iframe title="Map" src="/map"></iframe>\n',
+      "src/frame.tsx": "export const F = () => <iframe src={url} />;\n",
+    });
+    expect(report.findings.map((f) => `${f.file}:${f.line}:${f.rule}`)).toEqual([
+      "page.html:1:iframe-title",
+      "src/frame.tsx:1:iframe-title",
+    ]);
+    const content = (path: string) => report.changes.find((c) => c.path === path)?.content;
+    expect(content("page.html")).toBe(
+      '<iframe title="Terms of use" src="/legal/terms_of_use.html"></iframe>\n<iframe title="Map" src="/map"></iframe>\n',
+    );
+    expect(content("src/frame.tsx")).toBe(
+      'export const F = () => <iframe title="Embedded content" src={url} />;\n',
+    );
+  });
+
   it("humanizes names for labels", () => {
     expect(humanize("user-name")).toBe("User name");
     expect(humanize("/assets/siteLogo.svg")).toBe("Site logo");

@@ -19,6 +19,29 @@ async function security(files: Record<string, string>, paths?: string[]) {
 }
 
 describe("security skill", () => {
+  it("sandboxes JSX iframes, leaves sandboxed ones alone, reports spread props, and marks the module a fix needs", async () => {
+    const { report, content, rules } = await security({
+      "src/frame.tsx": [
+        'export const A = () => <iframe src="/a.html" />;',
+        'export const B = () => <iframe sandbox="allow-forms" src="/b.html" />;',
+        "export const C = (p: object) => <iframe {...p} />;",
+        "",
+      ].join("\n"),
+      "src/calc.ts": "export function calc(expr: string): number {\n  return eval(expr);\n}\n",
+    });
+    expect(rules).toEqual([
+      "src/calc.ts:2:no-eval:true",
+      "src/frame.tsx:1:iframe-sandbox:true",
+      "src/frame.tsx:3:iframe-sandbox:false",
+    ]);
+    expect(content("src/frame.tsx")?.split("\n").slice(0, 2)).toEqual([
+      'export const A = () => <iframe sandbox="" src="/a.html" />;',
+      'export const B = () => <iframe sandbox="allow-forms" src="/b.html" />;',
+    ]);
+    expect(report.changes.find((c) => c.path === "src/safe-arithmetic.ts")?.neededBy).toBe("src/calc.ts");
+    expect(report.changes.find((c) => c.path === "src/calc.ts")?.neededBy).toBeUndefined();
+  });
+
   it("replaces a calculator eval with the safe evaluator it adds, and only reports other eval", async () => {
     const { report, content, rules } = await security({
       "src/calc.ts": "export function calc(expr: string): number {\n  return eval(expr);\n}\n",

@@ -219,6 +219,30 @@ describe("goal machine", () => {
     expect(final.context.merged).toEqual(["c"]);
   });
 
+  it("starts a dependent against its provider's contract, and fails readably when the provider does not land", async () => {
+    const provider = {
+      ...spec("a", "backend"),
+      provides: [{ path: "src/a.ts", symbol: "a", signature: "a(): number" }],
+    };
+    const { actor, dispatched } = start({ plan: [provider, spec("b", "tests", ["a"])] });
+    await waitFor(actor, (s) => s.context.tasks.b?.status === "dispatched");
+    expect(dispatched.slice(0, 2)).toEqual([["a"], ["b"]]);
+    actor.send(accept(actor.getSnapshot().context, "b"));
+    actor.send({ type: "TASK.FAILED", taskId: "a", attempt: 1, reason: "gave up" });
+    await waitFor(
+      actor,
+      (s) => s.context.tasks.a?.status === "dispatched" && s.context.tasks.a.attempt === 2,
+    );
+    for (const attempt of [2, 3]) {
+      actor.send({ type: "TASK.FAILED", taskId: "a", attempt, reason: "gave up" });
+      if (attempt === 2) await waitFor(actor, (s) => s.context.tasks.a?.attempt === 3);
+    }
+    const final = await waitFor(actor, (s) => s.status === "done");
+    expect(final.value).toBe("failed");
+    expect(final.context.reason).toContain("a: gave up");
+    expect(final.context.reason).toContain("b: it was built against a, which did not land");
+  });
+
   it("ends cancelled from any running state", async () => {
     const { actor } = start({ plan: [spec("a", "backend")] });
     await waitFor(actor, (s) => s.context.tasks.a?.status === "dispatched");

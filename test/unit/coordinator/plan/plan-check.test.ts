@@ -252,3 +252,36 @@ describe("checkPlan properties", () => {
     );
   });
 });
+
+describe("checkPlan contracts", () => {
+  const ctx = demo();
+
+  it("reads contracts written as text, keeps structured ones, and drops those its role cannot write", () => {
+    const result = checkPlan(
+      {
+        tasks: [
+          task({
+            id: "auth",
+            role: "security",
+            provides: [
+              "exports login(user: string): Promise<Session> from src/lib/auth.ts",
+              { path: "./src/lib/session.ts", symbol: "Session", signature: "" },
+              { path: "src/api/routes.ts", symbol: "route" },
+              "a login function",
+            ],
+          }),
+        ],
+      },
+      ctx,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.tasks[0]?.provides).toEqual([
+      { path: "src/lib/auth.ts", symbol: "login", signature: "login(user: string): Promise<Session>" },
+      { path: "src/lib/session.ts", symbol: "Session" },
+    ]);
+    expect(result.repairs.join("\n")).toContain("dropped contract on src/api/routes.ts");
+    expect(result.repairs.join("\n")).toContain('dropped contract "a login function"');
+    // A prepared plan keeps its contracts through the second check.
+    expect(checkPlan(draftOfTasks(result.tasks), ctx).tasks[0]?.provides).toEqual(result.tasks[0]?.provides);
+  });
+});
