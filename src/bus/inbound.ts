@@ -38,7 +38,10 @@ export function encodeOutbound(subject: string, message: unknown, schema: z.ZodT
   const result = schema.safeParse(message);
   if (!result.success) {
     throw new GuildError("bus.invalid_message", `outbound message on ${subject} is invalid`, {
-      details: { issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+      details: {
+        subject,
+        issues: result.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+      },
     });
   }
   return JSON.stringify(message);

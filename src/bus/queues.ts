@@ -12,7 +12,9 @@ export function queueStream(queue: QueueName, subject: string): string {
   const { stream, prefix } = QUEUES[queue];
   const inside = subject.startsWith(`${prefix}.`) && subjectMatches(`${prefix}.>`, subject);
   if (!inside) {
-    throw new GuildError("bus.invalid_message", `${subject} is not a ${queue} subject (${prefix}.>)`);
+    throw new GuildError("bus.invalid_message", `${subject} is not a ${queue} subject (${prefix}.>)`, {
+      details: { subject },
+    });
   }
   return stream;
 }

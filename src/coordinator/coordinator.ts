@@ -7,7 +7,7 @@ import {
   type Subscription,
   type WorkConsumer,
 } from "../bus/index.js";
-import { IncrementalMerge, integrationBranch, removeGoalRefs, resolveCommit } from "../git/index.js";
+import { IncrementalMerge, integrationBranch, resolveCommit } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import {
   type Clock,
@@ -26,20 +26,17 @@ import {
   systemClock,
 } from "../protocol/index.js";
 import {
-  announceEnd,
   answerGoal,
-  cancelGoalAgents,
   claimHolderProblem,
   dispatchWindowOf,
+  finishGoal,
   type GoalContext,
   GoalStore,
   type goalMachine,
   type HandoffSecrets,
   mergeEntries,
   provideGoalEffects,
-  reportGoalCost,
   restoreGoals,
-  runHandoff,
   stateName,
   statusOf,
 } from "./goal/index.js";
@@ -247,7 +244,7 @@ export class Coordinator {
     const ownership = await loadOwnership({ repoDir: request.repo });
     const goalId = request.goalId ?? `g-${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
     if (this.goals.has(goalId) || (await this.#store.read(goalId)))
-      throw new GuildError("plan.invalid", `goal ${goalId} exists already`);
+      throw new GuildError("plan.invalid", `goal ${goalId} exists already`, { details: { goalId } });
     await this.#events.emit(
       "goal.submitted",
       { text: request.text, repo: request.repo, baseRef: request.baseRef, baseCommit },
@@ -311,7 +308,7 @@ export class Coordinator {
     });
   }
 
-  /** Emits the terminal event once the final state is stored, then records that it was emitted. */
+  /** Runs the end-of-goal steps (goal/goal-end.ts); the final record is marked announced once the terminal event is out. */
   async #announce(
     goalId: string,
     actor: Actor<typeof goalMachine>,
@@ -319,32 +316,16 @@ export class Coordinator {
     status: GoalStatus,
     ctx: GoalContext,
   ): Promise<void> {
-    await this.#store.flush(goalId).catch(() => undefined);
-    if (status === "cancelled") {
-      await cancelGoalAgents(this.#bus, goalId, ctx.reason ?? "cancelled", this.#logger).catch(
-        (error: unknown) => this.#logger.warn({ err: error, goalId }, "could not cancel the goal's agents"),
-      );
-    }
+    const deps = {
+      bus: this.#bus,
+      events: this.#events,
+      logger: this.#logger,
+      store: this.#store,
+      handoffSecrets: this.#handoffSecrets,
+    };
     const config = this.goals.get(goalId)?.ownership.config;
-    const report = { bus: this.#bus, events: this.#events, logger: this.#logger };
-    if (config)
-      await reportGoalCost(report, goalId, config).catch((error: unknown) =>
-        this.#logger.warn({ err: error, goalId }, "could not report the goal's cost"),
-      );
-    await announceEnd(this.#events, goalId, status, ctx).catch((error: unknown) =>
-      this.#logger.warn({ err: error, goalId }, "could not announce the goal's end"),
-    );
-    this.#persist(goalId, actor, name, status, ctx, true);
-    if (config) await runHandoff(report, { goalId, repo: ctx.repo, status }, config, this.#handoffSecrets);
-    // Nothing left behind but the integration branch and salvage refs: task branches and proposal refs go.
-    const proposals = Object.values(ctx.tasks).flatMap((t) =>
-      t.proposal?.headCommit ? [{ proposalId: t.proposal.proposalId, head: t.proposal.headCommit }] : [],
-    );
-    await removeGoalRefs(ctx.repo, goalId, proposals).catch((error: unknown) =>
-      this.#logger.warn(
-        { err: error, goalId },
-        "could not remove the goal's task branches and proposal refs",
-      ),
+    await finishGoal(deps, { goalId, status, ctx, config }, () =>
+      this.#persist(goalId, actor, name, status, ctx, true),
     );
   }
 

@@ -49,7 +49,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const host = options.host ?? "127.0.0.1";
   const token = options.token ?? newToken();
   if (!/^[A-Za-z0-9_-]{16,256}$/.test(token)) {
-    throw new GuildError("config.invalid", "a dashboard token needs 16 or more letters, digits, '-' or '_'");
+    throw new GuildError("config.invalid", "a dashboard token needs 16 or more letters, digits, '-' or '_'", {
+      details: { setting: "token" },
+    });
   }
   const readOnly = options.readOnly ?? false;
   const assets = loadAssets();

@@ -22,7 +22,7 @@ export async function combineProposals(
   const unresolved = merged.conflictedPaths.filter((p) => !opts.files.some((f) => f.path === p));
   if (unresolved.length > 0) {
     throw new GuildError("git.conflict", `the combination leaves conflicts in ${unresolved.join(", ")}`, {
-      details: { unresolved },
+      details: { paths: unresolved },
     });
   }
   return withRepoLock(repoDir, async () => {

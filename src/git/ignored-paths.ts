@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { GuildError } from "../protocol/index.js";
 import { gitCommandSync, gitSync } from "./git-exec.js";
 
 /**
@@ -10,9 +11,22 @@ export function isIgnoredPath(dir: string, rel: string): boolean {
   const { args, env } = gitCommandSync(dir, ["check-ignore", "--quiet", "--", rel]);
   const result = spawnSync("git", args, { cwd: dir, env, encoding: "utf8" });
   if (result.status === 0) return true;
-  // Outside any repository nothing is committed, so nothing is lost by ignoring.
-  if (result.status === 1 || /not a git repository/i.test(result.stderr ?? "")) return false;
-  throw new Error(`git check-ignore failed in ${dir} (status ${result.status})`);
+  if (result.status === 1) return false;
+  // Outside any repository nothing is committed, so nothing is lost by ignoring; git says where it is
+  // by rev-parse's exit status (its message is translated, so it is not read).
+  if (result.status === 128 && !insideRepository(dir)) return false;
+  throw new GuildError("git.failed", `git check-ignore failed in ${dir} (status ${result.status})`, {
+    details: {
+      args: ["check-ignore", "--quiet", "--", rel],
+      cwd: dir,
+      stderr: (result.stderr ?? "").slice(0, 4000),
+    },
+  });
+}
+
+function insideRepository(dir: string): boolean {
+  const { args, env } = gitCommandSync(dir, ["rev-parse", "--git-dir"]);
+  return spawnSync("git", args, { cwd: dir, env, stdio: "ignore" }).status === 0;
 }
 
 /** Marks an ignored file for the next commit (`git add --force --intent-to-add`), so `add -A` keeps it. */

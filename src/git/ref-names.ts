@@ -9,7 +9,7 @@ export const SALVAGE_NAMESPACE = "refs/guild/salvage/";
 export function assertToken(kind: string, value: string): void {
   if (!Token.safeParse(value).success) {
     throw new GuildError("git.failed", `${kind} ${JSON.stringify(value)} is not a valid token`, {
-      details: { kind, value },
+      details: { token: { kind, value } },
     });
   }
 }

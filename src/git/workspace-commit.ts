@@ -87,7 +87,7 @@ export async function workspaceState(ws: Workspace): Promise<CommitResult> {
 function withTrailers(message: string, trailers: Record<string, string>): string {
   const lines = Object.entries(trailers).map(([key, value]) => {
     if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(key) || /[\r\n]/.test(value)) {
-      throw new GuildError("git.failed", `bad trailer ${JSON.stringify(key)}`, { details: { key } });
+      throw new GuildError("git.failed", `bad trailer ${JSON.stringify(key)}`, { details: { trailer: key } });
     }
     return `${key}: ${value}`;
   });

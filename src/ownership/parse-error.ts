@@ -23,7 +23,7 @@ export function ownershipParseError(message: string, details: ParseErrorDetails)
 }
 
 /** Renders a parse or config error for a terminal: position, message, the text and what was expected. */
-export function formatRulesError(error: GuildError): string {
+export function formatRulesError(error: GuildError<"ownership.parse" | "config.invalid">): string {
   const d = error.details ?? {};
   const lines = [`error[${error.code}]: ${error.message}`];
   if (typeof d.text === "string") lines.push(`  | ${d.text}`);

@@ -41,11 +41,22 @@ export {
   Token,
 } from "./envelope.js";
 export {
+  BudgetKind,
+  BundleRejectionRule,
+  ERROR_DETAILS,
+  type ErrorDetails,
+  MessageIssue,
+  parseErrorDetails,
+} from "./error-details.js";
+export {
   ERROR_CODES,
   type ErrorCode,
   GuildError,
   type GuildErrorJSON,
+  type GuildErrorOptions,
+  guildError,
   isGuildError,
+  type OptionalDetailsCode,
   toGuildError,
 } from "./errors.js";
 export { ContractBroken, ContractParty } from "./events/contract.js";

@@ -5,7 +5,9 @@ const TOKEN = /^[A-Za-z0-9_-]+$/;
 /** Guards one subject token against dots, spaces and wildcards (subject injection). */
 export function token(value: string): string {
   if (!TOKEN.test(value)) {
-    throw new GuildError("bus.invalid_message", `not a valid subject token: ${JSON.stringify(value)}`);
+    throw new GuildError("bus.invalid_message", `not a valid subject token: ${JSON.stringify(value)}`, {
+      details: { token: value },
+    });
   }
   return value;
 }

@@ -51,7 +51,7 @@ export function chatModelOf(
       "config.invalid",
       `${options.purpose} needs an LLM brain (openai or anthropic), not ${config.kind}`,
       {
-        details: { kind: config.kind },
+        details: { setting: "kind", value: config.kind },
       },
     );
   }

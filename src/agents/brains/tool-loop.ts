@@ -102,7 +102,7 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Bra
         // Said as a step first, so the event stream shows why the task ends.
         const text = `${model.model}: reply stopped: ${limited.message}`;
         yield { kind: "thought", text };
-        throw new GuildError("brain.failed", text, { cause: e, details: { reply: limited.bound } });
+        throw new GuildError("brain.failed", text, { cause: e, details: { bound: limited.bound } });
       }
       const message = e instanceof Error ? e.message : String(e);
       throw new GuildError("brain.failed", `${model.model}: ${redactText(message)}`, { cause: e });

@@ -32,7 +32,13 @@ export async function runSkill(
   options: SkillOptions = {},
 ): Promise<SkillReport> {
   if (!isSkillName(name)) {
-    throw new GuildError("config.invalid", `no offline skill named ${name}; known: ${skillNames.join(", ")}`);
+    throw new GuildError(
+      "config.invalid",
+      `no offline skill named ${name}; known: ${skillNames.join(", ")}`,
+      {
+        details: { setting: "skill", value: name },
+      },
+    );
   }
   const skill = await SKILLS[name]();
   return skill(workdir, options);

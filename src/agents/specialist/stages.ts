@@ -289,15 +289,15 @@ export function createStages(deps: StageDeps, state: StageState) {
       reporter?.stop();
       if (!isGuildError(error, "budget.exceeded")) throw error;
       // A budget stop keeps the work done so far as a partial proposal.
-      const details = error.details ?? {};
+      const details = error.details;
       outcome.budgetExceeded = error.message;
       await events.emit(
         "task.budget_exceeded",
         {
           taskId,
-          budget: String(details.budget ?? "unknown"),
-          limit: Number(details.limit ?? 0),
-          used: Number(details.used ?? 0),
+          budget: details?.budget ?? "unknown",
+          limit: details?.limit ?? 0,
+          used: details?.used ?? 0,
         },
         assignment.goalId,
       );

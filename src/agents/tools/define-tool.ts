@@ -35,12 +35,15 @@ export function defineTool<S extends z.ZodType>(spec: {
         throw new GuildError(
           "sandbox.denied",
           `arguments of ${spec.name} are not valid JSON; send one JSON object`,
+          { details: { tool: spec.name } },
         );
       }
       const parsed = spec.input.safeParse(raw);
       if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`);
-        throw new GuildError("sandbox.denied", `invalid input for ${spec.name}: ${issues.join("; ")}`);
+        throw new GuildError("sandbox.denied", `invalid input for ${spec.name}: ${issues.join("; ")}`, {
+          details: { tool: spec.name },
+        });
       }
       return spec.run(context, parsed.data);
     },

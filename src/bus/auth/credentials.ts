@@ -73,6 +73,7 @@ export function readCredentials(path: string): ConnectionAuth {
       `cannot read NATS credentials ${path}: ${(e as Error).message}`,
       {
         cause: e,
+        details: { path },
       },
     );
   }
@@ -83,6 +84,7 @@ export function readCredentials(path: string): ConnectionAuth {
     throw new GuildError(
       "bus.unauthorized",
       `NATS credentials ${path} hold neither a user nkey seed nor a .creds JWT`,
+      { details: { path } },
     );
   }
   const publicKey = nkeys.fromSeed(new TextEncoder().encode(seed)).getPublicKey();

@@ -1,4 +1,4 @@
-import { type Clock, type Envelope, GuildError, type Logger, systemClock } from "../../protocol/index.js";
+import { type Clock, type Envelope, guildError, type Logger, systemClock } from "../../protocol/index.js";
 import { encodeOutbound, parseInbound } from "../inbound.js";
 import { queueStream } from "../queues.js";
 import { Rejections } from "../rejections.js";
@@ -84,7 +84,14 @@ export class MemoryBus implements Bus {
     const timeoutMs = options.timeoutMs ?? 5000;
     const raw = await new Promise<string>((resolve, reject) => {
       const timer = this.#clock.setTimeout(
-        () => reject(new GuildError("bus.timeout", `no reply on ${subject} within ${timeoutMs} ms`)),
+        () =>
+          reject(
+            guildError(
+              "bus.timeout",
+              { subject, timeoutMs },
+              `no reply on ${subject} within ${timeoutMs} ms`,
+            ),
+          ),
         timeoutMs,
       );
       const delivered = this.#core.publish(subject, text, (reply) => {
@@ -93,7 +100,7 @@ export class MemoryBus implements Bus {
       });
       if (delivered === 0) {
         this.#clock.clearTimeout(timer);
-        reject(new GuildError("bus.no_responders", `no one serves ${subject}`));
+        reject(guildError("bus.no_responders", { subject }, `no one serves ${subject}`));
       }
     });
     return readReply(subject, raw, replySchema, this.#rejections);
@@ -109,7 +116,11 @@ export class MemoryBus implements Bus {
       const parsed = parseInbound(meta.subject, text, schema);
       if (!parsed.ok) {
         await this.#rejections.report(parsed.rejection);
-        const error = new GuildError("bus.invalid_message", `request on ${meta.subject} was invalid`);
+        const error = guildError(
+          "bus.invalid_message",
+          { subject: meta.subject },
+          `request on ${meta.subject} was invalid`,
+        );
         reply?.(JSON.stringify({ error: error.toJSON() }));
         return;
       }
@@ -183,6 +194,6 @@ export class MemoryBus implements Bus {
   }
 
   #open(): void {
-    if (this.#closed) throw new GuildError("bus.closed", "the memory bus is closed");
+    if (this.#closed) throw guildError("bus.closed", {}, "the memory bus is closed");
   }
 }

@@ -1,4 +1,8 @@
-import type { NodeConnectionOptions } from "@nats-io/transport-node";
+import {
+  AuthorizationError,
+  type NodeConnectionOptions,
+  UserAuthenticationExpiredError,
+} from "@nats-io/transport-node";
 import { GuildError } from "../../protocol/index.js";
 import { readCredentials } from "../auth/credentials.js";
 
@@ -27,7 +31,7 @@ export function connectionOptions(target: NatsTarget): Partial<NodeConnectionOpt
       try {
         parsed = new URL(withScheme);
       } catch {
-        throw new GuildError("bus.unavailable", `not a NATS URL: ${server}`);
+        throw new GuildError("bus.unavailable", `not a NATS URL: ${server}`, { details: { url: server } });
       }
       if (parsed.username) {
         user = decodeURIComponent(parsed.username);
@@ -47,8 +51,13 @@ export function connectionOptions(target: NatsTarget): Partial<NodeConnectionOpt
   return options;
 }
 
-/** Whether a connection error is the server refusing who we are (bad user, password or key). */
+/**
+ * Whether a connection error is the server refusing who we are (bad user, password or key): the client's
+ * error classes for the server's `-ERR` say so, on the error or its cause; the message is not read.
+ */
 export function isAuthFailure(e: unknown): boolean {
-  const text = `${(e as Error)?.name ?? ""} ${(e as Error)?.message ?? ""} ${String((e as Error)?.cause ?? "")}`;
-  return /authorization violation|authentication|AuthorizationError|user authentication/i.test(text);
+  for (let at: unknown = e, depth = 0; at instanceof Error && depth < 4; at = at.cause, depth++) {
+    if (at instanceof AuthorizationError || at instanceof UserAuthenticationExpiredError) return true;
+  }
+  return false;
 }

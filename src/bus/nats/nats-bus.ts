@@ -7,7 +7,7 @@ import {
   RequestError,
   TimeoutError,
 } from "@nats-io/transport-node";
-import { type Envelope, GuildError, type Logger } from "../../protocol/index.js";
+import { type Envelope, GuildError, guildError, type Logger } from "../../protocol/index.js";
 import { encodeOutbound, parseInbound } from "../inbound.js";
 import { queueStream, taskDurable } from "../queues.js";
 import { Rejections } from "../rejections.js";
@@ -116,9 +116,15 @@ export class NatsBus implements Bus {
         const who = options.creds
           ? `the credentials in ${options.creds}`
           : "this client (no or wrong credentials)";
-        throw new GuildError("bus.unauthorized", `NATS at ${where} refused ${who}`, { cause: e });
+        throw new GuildError("bus.unauthorized", `NATS at ${where} refused ${who}`, {
+          cause: e,
+          details: { url: where },
+        });
       }
-      throw new GuildError("bus.unavailable", `cannot connect to NATS at ${where}`, { cause: e });
+      throw new GuildError("bus.unavailable", `cannot connect to NATS at ${where}`, {
+        cause: e,
+        details: { url: where },
+      });
     }
     const manage = options.manage ?? options.creds === undefined;
     try {
@@ -143,7 +149,7 @@ export class NatsBus implements Bus {
 
   async publish(subject: string, message: Envelope): Promise<void> {
     const text = encodeOutbound(subject, message);
-    if (this.connection.isClosed()) throw new GuildError("bus.closed", "the NATS connection is closed");
+    if (this.connection.isClosed()) throw guildError("bus.closed", {}, "the NATS connection is closed");
     this.connection.publish(subject, text);
   }
 
@@ -189,7 +195,11 @@ export class NatsBus implements Bus {
       const parsed = parseInbound(m.subject, m.data, schema);
       if (!parsed.ok) {
         await this.#rejections.report(parsed.rejection);
-        const error = new GuildError("bus.invalid_message", `request on ${m.subject} was invalid`);
+        const error = guildError(
+          "bus.invalid_message",
+          { subject: m.subject },
+          `request on ${m.subject} was invalid`,
+        );
         m.respond(JSON.stringify({ error: error.toJSON() }));
         return;
       }
@@ -278,10 +288,19 @@ export class NatsBus implements Bus {
 function requestError(subject: string, timeoutMs: number, e: unknown): GuildError {
   const cause = e instanceof RequestError && e.cause ? e.cause : e;
   if (cause instanceof NoRespondersError || (e instanceof RequestError && e.isNoResponders())) {
-    return new GuildError("bus.no_responders", `no one serves ${subject}`, { cause: e });
+    return new GuildError("bus.no_responders", `no one serves ${subject}`, {
+      cause: e,
+      details: { subject },
+    });
   }
   if (cause instanceof TimeoutError) {
-    return new GuildError("bus.timeout", `no reply on ${subject} within ${timeoutMs} ms`, { cause: e });
+    return new GuildError("bus.timeout", `no reply on ${subject} within ${timeoutMs} ms`, {
+      cause: e,
+      details: { subject, timeoutMs },
+    });
   }
-  return new GuildError("bus.unavailable", `request on ${subject} failed`, { cause: e });
+  return new GuildError("bus.unavailable", `request on ${subject} failed`, {
+    cause: e,
+    details: { subject },
+  });
 }

@@ -20,10 +20,13 @@ async function cas(key: string, write: () => Promise<number>): Promise<number> {
   try {
     return await write();
   } catch (e) {
-    const lost =
-      (e instanceof JetStreamApiError && CAS_CODES.has(e.code)) ||
-      (e instanceof Error && /wrong last sequence|key exists/i.test(e.message));
-    if (lost) throw new GuildError("kv.conflict", `kv ${key}: ${(e as Error).message}`, { cause: e });
+    // The server's error code says a compare-and-set was lost; its message is not read.
+    const lost = e instanceof JetStreamApiError && CAS_CODES.has(e.code);
+    if (lost)
+      throw new GuildError("kv.conflict", `kv ${key}: ${(e as Error).message}`, {
+        cause: e,
+        details: { key },
+      });
     throw e;
   }
 }

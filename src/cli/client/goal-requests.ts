@@ -52,7 +52,9 @@ export async function controlGoal(
 export function goalOfDecision(decisionId: string): string {
   const goalId = decisionId.split(":")[0] ?? "";
   if (!goalId || !decisionId.includes(":"))
-    throw new GuildError("goal.not_found", `not a decision id: ${decisionId} (expected <goal>:<n>)`);
+    throw new GuildError("goal.not_found", `not a decision id: ${decisionId} (expected <goal>:<n>)`, {
+      details: { decisionId },
+    });
   return goalId;
 }
 

@@ -34,11 +34,16 @@ export function runCredsInit(options: CredsInitOptions, output: Output = process
   const configured = configuredRoles(options.home ?? process.cwd());
   const roles = options.roles ?? configured.roles;
   for (const role of roles) {
-    if (!Token.safeParse(role).success) throw new GuildError("config.invalid", `not a role name: ${role}`);
+    if (!Token.safeParse(role).success)
+      throw new GuildError("config.invalid", `not a role name: ${role}`, {
+        details: { setting: "role", value: role },
+      });
   }
   const replicas = options.replicas ?? configured.replicas;
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 64) {
-    throw new GuildError("config.invalid", `--replicas must be between 1 and 64, not ${replicas}`);
+    throw new GuildError("config.invalid", `--replicas must be between 1 and 64, not ${replicas}`, {
+      details: { setting: "--replicas", value: replicas },
+    });
   }
   const written = writeIdentities(options.dir, { roles, replicas });
   output.out(`server config: ${written.config}  (nats-server -js -c ${written.config}, or include it)`);

@@ -80,7 +80,7 @@ function parseMaps(pairs: readonly string[]): Record<string, string> {
         "config.invalid",
         `--map ${pair}: expected <handle>=<role>, e.g. @org/api=backend`,
         {
-          details: { pair },
+          details: { setting: "--map", value: pair },
         },
       );
     }

@@ -15,7 +15,7 @@ export function repoRelativePath(repoDir: string, path: string): string {
     .replace(/\/+$/, "");
   if (normal === ".." || normal.startsWith("../") || posix.isAbsolute(normal)) {
     throw new GuildError("config.invalid", `${path} is outside the repository ${repoDir}`, {
-      details: { path, repoDir },
+      details: { file: path, repoDir },
     });
   }
   return normal === "." ? "" : normal;
@@ -29,7 +29,10 @@ export async function readPathList(from: string): Promise<string[]> {
   try {
     for await (const line of lines) if (line.trim() !== "") paths.push(line.trim());
   } catch (e) {
-    throw new GuildError("config.invalid", `cannot read paths from ${from}`, { cause: e, details: { from } });
+    throw new GuildError("config.invalid", `cannot read paths from ${from}`, {
+      cause: e,
+      details: { file: from },
+    });
   }
   return paths;
 }

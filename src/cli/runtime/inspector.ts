@@ -20,7 +20,9 @@ export function inspectUrlOf(flag: string | undefined): string | undefined {
 export function startInspector(url: string): MachineInspector {
   // The WebSocket constructor throws on a malformed URL; refuse it here with a message instead.
   if (!URL.canParse(url) || !["ws:", "wss:"].includes(new URL(url).protocol)) {
-    throw new GuildError("config.invalid", `--inspect needs a ws:// or wss:// URL, got "${url}"`);
+    throw new GuildError("config.invalid", `--inspect needs a ws:// or wss:// URL, got "${url}"`, {
+      details: { setting: "--inspect", value: url },
+    });
   }
   const inspector = createWebSocketInspector({ url });
   return { inspect: inspector.inspect, stop: () => inspector.stop() };

@@ -33,7 +33,7 @@ export interface StoredGoal {
 /** Thrown (as `kv.conflict`) when another coordinator took a goal over: this one must let it go. */
 export function ownershipLost(goalId: string, owner: string): GuildError {
   return new GuildError("kv.conflict", `goal ${goalId} is now owned by coordinator ${owner}`, {
-    details: { goalId, owner },
+    details: { key: goalKey(goalId), owner },
   });
 }
 

@@ -3,6 +3,7 @@ export { claimHolderProblem } from "./claim-holder.js";
 export { cancelGoalAgents } from "./durable-cancel.js";
 export { answerGoal } from "./goal-control.js";
 export { type EffectDeps, provideGoalEffects } from "./goal-effects.js";
+export { type EndedGoal, finishGoal, type GoalEndDeps } from "./goal-end.js";
 export { type EndReportDeps, type HandoffSecrets, reportGoalCost, runHandoff } from "./goal-end-report.js";
 export { type DispatchOutcome, type GoalEvent, goalMachine } from "./goal-machine.js";
 export { announceEnd, type RecoveryDeps, type RestoredGoal, restoreGoals } from "./goal-recovery.js";

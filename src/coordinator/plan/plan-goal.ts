@@ -37,6 +37,7 @@ export function plannerKind(config: Pick<GuildConfig, "planner">): "rules" | "ll
   throw new GuildError(
     "config.invalid",
     `planner kind ${planner.kind} cannot plan: use rules, openai or anthropic`,
+    { details: { setting: "planner.kind", value: planner.kind } },
   );
 }
 

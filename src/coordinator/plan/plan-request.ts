@@ -36,7 +36,7 @@ function noPlanner(cause: unknown): GuildError {
   return new GuildError(
     "bus.no_responders",
     `no LLM planner serves ${subjects.planRequest}: start \`guild up\` in a folder whose guild.yaml sets planner, or set planner: rules`,
-    { cause },
+    { cause, details: { subject: subjects.planRequest } },
   );
 }
 
@@ -80,7 +80,7 @@ export async function requestPlan(
       // The service refuses a model reply it cannot read as a plan; the model gets the reason and its text.
       if (!isGuildError(error, "plan.invalid") && !isGuildError(error, "bus.invalid_message")) throw error;
       previousErrors = [error.message];
-      const raw = error.details?.reply;
+      const raw = isGuildError(error, "plan.invalid") ? error.details?.reply : undefined;
       previousReply = typeof raw === "string" ? raw : undefined;
       await options.onInvalid?.(attempt, previousErrors, planner);
       continue;

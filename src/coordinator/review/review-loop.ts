@@ -28,7 +28,12 @@ export function startReviewLoop(
     deps.logger.error({ err: error }, "proposal intake failed");
     const e = toGuildError(error);
     await deps.events
-      .emit("error.raised", { code: e.code, message: e.message, context: "proposal intake" })
+      .emit("error.raised", {
+        code: e.code,
+        message: e.message,
+        context: "proposal intake",
+        ...(e.details ? { details: e.details } : {}),
+      })
       .catch(() => undefined);
   };
   const pull = async (consumer: WorkConsumer<ProposalMessage>) => {

@@ -26,6 +26,7 @@ export function parseSchedule(config: ScheduleConfig): ParsedSchedule {
       `schedule "${config.cron}": ${error instanceof Error ? error.message : String(error)}`,
       {
         cause: error,
+        details: { setting: "cron", value: config.cron },
       },
     );
   }

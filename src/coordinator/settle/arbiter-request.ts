@@ -119,10 +119,11 @@ export async function arbitrate(
           usage,
         };
       }
-      usage = add(usage, error.details?.usage);
-      const refused = stringsOf(error.details?.errors);
+      const details = error.is("brain.failed") ? error.details : undefined;
+      usage = add(usage, details?.usage);
+      const refused = stringsOf(details?.errors);
       errors = refused.length > 0 ? refused : [error.message];
-      const reply = typeof error.details?.reply === "string" ? error.details.reply : undefined;
+      const reply = details?.reply;
       previous = { errors: refused, ...(reply === undefined ? {} : { reply }) };
       continue;
     }

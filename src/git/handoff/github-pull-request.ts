@@ -53,7 +53,14 @@ export async function openPullRequest(options: PullRequestOptions): Promise<{ nu
       `GitHub refused the pull request${status ? ` (${status})` : ""}: ${error instanceof Error ? error.message : String(error)}`,
       {
         cause: error,
-        details: { owner: options.owner, repo: options.repo, head: options.head, status: status ?? null },
+        details: {
+          pullRequest: {
+            owner: options.owner,
+            repo: options.repo,
+            head: options.head,
+            status: status ?? null,
+          },
+        },
       },
     );
   }

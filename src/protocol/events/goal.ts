@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Token } from "../envelope.js";
 import { GoalStatus, TaskSpec } from "../messages.js";
 import { defineEvents } from "./define.js";
+import { ErrorRaised } from "./error-raised.js";
 
 export const goalEvents = defineEvents({
   "goal.submitted": z.object({
@@ -82,5 +83,5 @@ export const goalEvents = defineEvents({
     paths: z.array(z.string()),
   }),
   "verify.culprit_found": z.object({ taskId: Token, tested: z.number().int(), output: z.string() }),
-  "error.raised": z.object({ code: z.string(), message: z.string(), context: z.string() }),
+  "error.raised": ErrorRaised,
 });

@@ -73,6 +73,9 @@ export function durableConformance(bus: () => Bus): void {
     expect(isGuildError(await kv.create(key, text("again")).catch((e: unknown) => e), "kv.conflict")).toBe(
       true,
     );
+    // A lost compare-and-set is told by the server's error code, and names its key.
+    const lost = await kv.create(key, text("once more")).catch((e: unknown) => e);
+    expect(isGuildError(lost, "kv.conflict") && lost.details?.key).toBe(key);
     const r2 = await kv.update(key, text("v2"), r1);
     expect(r2).toBeGreaterThan(r1);
     expect(isGuildError(await kv.update(key, text("v3"), r1).catch((e: unknown) => e), "kv.conflict")).toBe(

@@ -70,7 +70,7 @@ function coreConformance(bus: () => Bus): void {
     const subject = unique();
     await bus().serve(subject, Ping, async (m) => {
       if (m.payload.n < 0)
-        throw new GuildError("goal.not_found", "no such goal", { details: { n: m.payload.n } });
+        throw new GuildError("goal.not_found", "no such goal", { details: { goalId: `g${m.payload.n}` } });
       return pong(m.payload.n * 2);
     });
     const reply = await bus().request(subject, ping(21), Pong);
@@ -79,7 +79,24 @@ function coreConformance(bus: () => Bus): void {
       .request(subject, ping(-1), Pong)
       .catch((e: unknown) => e);
     expect(isGuildError(error, "goal.not_found")).toBe(true);
-    expect((error as GuildError).details).toEqual({ n: -1 });
+    expect((error as GuildError).details).toEqual({ goalId: "g-1" });
+  });
+
+  it("refuses a served error whose details do not fit its code, and records the rejection", async () => {
+    const subject = unique();
+    const rejections: { subject: string; issues: { path: string }[] }[] = [];
+    bus().onRejected((r) => rejections.push(r));
+    await bus().serve(subject, Ping, async () => {
+      // What a peer at another version might send: bus.timeout details without their timeout.
+      throw new GuildError("bus.timeout", "slow", { details: { subject: 42 } as never });
+    });
+    const error = await bus()
+      .request(subject, ping(1), Pong)
+      .catch((e: unknown) => e);
+    expect(isGuildError(error, "bus.invalid_message")).toBe(true);
+    expect(isGuildError((error as GuildError).cause, "bus.timeout")).toBe(true);
+    expect(rejections.map((r) => r.subject)).toEqual([subject]);
+    expect(rejections[0]?.issues.map((i) => i.path).sort()).toEqual(["subject", "timeoutMs"]);
   });
 
   it("fails a request with bus.no_responders when no one serves, and bus.timeout when no one answers", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCodeowners } from "../../../src/ownership/index.js";
 import { type GuildError, isGuildError } from "../../../src/protocol/index.js";
 
-function parseError(text: string): GuildError {
+function parseError(text: string): GuildError<"ownership.parse"> {
   try {
     parseCodeowners(text, "CODEOWNERS");
   } catch (e) {

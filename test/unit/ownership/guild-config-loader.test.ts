@@ -26,11 +26,11 @@ handles:
   "@org/web-team": frontend
 `;
 
-function thrown(text: string): GuildError {
+function thrown(text: string): GuildError<"config.invalid" | "ownership.parse"> {
   try {
     loadGuildConfig(text, "guild.yaml");
   } catch (e) {
-    if (isGuildError(e)) return e;
+    if (isGuildError(e, "config.invalid") || isGuildError(e, "ownership.parse")) return e;
     throw e;
   }
   throw new Error("expected an error");
