@@ -1,5 +1,6 @@
 import { MAX_REVISIONS } from "../settle/index.js";
 import type { Decision, GoalContext, SettleOutcome, TaskRecord, VerifyResult } from "./goal-types.js";
+import { resetStaleDependents } from "./stale-dependents.js";
 
 export interface DecisionResolution {
   decisionId: string;
@@ -75,7 +76,11 @@ export function resolveDecision(context: GoalContext, resolution: DecisionResolu
         }
       : d,
   );
-  return { tasks, decisions };
+  const displaced = decision.taskIds.filter((id) => {
+    const status = tasks[id]?.status;
+    return status === "pending" || status === "rejected";
+  });
+  return { tasks: resetStaleDependents(tasks, displaced, context.baseCommit), decisions };
 }
 
 /** Folds a settlement into the goal: losers revise or are rejected, undecidable conflicts wait for a person. */
@@ -105,8 +110,9 @@ export function applySettlement(context: GoalContext, outcome: SettleOutcome): P
       const t = tasks[id] as TaskRecord;
       tasks[id] = { ...t, status: "awaiting" };
     }
+  const displaced = [...outcome.revise.map((r) => r.taskId), ...outcome.reject.map((r) => r.taskId)];
   return {
-    tasks,
+    tasks: resetStaleDependents(tasks, displaced, context.baseCommit),
     settlements: [...context.settlements, ...outcome.settlements],
     decisions: [...context.decisions, ...waiting],
   };
@@ -119,17 +125,18 @@ export function applyCulprit(context: GoalContext, result: VerifyResult): Partia
   const feedback =
     `Merging your change made the project's tests fail (${result.command.join(" ")}, exit ${result.exitCode}). ` +
     `Fix it so the tests pass. The failing output:\n${result.output.slice(-6000)}`;
-  return {
-    tasks: {
-      ...context.tasks,
-      [culprit.spec.taskId]: {
-        ...culprit,
-        status: "pending",
-        reason: feedback,
-        revisions: culprit.revisions + 1,
-        ...(culprit.proposal ? { sentBackHead: culprit.proposal.headCommit } : {}),
-      },
+  const tasks = {
+    ...context.tasks,
+    [culprit.spec.taskId]: {
+      ...culprit,
+      status: "pending" as const,
+      reason: feedback,
+      revisions: culprit.revisions + 1,
+      ...(culprit.proposal ? { sentBackHead: culprit.proposal.headCommit } : {}),
     },
+  };
+  return {
+    tasks: resetStaleDependents(tasks, [culprit.spec.taskId], context.baseCommit),
     merged: [],
     verify: result,
   };

@@ -6,12 +6,14 @@ import { mergeEntries } from "./verify-integration.js";
 
 /**
  * Where a task's first attempt starts: the goal's base, or, for a task whose dependencies brought
- * commits, their accepted heads merged onto it, so the dependent builds on their work. A later attempt
- * keeps the base it was given (a revision's base is the winner's head). When the dependencies do not
+ * commits, their accepted heads merged onto it, so the dependent builds on their work. When the dependencies do not
  * merge cleanly the goal's base is kept; the integration merge then meets the same conflict and says so.
  */
 export async function taskBase(ctx: GoalContext, task: TaskRecord, logger?: Logger): Promise<string> {
-  if (task.attempt > 0 || task.spec.dependsOn.length === 0 || task.base !== ctx.baseCommit) return task.base;
+  // A task on another base keeps it (a revision on a winner's head, a dependent on its dependencies'); one
+  // on the goal's base takes its dependencies' heads, also when it starts again because those were sent
+  // back (`resetStaleDependents`).
+  if (task.spec.dependsOn.length === 0 || task.base !== ctx.baseCommit) return task.base;
   const closure = new Set<string>();
   const visit = (id: string) => {
     if (closure.has(id)) return;
