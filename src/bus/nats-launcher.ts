@@ -69,11 +69,7 @@ export class NatsServerProcess {
       if (child.exitCode !== null) break;
       const file = readdirSync(this.#portsDir).find((f) => f.endsWith(".ports"));
       if (file && /Server is ready/.test(stderr)) {
-        const ports = JSON.parse(readFileSync(join(this.#portsDir, file), "utf8")) as {
-          nats?: string[];
-          client?: string[];
-        };
-        const client = ports.nats?.[0] ?? ports.client?.[0];
+        const client = clientUrlOf(readFileSync(join(this.#portsDir, file), "utf8"));
         if (client) {
           this.port = Number(new URL(client).port);
           return;
@@ -110,5 +106,18 @@ export class NatsServerProcess {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
+  }
+}
+
+/**
+ * The client URL in a nats-server ports file, or undefined while the server is still writing it (an empty
+ * or partial file is read again on the next poll, not a parse error).
+ */
+export function clientUrlOf(text: string): string | undefined {
+  try {
+    const ports = JSON.parse(text) as { nats?: string[]; client?: string[] };
+    return ports.nats?.[0] ?? ports.client?.[0];
+  } catch {
+    return undefined;
   }
 }
