@@ -45,6 +45,9 @@ export interface SpecialistOptions {
 }
 
 const SETTLED = new Set(["proposed", "failed", "cancelled"]);
+/** A task.failed the event log refused is tried this many times, this far apart, before the task is run again. */
+const FAILURE_REPORT_TRIES = 3;
+const FAILURE_RETRY_MS = 1000;
 
 /** One specialist agent: pulls its role's tasks one at a time and runs each through the specialist machine. */
 export class Specialist {
@@ -242,7 +245,15 @@ export class Specialist {
         (await holdsClaim(this.#bus.kv, this.role, goalId, taskId, attempt, this.agentId))
       ) {
         const reason = this.#actor?.getSnapshot().context.error ?? "unknown error";
-        await this.#events.emit("task.failed", { taskId, attempt, reason }, goalId);
+        if (!(await this.#reportFailure(goalId, taskId, attempt, reason))) {
+          // Acked unreported, the task would wait forever on a failure nobody heard of: it is run again instead.
+          this.#logger.error(
+            { taskId, attempt, reason },
+            "could not record task.failed; task sent back to run again",
+          );
+          await item.nak(FAILURE_RETRY_MS);
+          return;
+        }
       }
       await item.ack();
     } finally {
@@ -253,6 +264,15 @@ export class Specialist {
       this.#actor?.stop();
       this.#actor = undefined;
     }
+  }
+
+  /** Records task.failed, retried while the event log cannot take it (a frozen or failing-over stream leader). */
+  async #reportFailure(goalId: string, taskId: string, attempt: number, reason: string): Promise<boolean> {
+    for (let tries = 0; tries < FAILURE_REPORT_TRIES; tries++) {
+      if (tries > 0) await sleep(FAILURE_RETRY_MS);
+      if (await this.#events.emit("task.failed", { taskId, attempt, reason }, goalId)) return true;
+    }
+    return false;
   }
 
   /** Runs one task through a machine actor bound to this task's stages, publishing every state change. */
