@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve as resolvePath } from "node:path";
+import { join } from "node:path";
 import { GuildError } from "../protocol/index.js";
 import { bwrapArgs } from "./bwrap-args.js";
 import { treeUsage } from "./process-tree.js";
@@ -15,6 +15,7 @@ import {
   type SandboxLimits,
 } from "./sandbox-limits.js";
 import { type SandboxMode, sandboxAvailability } from "./sandbox-mode.js";
+import { findProgram, hasPrlimit, SANDBOX_DIRS } from "./sandbox-start.js";
 
 /** How one role's commands are confined: the mode, network, extra writable directories and limits. */
 export interface SandboxPolicy {
@@ -60,34 +61,6 @@ export interface SandboxResult {
 }
 
 const WATCH_MS = 100;
-// Inside bubblewrap HOME and TMPDIR live in the private /tmp, so nothing is left behind on the host. They
-// are siblings, never one inside the other: codex refuses to put its helper binaries in a HOME under TMPDIR.
-const SANDBOX_DIRS = { home: "/tmp/home", tmp: "/tmp/tmp" };
-
-let prlimitPresent: boolean | undefined;
-function hasPrlimit(): boolean {
-  prlimitPresent ??= spawnSync("prlimit", ["--version"], { stdio: "ignore" }).status === 0;
-  return prlimitPresent;
-}
-
-// Found before the sandbox starts, so a missing program is "could not start", not an exit code of bwrap's.
-function findProgram(program: string, cwd: string, path: string): string | undefined {
-  const candidates = program.includes("/")
-    ? [resolvePath(cwd, program)]
-    : path
-        .split(delimiter)
-        .filter(Boolean)
-        .map((dir) => join(dir, program));
-  return candidates.find((file) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 function start(run: SandboxRun, limits: SandboxLimits, dirs: { home: string; tmp: string }): ChildProcess {
   const { home, tmp } = dirs;
   const prlimit = hasPrlimit() ? ["prlimit", ...prlimitArgs(limits)] : [];

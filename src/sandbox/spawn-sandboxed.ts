@@ -1,6 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join, resolve as resolvePath } from "node:path";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { GuildError } from "../protocol/index.js";
 import { bwrapArgs } from "./bwrap-args.js";
 import { treeUsage } from "./process-tree.js";
@@ -13,6 +11,7 @@ import {
   type SandboxLimit,
 } from "./sandbox-limits.js";
 import { sandboxAvailability } from "./sandbox-mode.js";
+import { findProgram, hasPrlimit, SANDBOX_DIRS } from "./sandbox-start.js";
 
 /**
  * One long-running process to start confined, its stdin, stdout and stderr left to the caller; `readable`
@@ -38,32 +37,6 @@ export interface SandboxedProcess {
 }
 
 const WATCH_MS = 100;
-// As in runSandboxed: HOME and TMPDIR inside the private /tmp, siblings (codex refuses a HOME under TMPDIR).
-const SANDBOX_DIRS = { home: "/tmp/home", tmp: "/tmp/tmp" };
-
-let prlimitPresent: boolean | undefined;
-function hasPrlimit(): boolean {
-  prlimitPresent ??= spawnSync("prlimit", ["--version"], { stdio: "ignore" }).status === 0;
-  return prlimitPresent;
-}
-
-function isProgram(program: string, cwd: string, path: string): boolean {
-  const candidates = program.includes("/")
-    ? [resolvePath(cwd, program)]
-    : path
-        .split(delimiter)
-        .filter(Boolean)
-        .map((dir) => join(dir, program));
-  return candidates.some((file) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 /**
  * Starts one argv confined like `runSandboxed` (bubblewrap, or unconfined where config says `sandbox: none`,
  * where the caller's env must name a private HOME) but streaming: for an agent that talks over its pipes.
@@ -81,7 +54,7 @@ export function spawnSandboxed(run: SandboxSpawn): SandboxedProcess {
     }
   }
   const program = run.argv[0] ?? "";
-  if (!isProgram(program, run.cwd, run.env.PATH ?? "")) {
+  if (findProgram(program, run.cwd, run.env.PATH ?? "") === undefined) {
     throw Object.assign(new Error(`${program}: not found on PATH`), { code: "ENOENT" });
   }
   const limits = mergeLimits(run.policy.limits, run.limits);
