@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GuildError } from "../protocol/index.js";
 import { bwrapArgs } from "./bwrap-args.js";
-import { treeUsage } from "./process-tree.js";
 import {
   describeLimit,
   kernelLimitOf,
@@ -16,6 +15,7 @@ import {
 } from "./sandbox-limits.js";
 import { type SandboxMode, sandboxAvailability } from "./sandbox-mode.js";
 import { findProgram, hasPrlimit, SANDBOX_DIRS } from "./sandbox-start.js";
+import { watchSandbox } from "./sandbox-watch.js";
 
 /** How one role's commands are confined: the mode, network, extra writable directories and limits. */
 export interface SandboxPolicy {
@@ -60,7 +60,6 @@ export interface SandboxResult {
   ms: number;
 }
 
-const WATCH_MS = 100;
 function start(run: SandboxRun, limits: SandboxLimits, dirs: { home: string; tmp: string }): ChildProcess {
   const { home, tmp } = dirs;
   const prlimit = hasPrlimit() ? ["prlimit", ...prlimitArgs(limits)] : [];
@@ -89,17 +88,6 @@ function start(run: SandboxRun, limits: SandboxLimits, dirs: { home: string; tmp
     stdio: [...stdio],
     detached: true,
   });
-}
-
-function killAll(child: ChildProcess, seen: readonly number[]): void {
-  // The group first (all of it in `none` mode); bubblewrap's sandbox dies with it (--die-with-parent and
-  // the PID namespace); processes seen in the tree go too, for a setsid child in `none` mode.
-  for (const pid of [-(child.pid ?? 0), child.pid ?? 0, ...seen]) {
-    if (pid === 0) continue;
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {}
-  }
 }
 
 /**
@@ -135,54 +123,34 @@ export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
     }
     const chunks: { err: boolean; data: Buffer }[] = [];
     let bytes = 0;
-    let limit: SandboxLimit | undefined;
-    let aborted = false;
-    let seen: number[] = [];
-    // Under bubblewrap the PID namespace takes every process with it; pids seen earlier may be reused by then.
-    const strays = () => (run.policy.mode === "none" ? seen : []);
-    const stop = (why: SandboxLimit | "aborted") => {
-      if (why === "aborted") aborted = true;
-      else limit ??= why;
-      killAll(child, strays());
-    };
+    const watch = watchSandbox(child, {
+      bubblewrap: run.policy.mode === "bubblewrap",
+      limits,
+      signal: run.signal,
+    });
     const take = (err: boolean) => (data: Buffer) => {
       const room = limits.outputBytes - bytes;
       if (room > 0) chunks.push({ err, data: data.length > room ? data.subarray(0, room) : data });
       bytes += data.length;
-      if (bytes > limits.outputBytes) stop("output");
+      if (bytes > limits.outputBytes) watch.stop("output");
     };
     child.stdout?.on("data", take(false));
     child.stderr?.on("data", take(true));
     child.stdin?.on("error", () => {});
     if (run.input !== undefined) child.stdin?.end(run.input);
-    // bubblewrap's own init is one process of the tree; in `none` mode the command is the tree's root.
-    const own = run.policy.mode === "bubblewrap" ? -1 : 1;
-    const watch = setInterval(() => {
-      if (child.pid === undefined) return;
-      const usage = treeUsage(child.pid);
-      seen = usage.pids;
-      if (usage.pids.length + own > limits.processes) stop("processes");
-      else if (usage.rssBytes > limits.memoryBytes) stop("memory");
-    }, WATCH_MS);
-    const wall = setTimeout(() => stop("wall-time"), limits.wallMs);
-    const onAbort = () => stop("aborted");
-    run.signal?.addEventListener("abort", onAbort, { once: true });
-    if (run.signal?.aborted) onAbort();
     const finish = () => {
-      clearInterval(watch);
-      clearTimeout(wall);
-      run.signal?.removeEventListener("abort", onAbort);
+      watch.dispose();
       if (ownHome) rmSync(ownHome, { recursive: true, force: true });
     };
     // Whatever the command left running (a background or setsid child) ends with it.
-    child.on("exit", () => killAll(child, strays()));
+    child.on("exit", () => watch.killAll());
     child.on("error", (error) => {
       finish();
       reject(error);
     });
     child.on("close", (code, signal) => {
       finish();
-      limit ??= kernelLimitOf(code, signal);
+      const limit = watch.limit ?? kernelLimitOf(code, signal);
       const text = (pick: (c: { err: boolean }) => boolean) =>
         Buffer.concat(chunks.filter(pick).map((c) => c.data)).toString("utf8");
       resolve({
@@ -192,7 +160,7 @@ export async function runSandboxed(run: SandboxRun): Promise<SandboxResult> {
         stderr: text((c) => c.err),
         output: text(() => true),
         ...(limit ? { limit, reason: describeLimit(limit, limits) } : {}),
-        aborted,
+        aborted: watch.aborted,
         ms: Math.round(performance.now() - started),
       });
     });

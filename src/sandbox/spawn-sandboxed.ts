@@ -1,7 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { GuildError } from "../protocol/index.js";
 import { bwrapArgs } from "./bwrap-args.js";
-import { treeUsage } from "./process-tree.js";
 import type { SandboxRun } from "./run-sandboxed.js";
 import {
   describeLimit,
@@ -12,6 +11,7 @@ import {
 } from "./sandbox-limits.js";
 import { sandboxAvailability } from "./sandbox-mode.js";
 import { findProgram, hasPrlimit, SANDBOX_DIRS } from "./sandbox-start.js";
+import { watchSandbox } from "./sandbox-watch.js";
 
 /**
  * One long-running process to start confined, its stdin, stdout and stderr left to the caller; `readable`
@@ -36,7 +36,6 @@ export interface SandboxedProcess {
   kill(): void;
 }
 
-const WATCH_MS = 100;
 /**
  * Starts one argv confined like `runSandboxed` (bubblewrap, or unconfined where config says `sandbox: none`,
  * where the caller's env must name a private HOME) but streaming: for an agent that talks over its pipes.
@@ -77,55 +76,22 @@ export function spawnSandboxed(run: SandboxSpawn): SandboxedProcess {
     : [...prlimit, ...run.argv];
   const [file, ...args] = argv as [string, ...string[]];
   const child = spawn(file, args, { cwd: run.cwd, env, stdio: "pipe", detached: true });
-  let limit: SandboxLimit | undefined;
-  let aborted = false;
-  let seen: number[] = [];
-  const killAll = () => {
-    // The group, then (in `none` mode) every process seen in the tree, for a setsid child; under bubblewrap
-    // the PID namespace dies with its init, and a pid seen earlier may have been reused.
-    const strays = bubblewrap ? [] : seen;
-    for (const pid of [-(child.pid ?? 0), child.pid ?? 0, ...strays]) {
-      if (pid === 0) continue;
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {}
-    }
-  };
-  const stop = (why: SandboxLimit | "aborted") => {
-    if (why === "aborted") aborted = true;
-    else limit ??= why;
-    killAll();
-  };
-  // bubblewrap's own init is one process of the tree; in `none` mode the command is the tree's root.
-  const own = bubblewrap ? -1 : 1;
-  const watch = setInterval(() => {
-    if (child.pid === undefined) return;
-    const usage = treeUsage(child.pid);
-    seen = usage.pids;
-    if (usage.pids.length + own > limits.processes) stop("processes");
-    else if (usage.rssBytes > limits.memoryBytes) stop("memory");
-  }, WATCH_MS);
-  const wall = setTimeout(() => stop("wall-time"), limits.wallMs);
-  const onAbort = () => stop("aborted");
-  run.signal?.addEventListener("abort", onAbort, { once: true });
-  if (run.signal?.aborted) onAbort();
+  const watch = watchSandbox(child, { bubblewrap, limits, signal: run.signal });
   const exited = new Promise<SandboxExit>((resolve) => {
     const finish = (code: number | null, signal: NodeJS.Signals | null) => {
-      clearInterval(watch);
-      clearTimeout(wall);
-      run.signal?.removeEventListener("abort", onAbort);
+      watch.dispose();
       // Whatever the command left running (a background or setsid child) ends with it.
-      killAll();
-      limit ??= kernelLimitOf(code, signal);
+      watch.killAll();
+      const limit = watch.limit ?? kernelLimitOf(code, signal);
       resolve({
         code,
         signal,
         ...(limit ? { limit, reason: describeLimit(limit, limits) } : {}),
-        aborted,
+        aborted: watch.aborted,
       });
     };
     child.once("exit", finish);
     child.once("error", () => finish(null, null));
   });
-  return { child, exited, kill: () => stop("aborted") };
+  return { child, exited, kill: () => watch.stop("aborted") };
 }
