@@ -126,14 +126,19 @@ describe.each(AGENTS)("$name confined by guild's sandbox", (agent) => {
     using _ = f.repo;
     const marker = markerOf(agent.name);
     await using llm = await agent.start([
-      agent.shell("setsid sleep 300 > /dev/null 2>&1 < /dev/null & echo started"),
+      // The shell answers only once the child has left its session (a child still in the shell's process
+      // group when the shell ends can be killed with it, which under load left nothing to find).
+      agent.shell(
+        "setsid sh -c 'touch /tmp/detached; exec sleep 300' > /dev/null 2>&1 < /dev/null & " +
+          "while [ ! -e /tmp/detached ]; do sleep 0.05; done; echo started",
+      ),
       { text: "late", delayMs: 120_000 },
     ]);
     const running = runBrain(agent.brain(llm.baseURL, marker), f.context);
     while (llm.requests.length < 2) await new Promise((r) => setTimeout(r, 50));
-    // The shell's background child is running (it may exec a moment after the shell answered).
-    const sleeping = () => processesWith(marker).some((p) => p.command.startsWith("sleep"));
-    for (let i = 0; i < 100 && !sleeping(); i++) await new Promise((r) => setTimeout(r, 50));
+    // The shell's background child is running (its exec of sleep may land a moment after the touch).
+    const sleeping = () => processesWith(marker).some((p) => p.command === "sleep 300");
+    for (let i = 0; i < 200 && !sleeping(); i++) await new Promise((r) => setTimeout(r, 50));
     expect(sleeping()).toBe(true);
     const cancelledAt = Date.now();
     f.abort.abort(new Error("cancelled by test"));
