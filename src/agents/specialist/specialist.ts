@@ -8,7 +8,7 @@ import {
   type WorkConsumer,
   type WorkItem,
 } from "../../bus/index.js";
-import { AgentWorktree, type GitEvent, withGitPriority } from "../../git/index.js";
+import { AgentWorktree, withGitPriority } from "../../git/index.js";
 import {
   AgentInbox,
   type Clock,
@@ -20,6 +20,7 @@ import {
   TaskAssignment,
 } from "../../protocol/index.js";
 import { claimTask, goalHasEnded, holdsClaim } from "./claim.js";
+import { gitEventReporter } from "./git-events.js";
 import type { HostSetting } from "./host-role.js";
 import { type Assignment, specialistMachine } from "./machine.js";
 import { PeerInbox } from "./peer-inbox.js";
@@ -125,7 +126,7 @@ export class Specialist {
     this.#actor?.stop();
     for (const worktree of this.#worktrees.values()) {
       await worktree
-        .remove({ reason: "agent stopped", onEvent: this.#emitGit() })
+        .remove({ reason: "agent stopped", onEvent: gitEventReporter(this.#events) })
         .catch((error: unknown) =>
           this.#logger.warn({ err: error }, "could not remove the agent's worktree"),
         );
@@ -141,13 +142,6 @@ export class Specialist {
       this.#worktrees.set(key, worktree);
     }
     return worktree;
-  }
-
-  #emitGit(goalId?: string): (e: GitEvent) => void {
-    return (e) => {
-      const goal = e.payload.goalId ?? goalId;
-      if (goal) void this.#events.emit(e.type, e.payload, goal);
-    };
   }
 
   async #run(ackWaitMs: number): Promise<void> {
@@ -235,7 +229,7 @@ export class Specialist {
         await this.#worktreeFor(ws.repoDir, state.place?.worktreeRoot)
           .remove({
             reason: `cancelled: ${this.#actor?.getSnapshot().context.error ?? "by the coordinator"}`,
-            onEvent: this.#emitGit(goalId),
+            onEvent: gitEventReporter(this.#events, goalId),
           })
           .catch((error: unknown) => this.#logger.warn({ err: error }, "could not salvage the workspace"));
       }
