@@ -1,4 +1,5 @@
-export { Coordinator, type CoordinatorOptions, type GoalHandle } from "./coordinator.js";
+export { Coordinator, type CoordinatorOptions } from "./coordinator.js";
+export type { GoalHandle } from "./coordinator-core.js";
 export {
   blockedTasks,
   type GoalContext,
