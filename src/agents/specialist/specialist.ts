@@ -222,15 +222,9 @@ export class Specialist {
         await Promise.race([state.inflight?.catch(() => undefined), sleep(15_000)]);
       }
       if (final === "cancelled" && state.workspace) {
-        // Cancelled work is kept: what was not committed goes to a salvage ref, reported as an event. The
-        // worktree is removed rather than reused: a brain still running past the grace may write into it.
-        const ws = state.workspace;
-        state.workspace = undefined;
-        await this.#worktreeFor(ws.repoDir, state.place?.worktreeRoot)
-          .remove({
-            reason: `cancelled: ${this.#actor?.getSnapshot().context.error ?? "by the coordinator"}`,
-            onEvent: gitEventReporter(this.#events, goalId),
-          })
+        // Cancelled work is kept (salvaged), in a worktree that is not reused.
+        await stages
+          .discard(`cancelled: ${this.#actor?.getSnapshot().context.error ?? "by the coordinator"}`)
           .catch((error: unknown) => this.#logger.warn({ err: error }, "could not salvage the workspace"));
       }
       // Only the claim's holder speaks for the task: a zombie's failure must not trigger a retry.

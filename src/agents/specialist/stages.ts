@@ -2,14 +2,14 @@ import type { Assignment, PreparedWorkspace, WorkOutcome } from "./machine.js";
 import { propose } from "./propose-stage.js";
 import type { StageDeps, StageState } from "./stage-types.js";
 import { work } from "./work-stage.js";
-import { prepareWorkspace, releaseWorkspace } from "./workspace-stage.js";
+import { discardWorkspace, prepareWorkspace, releaseWorkspace } from "./workspace-stage.js";
 
 export type { StageDeps, StageState } from "./stage-types.js";
 
 /**
  * One task's stages, bound to the specialist's deps and the task's shared state: the specialist machine
  * invokes prepareWorkspace, work and propose in turn (workspace-stage.ts, work-stage.ts, propose-stage.ts),
- * and the specialist runs cleanup once the task has settled, however it ended.
+ * and the specialist runs cleanup once the task has settled, however it ended (discard first, if it was cancelled).
  */
 export function createStages(deps: StageDeps, state: StageState) {
   return {
@@ -18,6 +18,7 @@ export function createStages(deps: StageDeps, state: StageState) {
     propose: (input: { assignment: Assignment; workspace: PreparedWorkspace; outcome: WorkOutcome }) =>
       propose(deps, state, input),
     cleanup: () => releaseWorkspace(deps, state),
+    discard: (reason: string) => discardWorkspace(deps, state, reason),
     state,
   };
 }

@@ -57,3 +57,16 @@ export async function releaseWorkspace(deps: StageDeps, state: StageState): Prom
     .release({ salvage: !state.committed, onEvent: gitEventReporter(deps.events, ws.goalId) })
     .catch(() => undefined);
 }
+
+/**
+ * Removes a cancelled task's worktree rather than reusing it (a brain still running past the grace may
+ * write into it); what was not committed goes to a salvage ref, reported as an event.
+ */
+export async function discardWorkspace(deps: StageDeps, state: StageState, reason: string): Promise<void> {
+  const ws = state.workspace;
+  state.workspace = undefined;
+  if (!ws) return;
+  await deps
+    .worktreeFor(ws.repoDir, state.place?.worktreeRoot)
+    .remove({ reason, onEvent: gitEventReporter(deps.events, ws.goalId) });
+}
