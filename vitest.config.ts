@@ -23,6 +23,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: "forks",
+          // These tests mostly wait on nats-server, git and child processes: one fork at a time (vitest's
+          // default on two cores) kept the CPU a quarter busy and the suite at 15 min; two halve the wait.
+          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
     ],
