@@ -4,6 +4,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     setupFiles: ["test/helpers/setup.ts"],
+    // Only the integration project runs in forks. Its tests mostly wait on nats-server, git and child
+    // processes: one fork at a time (vitest's default on two cores) kept the CPU a quarter busy and the
+    // suite at 15 min. (A project cannot set this itself.)
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       {
         extends: true,
@@ -23,9 +27,6 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: "forks",
-          // These tests mostly wait on nats-server, git and child processes: one fork at a time (vitest's
-          // default on two cores) kept the CPU a quarter busy and the suite at 15 min; two halve the wait.
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
     ],
