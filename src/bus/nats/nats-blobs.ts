@@ -31,4 +31,10 @@ export class NatsBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     if (await this.#os.info(key)) await this.#os.delete(key);
   }
+
+  async list(prefix = ""): Promise<BlobInfo[]> {
+    // One pass over the store's metadata (the last record per object); deleted objects are left out.
+    const all = await this.#os.list();
+    return all.filter((info) => !info.deleted && info.name.startsWith(prefix)).map(toInfo);
+  }
 }

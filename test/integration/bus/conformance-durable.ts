@@ -120,6 +120,24 @@ export function durableConformance(bus: () => Bus): void {
     expect(await bus().blobs.info(key)).toBeNull();
   });
 
+  it("lists the blobs under a prefix, without deleted or overwritten copies", async () => {
+    // The bus is shared by the suite: a prefix of this test's own keeps other tests' blobs out.
+    const prefix = `${unique("list")}.`;
+    const keys = ["a", "b", "b.c", "d"].map((k) => `${prefix}${k}`);
+    for (const key of keys) await bus().blobs.put(key, text(key));
+    await bus().blobs.put(`${prefix}a`, text("again, longer"));
+    await bus().blobs.put(`x${prefix}a`, text("outside the prefix"));
+    await bus().blobs.delete(`${prefix}d`);
+    const listed = await bus().blobs.list(prefix);
+    expect(listed.map((b) => b.key).sort()).toEqual([`${prefix}a`, `${prefix}b`, `${prefix}b.c`]);
+    expect(listed.find((b) => b.key === `${prefix}a`)).toEqual(await bus().blobs.info(`${prefix}a`));
+    expect(listed.find((b) => b.key === `${prefix}a`)?.size).toBe("again, longer".length);
+    expect((await bus().blobs.list(`${prefix}b.`)).map((b) => b.key)).toEqual([`${prefix}b.c`]);
+    const all = (await bus().blobs.list()).map((b) => b.key);
+    expect(all).toEqual(expect.arrayContaining([`${prefix}a`, `x${prefix}a`]));
+    expect(all).not.toContain(`${prefix}d`);
+  });
+
   it("drops an invalid inbound message with a bus.message.rejected event and a listener call, and keeps going", async () => {
     const subject = subjects.agentInbox(unique("a"));
     const rejections: { subject: string; issues: { path: string }[] }[] = [];
