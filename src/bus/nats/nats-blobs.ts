@@ -23,19 +23,27 @@ export class NatsBlobStore implements BlobStore {
   /**
    * The blob, or null once it is gone. A read whose object is deleted under it (its chunks purged) would
    * wait for them forever in the client: the object's record is looked at every GONE_CHECK_MS meanwhile,
-   * and the read ends with null when the record no longer names the copy being read.
+   * and the read stops when the record no longer names the copy being read: null if the object was
+   * deleted, the new copy if it was put again.
    */
   async get(key: string): Promise<Uint8Array | null> {
+    for (let tries = 1; ; tries++) {
+      const read = await this.#readCopy(key);
+      if (read !== "replaced" || tries >= 3) return read === "replaced" ? null : read;
+    }
+  }
+
+  async #readCopy(key: string): Promise<Uint8Array | null | "replaced"> {
     const result = await this.#os.get(key);
     if (!result) return null;
     const reader = result.data.getReader();
-    let gone = false;
+    let stopped: "gone" | "replaced" | undefined;
     const check = setInterval(() => {
       void this.#os
         .info(key)
         .then((info) => {
           if (info && !info.deleted && info.nuid === result.info.nuid) return;
-          gone = true;
+          stopped = info && !info.deleted ? "replaced" : "gone";
           void reader.cancel().catch(() => undefined);
         })
         .catch(() => undefined);
@@ -49,14 +57,14 @@ export class NatsBlobStore implements BlobStore {
         chunks.push(value);
         size += value.byteLength;
       }
-      if (!gone) {
+      if (!stopped) {
         const error = await result.error;
         if (error) throw error;
       }
     } finally {
       clearInterval(check);
     }
-    if (gone) return null;
+    if (stopped) return stopped === "gone" ? null : "replaced";
     // One plain Uint8Array, as the memory store returns.
     const data = new Uint8Array(size);
     let at = 0;

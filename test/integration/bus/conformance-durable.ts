@@ -138,7 +138,7 @@ export function durableConformance(bus: () => Bus): void {
     expect(all).not.toContain(`${prefix}d`);
   });
 
-  it("ends a read under way when its blob is deleted: the whole blob or null, never a wait for good", async () => {
+  it("ends a read under way when its blob is deleted or put again: a whole copy or null, never a wait for good", async () => {
     // The NATS client waits forever for chunks purged between reading the object's record and its chunks.
     const data = new Uint8Array(randomBytes(8 * 1024 * 1024));
     for (const round of [1, 2, 3]) {
@@ -150,6 +150,14 @@ export function durableConformance(bus: () => Bus): void {
       if (got !== null) expect(Buffer.from(got).equals(Buffer.from(data))).toBe(true);
       expect(await bus().blobs.get(key)).toBeNull();
     }
+    // Put again under it instead: one whole copy, the old or the new.
+    const key = unique("again");
+    const next = new Uint8Array(randomBytes(1024 * 1024));
+    await bus().blobs.put(key, data);
+    const reading = bus().blobs.get(key);
+    await bus().blobs.put(key, next);
+    const got = Buffer.from((await reading) as Uint8Array);
+    expect(got.equals(Buffer.from(data)) || got.equals(Buffer.from(next))).toBe(true);
   }, 30_000);
 
   it("drops an invalid inbound message with a bus.message.rejected event and a listener call, and keeps going", async () => {
