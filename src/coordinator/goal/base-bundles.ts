@@ -1,6 +1,6 @@
 import type { Bus } from "../../bus/index.js";
 import type { Logger } from "../../protocol/index.js";
-import { isFinalStatus, type StoredGoal } from "./goal-store.js";
+import { type GoalStanding, isFinalStatus, type StoredGoal } from "./goal-store.js";
 
 /**
  * The life of the base bundles in the blob store (`task-bases.ts` names them): a goal's base and what its
@@ -9,15 +9,8 @@ import { isFinalStatus, type StoredGoal } from "./goal-store.js";
  * ends, or, after a crash, by the sweep of a coordinator that starts (`sweepBaseBundles`).
  */
 
-/** Where a goal stands, as its record says: enough to tell whether it still needs its base's bundles. */
-export interface GoalUse {
-  goalId: string;
-  baseCommit: string;
-  final: boolean;
-}
-
-/** What the store's records say about the goals' bases. */
-export function goalUses(stored: StoredGoal[]): GoalUse[] {
+/** What the store's records say about the goals' bases (`GoalStore.standing` reads only these). */
+export function goalUses(stored: StoredGoal[]): GoalStanding[] {
   return stored.map(({ record }) => ({
     goalId: record.goalId,
     baseCommit: record.context.baseCommit,
@@ -102,7 +95,7 @@ export function offerBaseBundle(
 export function collectBase(
   bus: Bus,
   goalBase: string,
-  options: { ended?: string; goals: () => Promise<GoalUse[]>; logger: Logger },
+  options: { ended?: string; goals: () => Promise<GoalStanding[]>; logger: Logger },
 ): Promise<string[]> {
   const { ended, logger } = options;
   const entry = entryOf(bus, goalBase);
@@ -142,7 +135,7 @@ export function collectBase(
  * stands on, left by goals that ended while no coordinator could collect them (a crash between a goal's
  * end and its clean-up) or by a coordinator that died. Returns the keys deleted.
  */
-export async function sweepBaseBundles(bus: Bus, goals: GoalUse[], logger: Logger): Promise<string[]> {
+export async function sweepBaseBundles(bus: Bus, goals: GoalStanding[], logger: Logger): Promise<string[]> {
   const standing = new Set(goals.filter((g) => !g.final).map((g) => g.baseCommit));
   const bases = new Set<string>();
   for (const blob of await bus.blobs.list("base.")) {

@@ -1,6 +1,6 @@
 import { removeGoalRefs } from "../../git/index.js";
 import type { GoalStatus, GuildConfig } from "../../protocol/index.js";
-import { collectBase, goalUses } from "./base-bundles.js";
+import { collectBase } from "./base-bundles.js";
 import { cancelGoalAgents } from "./durable-cancel.js";
 import { type EndReportDeps, type HandoffSecrets, reportGoalCost, runHandoff } from "./goal-end-report.js";
 import { announceEnd } from "./goal-recovery.js";
@@ -57,7 +57,7 @@ export async function finishGoal(
   );
   await collectBase(deps.bus, ctx.baseCommit, {
     ended: goalId,
-    goals: async () => goalUses(await deps.store.list()),
+    goals: () => deps.store.standing(),
     logger,
   }).catch((error: unknown) =>
     logger.warn({ err: error, goalId }, "could not delete the goal's base bundles"),
