@@ -10,7 +10,7 @@ import { type GoalStanding, isFinalStatus, type StoredGoal } from "./goal-store.
  */
 
 /** What the store's records say about the goals' bases (`GoalStore.standing` reads only these). */
-export function goalUses(stored: StoredGoal[]): GoalStanding[] {
+export function standingOf(stored: StoredGoal[]): GoalStanding[] {
   return stored.map(({ record }) => ({
     goalId: record.goalId,
     baseCommit: record.context.baseCommit,

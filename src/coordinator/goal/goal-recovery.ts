@@ -3,7 +3,7 @@ import type { Bus, EventEmitter } from "../../bus/index.js";
 import { IncrementalMerge, integrationBranch } from "../../git/index.js";
 import { loadOwnership, type Ownership } from "../../ownership/index.js";
 import { type Clock, type GoalStatus, type Logger, proposalHasCommits } from "../../protocol/index.js";
-import { goalUses, sweepBaseBundles } from "./base-bundles.js";
+import { standingOf, sweepBaseBundles } from "./base-bundles.js";
 import { provideGoalEffects } from "./goal-effects.js";
 import type { GoalEvent, goalMachine } from "./goal-machine.js";
 import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
@@ -39,7 +39,7 @@ export interface RecoveryDeps {
 export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> {
   const restored: RestoredGoal[] = [];
   const all = await deps.store.list();
-  await sweepBaseBundles(deps.bus, goalUses(all), deps.logger).catch((error: unknown) =>
+  await sweepBaseBundles(deps.bus, standingOf(all), deps.logger).catch((error: unknown) =>
     deps.logger.warn({ err: error }, "could not sweep the base bundles"),
   );
   for (const stored of all) {
