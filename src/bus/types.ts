@@ -117,6 +117,8 @@ export interface BlobStore {
   get(key: string): Promise<Uint8Array | null>;
   info(key: string): Promise<BlobInfo | null>;
   delete(key: string): Promise<void>;
+  /** Every stored blob whose key starts with `prefix` (all without one), in no particular order. */
+  list(prefix?: string): Promise<BlobInfo[]>;
 }
 
 export type RejectionListener = (rejection: {

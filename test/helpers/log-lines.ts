@@ -2,7 +2,10 @@ import { Writable } from "node:stream";
 import { createLogger, type Logger } from "../../src/protocol/index.js";
 
 /** A real pino logger whose JSON lines are kept in `lines`, for tests that assert what was logged. */
-export function capturedLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+export function capturedLogger(level: "info" | "debug" = "info"): {
+  logger: Logger;
+  lines: Array<Record<string, unknown>>;
+} {
   const lines: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -11,5 +14,5 @@ export function capturedLogger(): { logger: Logger; lines: Array<Record<string, 
       done();
     },
   });
-  return { logger: createLogger({ name: "test", level: "info", destination }), lines };
+  return { logger: createLogger({ name: "test", level, destination }), lines };
 }

@@ -23,4 +23,8 @@ export class MemoryBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     this.#blobs.delete(key);
   }
+
+  async list(prefix = ""): Promise<BlobInfo[]> {
+    return [...this.#blobs.values()].filter((b) => b.info.key.startsWith(prefix)).map((b) => ({ ...b.info }));
+  }
 }

@@ -78,7 +78,17 @@ export function provideGoalEffects(deps: EffectDeps) {
       const attempt = task.attempt + 1;
       const base = await taskBase(ctx, task);
       if (base !== task.base) bases[task.spec.taskId] = base;
-      const baseBundles = await publishBaseBundles(bus, ctx.repo, repository, ctx.baseCommit, base);
+      const baseBundles = await publishBaseBundles(
+        bus,
+        {
+          goalId: ctx.goalId,
+          repo: ctx.repo,
+          repoId: repository,
+          goalBase: ctx.baseCommit,
+          retry: task.attempt > 0,
+        },
+        base,
+      );
       const message = TaskAssignment.parse(
         makeEnvelope({
           type: "task.assigned",

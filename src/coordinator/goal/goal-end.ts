@@ -1,5 +1,6 @@
 import { removeGoalRefs } from "../../git/index.js";
 import type { GoalStatus, GuildConfig } from "../../protocol/index.js";
+import { collectBase } from "./base-bundles.js";
 import { cancelGoalAgents } from "./durable-cancel.js";
 import { type EndReportDeps, type HandoffSecrets, reportGoalCost, runHandoff } from "./goal-end-report.js";
 import { announceEnd } from "./goal-recovery.js";
@@ -22,8 +23,9 @@ export interface EndedGoal {
 /**
  * The steps after a goal's final state, in order: the final record is stored first, then a cancelled
  * goal's agents are told, the cost is reported, the terminal event is emitted and `recordAnnounced`
- * marks it emitted, the hand-off runs, and the goal's task branches and proposal refs are removed
- * (the integration branch and salvage refs stay). A failing step is logged and the next still runs.
+ * marks it emitted, the hand-off runs, the goal's task branches and proposal refs are removed (the
+ * integration branch and salvage refs stay), and its base bundles are deleted from the blob store unless
+ * another unfinished goal stands on the same base. A failing step is logged and the next still runs.
  */
 export async function finishGoal(
   deps: GoalEndDeps,
@@ -52,5 +54,12 @@ export async function finishGoal(
   );
   await removeGoalRefs(ctx.repo, goalId, proposals).catch((error: unknown) =>
     logger.warn({ err: error, goalId }, "could not remove the goal's task branches and proposal refs"),
+  );
+  await collectBase(deps.bus, ctx.baseCommit, {
+    ended: goalId,
+    goals: () => deps.store.standing(),
+    logger,
+  }).catch((error: unknown) =>
+    logger.warn({ err: error, goalId }, "could not delete the goal's base bundles"),
   );
 }

@@ -3,6 +3,7 @@ import type { Bus, EventEmitter } from "../../bus/index.js";
 import { IncrementalMerge, integrationBranch } from "../../git/index.js";
 import { loadOwnership, type Ownership } from "../../ownership/index.js";
 import { type Clock, type GoalStatus, type Logger, proposalHasCommits } from "../../protocol/index.js";
+import { standingOf, sweepBaseBundles } from "./base-bundles.js";
 import { provideGoalEffects } from "./goal-effects.js";
 import type { GoalEvent, goalMachine } from "./goal-machine.js";
 import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
@@ -32,11 +33,16 @@ export interface RecoveryDeps {
  * Takes over every goal in the store that has not ended and rebuilds its machine from the persisted
  * snapshot. XState re-invokes the promise actors that were in flight at the crash (plan, dispatch,
  * settle, merge, verify), so those effects are idempotent: dispatch reuses the attempt's message id,
- * merging skips what the integration branch already contains, verification runs again.
+ * merging skips what the integration branch already contains, verification runs again. First, the base
+ * bundles no unfinished goal stands on are deleted: goals that ended without their clean-up left them.
  */
 export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> {
   const restored: RestoredGoal[] = [];
-  for (const stored of await deps.store.list()) {
+  const all = await deps.store.list();
+  await sweepBaseBundles(deps.bus, standingOf(all), deps.logger).catch((error: unknown) =>
+    deps.logger.warn({ err: error }, "could not sweep the base bundles"),
+  );
+  for (const stored of all) {
     const { record } = stored;
     if (isFinalStatus(record.status)) {
       if (!record.announced) await announceOnce(deps, stored);

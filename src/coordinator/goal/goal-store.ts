@@ -24,6 +24,13 @@ export interface GoalRecord {
   announced?: boolean;
 }
 
+/** Whether a stored goal ended, and the base commit it stands on (absent for one that ended). */
+export interface GoalStanding {
+  goalId: string;
+  final: boolean;
+  baseCommit?: string;
+}
+
 /** A stored record with the revision it was read at, for compare-and-set. */
 export interface StoredGoal {
   record: GoalRecord;
@@ -65,6 +72,8 @@ export class GoalStore {
   readonly #pending = new Map<string, GoalRecord>();
   readonly #writers = new Map<string, Promise<void>>();
   readonly #lost = new Map<string, GuildError>();
+  /** Goals whose record was read final: a goal never leaves a final status, so it is not read again. */
+  readonly #ended = new Set<string>();
   #closed = false;
 
   constructor(
@@ -90,6 +99,33 @@ export class GoalStore {
       if (!entry) continue;
       try {
         out.push({ record: decode(entry), revision: entry.revision });
+      } catch (error) {
+        this.#logger?.warn({ err: error, key }, "unreadable goal record");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every stored goal, ended or not, with an unfinished one's base commit (what the goals on one base share
+   * lives as long as one stands on it). Only records not yet seen final are read: over many goals this
+   * costs a listing of the keys and the reads of the unfinished goals.
+   */
+  async standing(): Promise<GoalStanding[]> {
+    const out: GoalStanding[] = [];
+    for (const key of await this.#kv.keys("goal.*")) {
+      const goalId = key.slice("goal.".length);
+      if (this.#ended.has(goalId)) {
+        out.push({ goalId, final: true });
+        continue;
+      }
+      const entry = await this.#kv.get(key);
+      if (!entry) continue;
+      try {
+        const record = decode(entry);
+        const final = isFinalStatus(record.status);
+        if (final) this.#ended.add(goalId);
+        out.push(final ? { goalId, final } : { goalId, final, baseCommit: record.context.baseCommit });
       } catch (error) {
         this.#logger?.warn({ err: error, key }, "unreadable goal record");
       }

@@ -1,6 +1,7 @@
 import type { Bus } from "../../bus/index.js";
 import { dependencyBase, exportBaseBundle } from "../../git/index.js";
 import type { BaseBundle, Logger } from "../../protocol/index.js";
+import { offerBaseBundle } from "./base-bundles.js";
 import type { GoalContext, TaskRecord } from "./goal-types.js";
 import { mergeEntries } from "./verify-integration.js";
 
@@ -32,44 +33,30 @@ export async function taskBase(ctx: GoalContext, task: TaskRecord, logger?: Logg
   return task.base;
 }
 
-// Per bus (one per coordinator process): keys already in the blob store, or being put there.
-const published = new WeakMap<Bus, Map<string, Promise<void>>>();
-
 /**
  * Publishes the bundles an agent without the coordinator's repository needs to hold `commit`: the goal's
  * base with its history (once per commit, whatever the number of goals and tasks on it), and for a task
  * that starts elsewhere (a dependency's merged head, a winner's head) only what lies after the goal's base.
  * Keys name the repository and the commits, so a bundle is built once and found again after a restart.
+ * They live while an unfinished goal stands on `goalBase` (`base-bundles.ts`); `retry` checks the store
+ * again for a task sent out before, whose bundle may have been deleted since.
  */
 export async function publishBaseBundles(
   bus: Bus,
-  repo: string,
-  repoId: string,
-  goalBase: string,
+  goal: { goalId: string; repo: string; repoId: string; goalBase: string; retry?: boolean },
   commit: string,
 ): Promise<BaseBundle[]> {
+  const { goalId, repo, repoId, goalBase, retry = false } = goal;
   const full: BaseBundle = { key: `base.${repoId}.${goalBase}`, commit: goalBase };
-  await publishOnce(bus, full.key, () => exportBaseBundle(repo, { commit: goalBase }));
+  await offerBaseBundle(bus, goalId, full.key, () => exportBaseBundle(repo, { commit: goalBase }), retry);
   if (commit === goalBase) return [full];
   const after: BaseBundle = { key: `base.${repoId}.${goalBase}.${commit}`, commit, since: goalBase };
-  await publishOnce(bus, after.key, () => exportBaseBundle(repo, { commit, since: goalBase }));
+  await offerBaseBundle(
+    bus,
+    goalId,
+    after.key,
+    () => exportBaseBundle(repo, { commit, since: goalBase }),
+    retry,
+  );
   return [full, after];
-}
-
-function publishOnce(bus: Bus, key: string, make: () => Promise<Uint8Array>): Promise<void> {
-  let keys = published.get(bus);
-  if (!keys) {
-    keys = new Map();
-    published.set(bus, keys);
-  }
-  const known = keys.get(key);
-  if (known) return known;
-  const put = (async () => {
-    if (await bus.blobs.info(key)) return;
-    await bus.blobs.put(key, await make());
-  })();
-  keys.set(key, put);
-  // A failed put is tried again by the next dispatch that needs it.
-  put.catch(() => keys.delete(key));
-  return put;
 }

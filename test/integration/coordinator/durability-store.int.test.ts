@@ -74,4 +74,33 @@ describe("the goal store on a real KV bucket", () => {
       await bus.close();
     }
   }, 60_000);
+
+  it("tells which goals stand on which base, and which ended", async () => {
+    await using server = await startNats();
+    const bus = await NatsBus.connect({ url: server.url, name: "store" });
+    try {
+      const store = new GoalStore(bus.kv, { owner: "coord-a" });
+      const onBase = (goalId: string, base: string, status: GoalRecord["status"]) => {
+        const r = record(goalId, status === "running" ? "running.dispatching" : status);
+        return { ...r, status, context: { ...r.context, baseCommit: base } };
+      };
+      store.save(onBase("g-a", "a".repeat(40), "running"));
+      store.save(onBase("g-b", "b".repeat(40), "done"));
+      store.save(onBase("g-c", "a".repeat(40), "cancelled"));
+      for (const id of ["g-a", "g-b", "g-c"]) await store.flush(id);
+      const byId = (list: Awaited<ReturnType<GoalStore["standing"]>>) =>
+        Object.fromEntries(list.map((g) => [g.goalId, g]));
+      const expected = {
+        "g-a": { goalId: "g-a", final: false, baseCommit: "a".repeat(40) },
+        "g-b": { goalId: "g-b", final: true },
+        "g-c": { goalId: "g-c", final: true },
+      };
+      expect(byId(await store.standing())).toEqual(expected);
+      // Read again from what was seen (the ended ones are not read twice), the answer is the same.
+      expect(byId(await store.standing())).toEqual(expected);
+      expect(byId(await new GoalStore(bus.kv, { owner: "coord-b" }).standing())).toEqual(expected);
+    } finally {
+      await bus.close();
+    }
+  });
 });
