@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { type Actor, createActor } from "xstate";
-import { IncrementalMerge, integrationBranch, resolveCommit } from "../git/index.js";
+import type { Actor } from "xstate";
+import { type IncrementalMerge, integrationBranch, resolveCommit } from "../git/index.js";
 import { loadOwnership, type Ownership } from "../ownership/index.js";
 import { type GoalSubmit, GuildError } from "../protocol/index.js";
 import type { CoordinatorCore } from "./coordinator-core.js";
 import {
+  createGoalActor,
   dispatchWindowOf,
   type GoalContext,
   type goalMachine,
-  provideGoalEffects,
   restoreGoals,
 } from "./goal/index.js";
 import { watchGoal } from "./goal-watch.js";
@@ -47,19 +47,7 @@ export async function submitGoal(
     merged: [],
     dispatchWindow: dispatchWindowOf(ownership.config),
   };
-  const premerge = new IncrementalMerge(request.repo, baseCommit);
-  let goalActor: Actor<typeof goalMachine> | undefined;
-  const machine = provideGoalEffects({
-    bus: core.bus,
-    events: core.events,
-    ownership,
-    premerge,
-    clock: core.clock,
-    send: (event) => goalActor?.send(event),
-    ...(core.extraPath ? { extraPath: core.extraPath } : {}),
-  });
-  const actor = createActor(machine, { input, ...(core.inspect ? { inspect: core.inspect } : {}) });
-  goalActor = actor;
+  const { actor, premerge } = createGoalActor(core, ownership, input);
   trackGoal(core, goalId, { actor, ownership, premerge });
   actor.start();
   // The goal is accepted only once its first record is stored: a crash after the reply cannot lose it.
@@ -73,21 +61,12 @@ export async function submitGoal(
  */
 export async function resumeGoals(core: CoordinatorCore): Promise<Date> {
   let since = new Date();
-  const { bus, events, store, logger, clock, extraPath, inspect } = core;
-  const restored = await restoreGoals({
-    bus,
-    events,
-    store,
-    logger,
-    clock,
-    ...(extraPath ? { extraPath } : {}),
-    ...(inspect ? { inspect } : {}),
-  });
+  const restored = await restoreGoals(core);
   for (const { record, actor, ownership, premerge } of restored) {
     const updated = new Date(record.updatedAt);
     if (updated < since) since = updated;
     trackGoal(core, record.goalId, { actor, ownership, premerge }, record.state);
-    await events.emit(
+    await core.events.emit(
       "coordinator.state.changed",
       { from: "restored", to: record.state, status: record.status },
       record.goalId,

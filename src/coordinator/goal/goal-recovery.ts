@@ -1,10 +1,10 @@
-import { type Actor, createActor, type InspectionEvent, type Observer, type Snapshot } from "xstate";
-import type { Bus, EventEmitter } from "../../bus/index.js";
-import { IncrementalMerge, integrationBranch } from "../../git/index.js";
+import type { Actor, Snapshot } from "xstate";
+import type { EventEmitter } from "../../bus/index.js";
+import { type IncrementalMerge, integrationBranch } from "../../git/index.js";
 import { loadOwnership, type Ownership } from "../../ownership/index.js";
-import { type Clock, type GoalStatus, type Logger, proposalHasCommits } from "../../protocol/index.js";
+import { type GoalStatus, type Logger, proposalHasCommits } from "../../protocol/index.js";
 import { standingOf, sweepBaseBundles } from "./base-bundles.js";
-import { provideGoalEffects } from "./goal-effects.js";
+import { createGoalActor, type GoalActorDeps } from "./goal-actor.js";
 import type { GoalEvent, goalMachine } from "./goal-machine.js";
 import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
 import type { GoalContext } from "./goal-types.js";
@@ -18,15 +18,9 @@ export interface RestoredGoal {
   premerge: IncrementalMerge;
 }
 
-export interface RecoveryDeps {
-  bus: Bus;
-  events: EventEmitter;
+export interface RecoveryDeps extends GoalActorDeps {
   store: GoalStore;
   logger: Logger;
-  clock: Clock;
-  extraPath?: string[];
-  /** Receives the restored goal machines' XState inspection events; default none. */
-  inspect?: Observer<InspectionEvent>;
 }
 
 /**
@@ -54,25 +48,9 @@ export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> 
       continue;
     }
     const ownership = await loadOwnership({ repoDir: record.context.repo });
-    const premerge = new IncrementalMerge(record.context.repo, record.context.baseCommit);
-    let goalActor: { send(event: GoalEvent): void } | undefined;
-    const machine = provideGoalEffects({
-      bus: deps.bus,
-      events: deps.events,
-      ownership,
-      premerge,
-      clock: deps.clock,
-      send: (event) => goalActor?.send(event),
-      ...(deps.extraPath ? { extraPath: deps.extraPath } : {}),
-    });
     const snapshot = { ...record.snapshot, context: record.context } as unknown as Snapshot<unknown>;
-    const actor = createActor(machine, {
-      snapshot,
-      input: record.context,
-      ...(deps.inspect ? { inspect: deps.inspect } : {}),
-    });
-    goalActor = actor;
-    await rearmWatches(deps, record, ownership, (event) => goalActor?.send(event)).catch((error: unknown) =>
+    const { actor, premerge, send } = createGoalActor(deps, ownership, record.context, snapshot);
+    await rearmWatches(deps, record, ownership, send).catch((error: unknown) =>
       deps.logger.warn({ err: error, goalId: record.goalId }, "could not re-arm the unserved-role waits"),
     );
     restored.push({ record, actor, ownership, premerge });

@@ -1,6 +1,7 @@
 // A goal's life: its state machine and effects, dispatch, decisions, verification, and durable records.
 export { claimHolderProblem } from "./claim-holder.js";
 export { cancelGoalAgents } from "./durable-cancel.js";
+export { createGoalActor, type GoalActor, type GoalActorDeps } from "./goal-actor.js";
 export { answerGoal } from "./goal-control.js";
 export { type EffectDeps, provideGoalEffects } from "./goal-effects.js";
 export { type EndedGoal, finishGoal, type GoalEndDeps } from "./goal-end.js";
