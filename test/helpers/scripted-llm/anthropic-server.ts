@@ -1,15 +1,4 @@
-import {
-  argumentsOf,
-  modelOf,
-  pieces,
-  type Reply,
-  type ReplyTurn,
-  type ScriptedServer,
-  type ScriptedServerOptions,
-  type ScriptedTurn,
-  startScriptedServer,
-  tokensOf,
-} from "./script.js";
+import { argumentsOf, modelOf, pieces, type Reply, type ReplyTurn, scriptedApi, tokensOf } from "./script.js";
 import { openEventStream, sendJson } from "./wire.js";
 
 /** The scripted calls, with a structured answer sent as a call of the tool the request forced. */
@@ -94,9 +83,7 @@ const replyStream: Reply = (turn, body, res, index) => {
 };
 
 /** A localhost server speaking the Anthropic messages API (JSON and SSE), one scripted turn per request. */
-export function startScriptedAnthropic(
-  turns: readonly ScriptedTurn[],
-  options: ScriptedServerOptions = {},
-): Promise<ScriptedServer> {
-  return startScriptedServer(turns, "/v1/messages", "", { stream: replyStream, json: replyJson }, options);
-}
+export const startScriptedAnthropic = scriptedApi("/v1/messages", "", {
+  stream: replyStream,
+  json: replyJson,
+});

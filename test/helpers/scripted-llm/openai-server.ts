@@ -1,15 +1,4 @@
-import {
-  argumentsOf,
-  modelOf,
-  pieces,
-  type Reply,
-  type ReplyTurn,
-  type ScriptedServer,
-  type ScriptedServerOptions,
-  type ScriptedTurn,
-  startScriptedServer,
-  tokensOf,
-} from "./script.js";
+import { argumentsOf, modelOf, pieces, type Reply, type ReplyTurn, scriptedApi, tokensOf } from "./script.js";
 import { openEventStream, sendJson } from "./wire.js";
 
 function usageOf(turn: ReplyTurn) {
@@ -101,10 +90,7 @@ const replyStream: Reply = (turn, body, res, index) => {
 };
 
 /** A localhost server speaking OpenAI chat completions (JSON and SSE), one scripted turn per request. */
-export function startScriptedOpenAI(
-  turns: readonly ScriptedTurn[],
-  options: ScriptedServerOptions = {},
-): Promise<ScriptedServer> {
-  const replies = { stream: replyStream, json: replyJson };
-  return startScriptedServer(turns, "/v1/chat/completions", "/v1", replies, options);
-}
+export const startScriptedOpenAI = scriptedApi("/v1/chat/completions", "/v1", {
+  stream: replyStream,
+  json: replyJson,
+});

@@ -1,14 +1,4 @@
-import {
-  argumentsOf,
-  modelOf,
-  pieces,
-  type Reply,
-  type ReplyTurn,
-  type ScriptedServer,
-  type ScriptedTurn,
-  startScriptedServer,
-  tokensOf,
-} from "./script.js";
+import { argumentsOf, modelOf, pieces, type Reply, type ReplyTurn, scriptedApi, tokensOf } from "./script.js";
 import { openEventStream } from "./wire.js";
 
 function usageOf(turn: ReplyTurn) {
@@ -105,6 +95,4 @@ const replyStream: Reply = (turn, body, res, index) => {
 };
 
 /** A localhost server speaking the OpenAI Responses API (streamed), one scripted turn per request. */
-export function startScriptedResponses(turns: readonly ScriptedTurn[]): Promise<ScriptedServer> {
-  return startScriptedServer(turns, "/v1/responses", "/v1", { stream: replyStream });
-}
+export const startScriptedResponses = scriptedApi("/v1/responses", "/v1", { stream: replyStream });

@@ -212,3 +212,9 @@ export async function startScriptedServer(
     },
   };
 }
+
+/** The starter of one provider API's scripted servers: `path` is its endpoint, `basePath` what clients are given. */
+export function scriptedApi(path: string, basePath: string, replies: Replies) {
+  return (turns: readonly ScriptedTurn[], options: ScriptedServerOptions = {}): Promise<ScriptedServer> =>
+    startScriptedServer(turns, path, basePath, replies, options);
+}
