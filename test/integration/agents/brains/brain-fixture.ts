@@ -1,4 +1,10 @@
-import type { Brain, BrainRunContext, BrainStep } from "../../../../src/agents/brains/index.js";
+import {
+  type Brain,
+  type BrainRunContext,
+  type BrainStep,
+  createOpenAIBrain,
+  type OpenAIBrainOptions,
+} from "../../../../src/agents/brains/index.js";
 import {
   createToolSet,
   type OwnershipCheck,
@@ -7,6 +13,7 @@ import {
 } from "../../../../src/agents/tools/index.js";
 import { Budget } from "../../../../src/protocol/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
+import type { ScriptedServer } from "../../../helpers/scripted-llm/index.js";
 
 /** `backend` owns `src/`; `src/protected.ts` is protected. */
 export const ownership: OwnershipCheck = {
@@ -71,4 +78,19 @@ export async function runBrain(brain: Brain, context: BrainRunContext) {
     error = e;
   }
   return { steps, error };
+}
+
+/**
+ * Runs an OpenAI brain on `server` (model gpt-test, key sk-test, unless `options` say otherwise) over a fresh
+ * brainFixture; returns the fixture with the run's steps and error. The caller disposes the repo.
+ */
+export async function runOpenAIBrain(server: ScriptedServer, options: Partial<OpenAIBrainOptions> = {}) {
+  const fixture = brainFixture();
+  const brain = createOpenAIBrain({
+    model: "gpt-test",
+    baseURL: server.baseURL,
+    apiKey: "sk-test",
+    ...options,
+  });
+  return { ...fixture, ...(await runBrain(brain, fixture.context)) };
 }

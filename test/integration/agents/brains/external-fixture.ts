@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { BrainRunContext } from "../../../../src/agents/brains/index.js";
+import type { Brain, BrainRunContext, BrainStep } from "../../../../src/agents/brains/index.js";
 import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
 import { Budget } from "../../../../src/protocol/index.js";
 import { type SandboxPolicy, sandboxPolicy } from "../../../../src/sandbox/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
-import { FILES } from "./brain-fixture.js";
+import type { ScriptedServer } from "../../../helpers/scripted-llm/index.js";
+import { FILES, runBrain } from "./brain-fixture.js";
 
 /** The real CLIs, installed from npm as devDependencies. */
 export const BIN = resolve("node_modules/.bin");
@@ -106,4 +107,27 @@ export function processesWith(marker: string): { pid: number; command: string }[
 /** Everything the model was sent in one request, as text, to look for what the agent saw. */
 export function sentText(body: Record<string, unknown>): string {
   return JSON.stringify(body);
+}
+
+/** The text of a run's closing summary step ("" when it ended otherwise). */
+export function summaryOf(steps: readonly BrainStep[]): string {
+  const last = steps.at(-1);
+  return last?.kind === "summary" ? last.text : "";
+}
+
+/**
+ * Runs `brain` on the fixture until its model (`llm`) has been asked once, then cancels the run; returns how
+ * long the run took to end after the cancel, and how it ended.
+ */
+export async function cancelAtFirstRequest(
+  brain: Brain,
+  f: ReturnType<typeof externalFixture>,
+  llm: ScriptedServer,
+) {
+  const running = runBrain(brain, f.context);
+  while (llm.requests.length === 0) await new Promise((r) => setTimeout(r, 50));
+  const cancelledAt = Date.now();
+  f.abort.abort(new Error("cancelled by test"));
+  const { steps, error } = await running;
+  return { steps, error, cancelMs: Date.now() - cancelledAt };
 }
