@@ -28,6 +28,24 @@ export const FILES = {
   "README.md": "# demo\n",
 };
 
+/** The brain's assignment in both fixtures: backend's first attempt at `instructions` on src/a.ts. */
+export function hardenAdd(instructions = "Change add in src/a.ts to reject NaN."): BrainRunContext["task"] {
+  return {
+    goalId: "g1",
+    goalText: "make add robust",
+    task: {
+      taskId: "t1",
+      role: "backend",
+      title: "Harden add",
+      instructions,
+      expectedPaths: ["src/a.ts"],
+      dependsOn: [],
+    },
+    attempt: 1,
+    charter: "You are the backend engineer.",
+  };
+}
+
 /** A real repo, a real tool set and a run context for one brain run. */
 export function brainFixture(
   overrides: Partial<BrainRunContext> = {},
@@ -45,20 +63,7 @@ export function brainFixture(
     ...toolOptions,
   });
   const context: BrainRunContext = {
-    task: {
-      goalId: "g1",
-      goalText: "make add robust",
-      task: {
-        taskId: "t1",
-        role: "backend",
-        title: "Harden add",
-        instructions: "Change add in src/a.ts to reject NaN.",
-        expectedPaths: ["src/a.ts"],
-        dependsOn: [],
-      },
-      attempt: 1,
-      charter: "You are the backend engineer.",
-    },
+    task: hardenAdd(),
     tools,
     workdir: repo.path,
     signal: new AbortController().signal,

@@ -7,11 +7,10 @@ import { isGuildError } from "../../../../src/protocol/index.js";
 import { startScriptedAnthropic } from "../../../helpers/scripted-llm/index.js";
 import { runBrain } from "./brain-fixture.js";
 import {
-  cancelAtFirstRequest,
+  expectCancelledMidRequest,
   externalFixture,
   guildEnv,
   online,
-  processesIn,
   sentText,
   summaryOf,
 } from "./external-fixture.js";
@@ -99,18 +98,6 @@ describe("claude-code brain on the real Claude Code", () => {
   }, 60_000);
 
   it("a cancel stops Claude Code mid-request within 5 s and leaves no process in the worktree", async () => {
-    const f = externalFixture(undefined, online);
-    using _ = f.repo;
-    await using llm = await startScriptedAnthropic([{ text: "late", delayMs: 120_000 }]);
-    const { steps, error, cancelMs } = await cancelAtFirstRequest(brainFor(llm.baseURL), f, llm);
-    // The model would answer after 120 s: the cancel took effect well before. Alone it takes under 5 s; the
-    // bound leaves room for a loaded CI machine without letting a cancel that waits on the model pass.
-    expect(cancelMs).toBeLessThan(15_000);
-    expect(error).toBeUndefined();
-    expect(steps.at(-1)).toEqual({
-      kind: "summary",
-      text: "claude-code cancelled; its edits are left for salvage",
-    });
-    expect(processesIn(f.repo.path)).toEqual([]);
+    await expectCancelledMidRequest("claude-code", startScriptedAnthropic, brainFor);
   }, 60_000);
 });

@@ -8,11 +8,10 @@ import { startScriptedResponses } from "../../../helpers/scripted-llm/index.js";
 import { runBrain } from "./brain-fixture.js";
 import {
   BIN,
-  cancelAtFirstRequest,
+  expectCancelledMidRequest,
   externalFixture,
   guildEnv,
   online,
-  processesIn,
   sentText,
   summaryOf,
 } from "./external-fixture.js";
@@ -108,18 +107,6 @@ describe("codex brain on the real codex CLI", () => {
   }, 60_000);
 
   it("a cancel stops codex mid-request within 5 s and leaves no process in the worktree", async () => {
-    const f = externalFixture(undefined, online);
-    using _ = f.repo;
-    await using llm = await startScriptedResponses([{ text: "late", delayMs: 120_000 }]);
-    const { steps, error, cancelMs } = await cancelAtFirstRequest(brainFor(llm.baseURL), f, llm);
-    // The model would answer after 120 s: the cancel took effect well before. Alone it takes under 5 s; the
-    // bound leaves room for a loaded CI machine without letting a cancel that waits on the model pass.
-    expect(cancelMs).toBeLessThan(15_000);
-    expect(error).toBeUndefined();
-    expect(steps.at(-1)).toEqual({
-      kind: "summary",
-      text: "codex cancelled; its edits are left for salvage",
-    });
-    expect(processesIn(f.repo.path)).toEqual([]);
+    await expectCancelledMidRequest("codex", startScriptedResponses, brainFor);
   }, 60_000);
 });
