@@ -1,16 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { GuildEvent } from "../src/protocol/index.js";
-import {
-  AUTH,
-  AUTH_WITHOUT_LEGACY,
-  type LiveSetup,
-  liveTask,
-  signal,
-  USER,
-  USER_ADAPTED,
-  USER_WITH_OLD,
-  withLiveGoal,
-} from "../test/e2e/live-scenario.js";
+import { type LiveSetup, liveTask, signal, sources, withLiveGoal } from "../test/e2e/live-scenario.js";
+
 import type { ScriptedTurn } from "../test/helpers/scripted-llm/index.js";
 import { type Benchmark, type BenchRow, percentile } from "./harness.js";
 
@@ -43,31 +34,31 @@ async function runScenario(live: boolean, n: number): Promise<Run> {
   const told = signal();
   const backend: ScriptedTurn[] = live
     ? [
-        write("src/routes/user.js", USER_WITH_OLD),
+        write("src/routes/user.js", sources.userWithOld),
         // Reads on until the overlap note comes (bounded, so a missed note shows as a slow run, not a hang).
         {
           toolCalls: [{ name: "read_file", input: { path: "src/lib/auth.js" } }],
           waitFor: () => Promise.race([told.fired, sleep(20_000)]),
         },
-        write("src/routes/user.js", USER_ADAPTED),
+        write("src/routes/user.js", sources.userAdapted),
         finish("userKey, adapted to security's change"),
       ]
     : [
-        write("src/routes/user.js", USER_WITH_OLD),
+        write("src/routes/user.js", sources.userWithOld),
         finish("userKey"),
         // Sent back after the failed verify: the revision.
-        write("src/routes/user.js", USER_ADAPTED),
+        write("src/routes/user.js", sources.userAdapted),
         finish("userKey, without the removed export"),
       ];
   const setup: LiveSetup = {
     name: `bench-live-${n}`,
     goalId: `g-bench-${live ? "live" : "off"}-${n}`,
-    security: [write("src/lib/auth.js", AUTH_WITHOUT_LEGACY), finish("dropped the deprecated export")],
+    security: [write("src/lib/auth.js", sources.authWithoutLegacy), finish("dropped the deprecated export")],
     backend,
     files: {
       "package.json": '{ "type": "module" }\n',
-      "src/lib/auth.js": AUTH,
-      "src/routes/user.js": USER,
+      "src/lib/auth.js": sources.auth,
+      "src/routes/user.js": sources.user,
       "check.mjs": CHECK,
     },
     yaml: `testCommand: ["node", "check.mjs"]\nlive: { enabled: ${live}, progressMs: 500 }\n`,

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  AUTH,
-  AUTH_WITHOUT_LEGACY,
-  liveTask,
-  signal,
-  USER,
-  USER_ADAPTED,
-  USER_WITH_OLD,
-  withLiveGoal,
-} from "./live-scenario.js";
+import { liveTask, signal, sources, withLiveGoal } from "./live-scenario.js";
 
 const CHECK = `import { user, userKey } from "./src/routes/user.js";
 if (user("a") !== "h:a") process.exit(1);
@@ -19,23 +10,23 @@ if (typeof userKey === "function" && !String(userKey("a")).startsWith("h:")) pro
 const VARIANTS = [
   {
     name: "removal",
-    auth: AUTH_WITHOUT_LEGACY,
-    adapted: USER_ADAPTED,
+    auth: sources.authWithoutLegacy,
+    adapted: sources.userAdapted,
     change: "removed",
   },
   {
     name: "rename",
-    auth: AUTH.replace("export function legacyHash(text)", "export function hashLegacy(text)"),
-    adapted: USER_WITH_OLD.replaceAll("legacyHash", "hashLegacy"),
+    auth: sources.auth.replace("export function legacyHash(text)", "export function hashLegacy(text)"),
+    adapted: sources.userWithOld.replaceAll("legacyHash", "hashLegacy"),
     change: "renamed",
   },
   {
     name: "changed signature",
-    auth: AUTH.replace(
+    auth: sources.auth.replace(
       "legacyHash(text) {\n  return hash(text);",
       "legacyHash(text, salt) {\n  return hash(salt + text);",
     ),
-    adapted: USER_WITH_OLD.replace("return legacyHash(name)", 'return legacyHash(name, "")'),
+    adapted: sources.userWithOld.replace("return legacyHash(name)", 'return legacyHash(name, "")'),
     change: "changed",
   },
 ] as const;
@@ -58,7 +49,7 @@ describe("agents told of each other's changes while they work", () => {
           backend: [
             {
               toolCalls: [
-                { name: "write_file", input: { path: "src/routes/user.js", content: USER_WITH_OLD } },
+                { name: "write_file", input: { path: "src/routes/user.js", content: sources.userWithOld } },
               ],
             },
             // Still working (reading) when the overlap is found; the next request carries the note.
@@ -75,8 +66,8 @@ describe("agents told of each other's changes while they work", () => {
           ],
           files: {
             "package.json": '{ "type": "module" }\n',
-            "src/lib/auth.js": AUTH,
-            "src/routes/user.js": USER,
+            "src/lib/auth.js": sources.auth,
+            "src/routes/user.js": sources.user,
             "check.mjs": CHECK,
           },
           yaml: 'testCommand: ["node", "check.mjs"]\nlive: { progressMs: 500 }\n',

@@ -14,8 +14,7 @@ import {
   startScriptedOpenAI,
 } from "../helpers/scripted-llm/index.js";
 
-/** security's module: `legacyHash` is the deprecated export the scenarios remove, rename or change. */
-export const AUTH = `export function hash(text) {
+const AUTH = `export function hash(text) {
   return \`h:\${text}\`;
 }
 
@@ -24,17 +23,7 @@ export function legacyHash(text) {
   return hash(text);
 }
 `;
-/** AUTH with legacyHash removed. */
-export const AUTH_WITHOUT_LEGACY = AUTH.slice(0, AUTH.indexOf("\n/** @deprecated") + 1);
-/** backend's module at the base. */
-export const USER = `import { hash } from "../lib/auth.js";
-
-export function user(name) {
-  return hash(name);
-}
-`;
-/** backend's first change: a new caller of the export security removes. */
-export const USER_WITH_OLD = `import { hash, legacyHash } from "../lib/auth.js";
+const USER_WITH_OLD = `import { hash, legacyHash } from "../lib/auth.js";
 
 export function user(name) {
   return hash(name);
@@ -44,11 +33,28 @@ export function userKey(name) {
   return legacyHash(name);
 }
 `;
-/** USER_WITH_OLD adapted to legacyHash's removal. */
-export const USER_ADAPTED = USER_WITH_OLD.replace("hash, legacyHash", "hash").replace(
-  "return legacyHash(name)",
-  "return hash(name)",
-);
+
+/** The overlap scenario's sources: security removes (or changes) `legacyHash` while backend starts to use it. */
+export const sources = {
+  /** security's module at the base; legacyHash is deprecated. */
+  auth: AUTH,
+  /** auth with legacyHash removed. */
+  authWithoutLegacy: AUTH.slice(0, AUTH.indexOf("\n/** @deprecated") + 1),
+  /** backend's module at the base. */
+  user: `import { hash } from "../lib/auth.js";
+
+export function user(name) {
+  return hash(name);
+}
+`,
+  /** backend's first change: a new caller of legacyHash. */
+  userWithOld: USER_WITH_OLD,
+  /** userWithOld adapted to legacyHash's removal. */
+  userAdapted: USER_WITH_OLD.replace("hash, legacyHash", "hash").replace(
+    "return legacyHash(name)",
+    "return hash(name)",
+  ),
+};
 
 /** A promise and the function that resolves it: a script turn waits on it until the test saw an event. */
 export function signal() {
