@@ -3,10 +3,9 @@
 import { NatsBus } from "../../src/bus/index.js";
 import { submitGoal } from "../../src/cli/commands/goal.js";
 import { collectOutput } from "../../src/cli/output.js";
-import { startGuild } from "../../src/cli/runtime/start-guild.js";
-import { createLogger, type GuildEvent, type TaskSpec } from "../../src/protocol/index.js";
+import type { GuildEvent, TaskSpec } from "../../src/protocol/index.js";
 import { tempRepo } from "../helpers/git-repo.js";
-import { checkoutHost } from "../helpers/host-config.js";
+import { startCheckoutGuild } from "../helpers/host-config.js";
 import { startNats } from "../helpers/nats.js";
 import {
   type ScriptedServer,
@@ -124,12 +123,7 @@ ${setup.yaml}`,
   const watch = await bus.events.follow({ subject: `guild.evt.${setup.goalId}.>` }, (event) =>
     setup.on?.(event),
   );
-  const guild = await startGuild({
-    bus,
-    host: checkoutHost(repo.path),
-    logger: createLogger({ level: "silent" }),
-    roles: ["security", "backend"],
-  });
+  const guild = await startCheckoutGuild(bus, repo.path, { roles: ["security", "backend"] });
   try {
     return await body({
       bus,

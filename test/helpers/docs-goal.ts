@@ -3,10 +3,9 @@
 import { MemoryBus } from "../../src/bus/index.js";
 import { type GoalResult, submitGoal } from "../../src/cli/commands/goal.js";
 import { collectOutput } from "../../src/cli/output.js";
-import { startGuild } from "../../src/cli/runtime/start-guild.js";
-import { createLogger, type TaskSpec } from "../../src/protocol/index.js";
+import type { TaskSpec } from "../../src/protocol/index.js";
 import { tempRepo } from "./git-repo.js";
-import { checkoutHost } from "./host-config.js";
+import { startCheckoutGuild } from "./host-config.js";
 
 /** The plan: one task for docs, which owns docs/. */
 export const docsPlan: TaskSpec[] = [
@@ -44,12 +43,7 @@ export async function runDocsGoal(
 ): Promise<GoalResult> {
   using repo = docsRepo(baseURL, options.extra);
   const bus = new MemoryBus();
-  const guild = await startGuild({
-    bus,
-    host: checkoutHost(repo.path),
-    logger: createLogger({ level: "silent" }),
-    roles: ["docs"],
-  });
+  const guild = await startCheckoutGuild(bus, repo.path, { roles: ["docs"] });
   try {
     await options.before?.(bus);
     return await submitGoal(
