@@ -110,7 +110,7 @@ export function structuredParameter(body: Record<string, unknown>): string | und
 }
 
 /** Starts a localhost server that answers `path` requests with the next turn via `replies`. */
-export async function startScriptedServer(
+async function startScriptedServer(
   turns: readonly ScriptedTurn[],
   path: string,
   basePath: string,
