@@ -1,12 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { NatsBus } from "../src/bus/index.js";
-import { submitGoal } from "../src/cli/commands/goal.js";
-import { collectOutput } from "../src/cli/output.js";
-import { startGuild } from "../src/cli/runtime/start-guild.js";
-import { createLogger, type GuildEvent, type TaskSpec } from "../src/protocol/index.js";
-import { tempRepo } from "../test/helpers/git-repo.js";
-import { startNats } from "../test/helpers/nats.js";
-import { type ScriptedTurn, startScriptedOpenAI } from "../test/helpers/scripted-llm/index.js";
+import type { GuildEvent } from "../src/protocol/index.js";
+import { type LiveSetup, liveTask, signal, sources, withLiveGoal } from "../test/e2e/live-scenario.js";
+
+import type { ScriptedTurn } from "../test/helpers/scripted-llm/index.js";
 import { type Benchmark, type BenchRow, percentile } from "./harness.js";
 
 // The issue's scenario: security removes a deprecated export while backend starts to use it. Each run pairs
@@ -14,36 +10,6 @@ import { type Benchmark, type BenchRow, percentile } from "./harness.js";
 // backend, which revises), in alternating order.
 const RUNS = 3;
 
-const AUTH = `export function hash(text) {
-  return \`h:\${text}\`;
-}
-
-/** @deprecated use hash */
-export function legacyHash(text) {
-  return hash(text);
-}
-`;
-const AUTH_WITHOUT = AUTH.slice(0, AUTH.indexOf("\n/** @deprecated") + 1);
-const USER = `import { hash } from "../lib/auth.js";
-
-export function user(name) {
-  return hash(name);
-}
-`;
-const USER_WITH_OLD = `import { hash, legacyHash } from "../lib/auth.js";
-
-export function user(name) {
-  return hash(name);
-}
-
-export function userKey(name) {
-  return legacyHash(name);
-}
-`;
-const USER_ADAPTED = USER_WITH_OLD.replace("hash, legacyHash", "hash").replace(
-  "return legacyHash(name)",
-  "return hash(name)",
-);
 // Imported dynamically so that the base (no userKey yet) passes, and bisection can name the breaking task.
 const CHECK = `const m = await import("./src/routes/user.js");
 if (m.user("a") !== "h:a") process.exit(1);
@@ -65,98 +31,60 @@ interface Run {
 }
 
 async function runScenario(live: boolean, n: number): Promise<Run> {
-  await using server = await startNats();
-  const bus = await NatsBus.connect({ url: server.url, name: `bench-live-${n}` });
-  let toldBackend: () => void = () => {};
-  const told = new Promise<void>((resolve) => {
-    toldBackend = resolve;
-  });
-  await using security = await startScriptedOpenAI([
-    write("src/lib/auth.js", AUTH_WITHOUT),
-    finish("dropped the deprecated export"),
-  ]);
-  const backendTurns: ScriptedTurn[] = live
+  const told = signal();
+  const backend: ScriptedTurn[] = live
     ? [
-        write("src/routes/user.js", USER_WITH_OLD),
+        write("src/routes/user.js", sources.userWithOld),
         // Reads on until the overlap note comes (bounded, so a missed note shows as a slow run, not a hang).
         {
           toolCalls: [{ name: "read_file", input: { path: "src/lib/auth.js" } }],
-          waitFor: () => Promise.race([told, sleep(20_000)]),
+          waitFor: () => Promise.race([told.fired, sleep(20_000)]),
         },
-        write("src/routes/user.js", USER_ADAPTED),
+        write("src/routes/user.js", sources.userAdapted),
         finish("userKey, adapted to security's change"),
       ]
     : [
-        write("src/routes/user.js", USER_WITH_OLD),
+        write("src/routes/user.js", sources.userWithOld),
         finish("userKey"),
         // Sent back after the failed verify: the revision.
-        write("src/routes/user.js", USER_ADAPTED),
+        write("src/routes/user.js", sources.userAdapted),
         finish("userKey, without the removed export"),
       ];
-  await using backend = await startScriptedOpenAI(backendTurns);
-  using repo = tempRepo({
-    "package.json": '{ "type": "module" }\n',
-    "src/lib/auth.js": AUTH,
-    "src/routes/user.js": USER,
-    "check.mjs": CHECK,
-    "guild.yaml": `version: 1
-rules:
-  - { pattern: "src/**", owners: ["@backend"] }
-  - { pattern: "src/lib/auth.js", owners: ["@security"] }
-roles:
-  security: { brain: { kind: openai, model: m, baseURL: "${security.baseURL}" } }
-  backend: { brain: { kind: openai, model: m, baseURL: "${backend.baseURL}" } }
-testCommand: ["node", "check.mjs"]
-live: { enabled: ${live}, progressMs: 500 }
-`,
-  });
-  const goalId = `g-bench-${live ? "live" : "off"}-${n}`;
-  const watch = await bus.events.follow({ subject: `guild.evt.${goalId}.>` }, (event) => {
-    if (event.type === "peer.told" && event.payload.taskId === "back" && event.payload.topic === "overlap")
-      toldBackend();
-  });
-  const guild = await startGuild({
-    bus,
-    logger: createLogger({ level: "silent" }),
-    roles: ["security", "backend"],
-  });
-  try {
-    const task = (taskId: string, role: string, paths: string[]): TaskSpec => ({
-      taskId,
-      role,
-      title: taskId,
-      instructions: "see the goal",
-      expectedPaths: paths,
-      dependsOn: [],
-    });
+  const setup: LiveSetup = {
+    name: `bench-live-${n}`,
+    goalId: `g-bench-${live ? "live" : "off"}-${n}`,
+    security: [write("src/lib/auth.js", sources.authWithoutLegacy), finish("dropped the deprecated export")],
+    backend,
+    files: {
+      "package.json": '{ "type": "module" }\n',
+      "src/lib/auth.js": sources.auth,
+      "src/routes/user.js": sources.user,
+      "check.mjs": CHECK,
+    },
+    yaml: `testCommand: ["node", "check.mjs"]\nlive: { enabled: ${live}, progressMs: 500 }\n`,
+    on: (event) => {
+      if (event.type === "peer.told" && event.payload.taskId === "back" && event.payload.topic === "overlap")
+        told.fire();
+    },
+  };
+  return withLiveGoal(setup, async (goal) => {
     const started = performance.now();
-    const result = await submitGoal(
-      bus,
+    const result = await goal.run(
       "drop the deprecated hash; add userKey",
-      {
-        repo: repo.path,
-        wait: true,
-        goalId,
-        timeoutMs: 120_000,
-        plan: [task("sec", "security", ["src/lib/auth.js"]), task("back", "backend", ["src/routes/user.js"])],
-      },
-      collectOutput(),
+      [liveTask("sec", "security", ["src/lib/auth.js"]), liveTask("back", "backend", ["src/routes/user.js"])],
+      120_000,
     );
     const ms = performance.now() - started;
-    const count = (type: GuildEvent["type"]) => result.events.filter((e) => e.type === type).length;
+    const count = (type: GuildEvent["type"]) => result.of(type).length;
     return {
       ms,
-      turns: security.requests.length + backend.requests.length,
+      turns: goal.security.requests.length + goal.backend.requests.length,
       verifies: count("verify.finished"),
       dispatches: count("task.dispatched"),
       overlaps: count("overlap.detected"),
       done: result.events.at(-1)?.type === "goal.done",
     };
-  } finally {
-    await watch.unsubscribe();
-    await guild.stop();
-    await bus.close();
-  }
+  });
 }
 
 const median = (values: number[]) => percentile(values, 50);

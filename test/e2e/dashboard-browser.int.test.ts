@@ -11,11 +11,11 @@ import { type Dashboard, newToken, startDashboard } from "../../src/dashboard/in
 import { createLogger, type GuildEvent, type TaskSpec } from "../../src/protocol/index.js";
 import { hasChromium, launchChromium } from "../helpers/chromium.js";
 import { demoRepo } from "../helpers/demo-repo.js";
-import { tempRepo } from "../helpers/git-repo.js";
 import { checkoutHost } from "../helpers/host-config.js";
 import { startNats } from "../helpers/nats.js";
 import { proposeAsAgent } from "../helpers/play-agent.js";
-import { startScriptedOpenAI } from "../helpers/scripted-llm/index.js";
+import type { ScriptedTurn } from "../helpers/scripted-llm/index.js";
+import { liveTask, signal, withLiveGoal } from "./live-scenario.js";
 
 // GUILD_SCREENSHOTS=docs writes the README's screenshots of the main views while the test runs.
 const shots = process.env.GUILD_SCREENSHOTS;
@@ -224,13 +224,8 @@ const USER_NEW =
 
 describe.skipIf(!hasChromium())("the dashboard's talk tab in a real browser", () => {
   it("shows who told whom what and why while two agents overlap", async () => {
-    await using server = await startNats();
-    const bus = await NatsBus.connect({ url: server.url, name: "dashboard-talk" });
-    let toldBackend: () => void = () => {};
-    const told = new Promise<void>((resolve) => {
-      toldBackend = resolve;
-    });
-    await using security = await startScriptedOpenAI([
+    const told = signal();
+    const security: ScriptedTurn[] = [
       {
         toolCalls: [
           {
@@ -243,88 +238,59 @@ describe.skipIf(!hasChromium())("the dashboard's talk tab in a real browser", ()
         ],
       },
       { toolCalls: [{ name: "finish", input: { summary: "dropped legacyHash" } }] },
-    ]);
-    await using backend = await startScriptedOpenAI([
+    ];
+    const backend: ScriptedTurn[] = [
       { toolCalls: [{ name: "write_file", input: { path: "src/routes/user.js", content: USER_OLD } }] },
-      { toolCalls: [{ name: "read_file", input: { path: "src/lib/auth.js" } }], waitFor: () => told },
+      { toolCalls: [{ name: "read_file", input: { path: "src/lib/auth.js" } }], waitFor: () => told.fired },
       { toolCalls: [{ name: "write_file", input: { path: "src/routes/user.js", content: USER_NEW } }] },
       { toolCalls: [{ name: "finish", input: { summary: "userKey without legacyHash" } }] },
-    ]);
-    using repo = tempRepo({
+    ];
+    const files = {
       "package.json": '{ "type": "module" }\n',
       "src/lib/auth.js": AUTH,
       "src/routes/user.js": 'import { hash } from "../lib/auth.js";\nexport const user = (n) => hash(n);\n',
       "check.mjs":
         'const m = await import("./src/routes/user.js");\nif (m.user("a") !== "h:a") process.exit(1);\n',
-      "guild.yaml": `version: 1
-rules:
-  - { pattern: "src/**", owners: ["@backend"] }
-  - { pattern: "src/lib/auth.js", owners: ["@security"] }
-roles:
-  security: { brain: { kind: openai, model: m, baseURL: "${security.baseURL}" } }
-  backend: { brain: { kind: openai, model: m, baseURL: "${backend.baseURL}" } }
-testCommand: ["node", "check.mjs"]
-live: { progressMs: 300 }
-`,
-    });
-    const watch = await bus.events.follow({ subject: "guild.evt.g-talk.>" }, (event) => {
-      if (event.type === "peer.told" && event.payload.taskId === "back") toldBackend();
-    });
-    const guild = await startGuild({
-      bus,
-      logger: createLogger({ level: "silent" }),
-      roles: ["security", "backend"],
-      host: checkoutHost(repo.path),
-    });
-    const token = newToken();
-    const dashboard = await startDashboard({ bus, token, repo: localRepoAccess });
-    await using browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      await page.goto(dashboard.url);
-      await page.waitForSelector('[data-testid="connection"]:text("live")');
-      const task = (taskId: string, role: string, path: string): TaskSpec => ({
-        taskId,
-        role,
-        title: taskId,
-        instructions: "see the goal",
-        expectedPaths: [path],
-        dependsOn: [],
-      });
-      const result = await submitGoal(
-        bus,
-        "drop legacyHash; add userKey",
-        {
-          repo: repo.path,
-          wait: true,
-          goalId: "g-talk",
-          timeoutMs: 90_000,
-          plan: [task("sec", "security", "src/lib/auth.js"), task("back", "backend", "src/routes/user.js")],
-        },
-        collectOutput(),
-      );
-      expect(result.events.at(-1)?.type).toBe("goal.done");
-      await page.click('[data-goal="g-talk"]');
-      await page.click('[data-tab="talk"]');
-      await page.waitForSelector('[data-testid="talk"] [data-talk="peer.told"]');
-      const overlap = page.locator('[data-talk="overlap.detected"]');
-      expect(await overlap.locator(".what").textContent()).toBe("overlap on legacyHash (removed)");
-      expect(await overlap.locator(".to").textContent()).toBe("sec (security), back (backend)");
-      // The note to backend: from the coordinator, to its agent, and why (what security did, what backend uses).
-      const toBackend = page.locator('[data-talk="peer.told"]', { hasText: "(task back)" });
-      expect(await toBackend.locator(".from").textContent()).toBe("coordinator");
-      expect(await toBackend.locator(".what").textContent()).toContain("[overlap] Live overlap");
-      expect(await toBackend.locator(".why").textContent()).toContain(
-        "sec (security) removed export legacyHash",
-      );
-      expect(await toBackend.locator(".why").textContent()).toContain("back (backend) uses legacyHash");
-      await screenshot(page, "dashboard-talk.png");
-    } finally {
-      await dashboard.close();
-      await watch.unsubscribe();
-      await guild.stop();
-      await bus.close();
-    }
+    };
+    const yaml = 'testCommand: ["node", "check.mjs"]\nlive: { progressMs: 300 }\n';
+    const on = (event: GuildEvent) => {
+      if (event.type === "peer.told" && event.payload.taskId === "back") told.fire();
+    };
+    await withLiveGoal(
+      { name: "dashboard-talk", goalId: "g-talk", security, backend, files, yaml, on },
+      async (live) => {
+        const token = newToken();
+        const dashboard = await startDashboard({ bus: live.bus, token, repo: localRepoAccess });
+        await using browser = await launchChromium();
+        try {
+          const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+          await page.goto(dashboard.url);
+          await page.waitForSelector('[data-testid="connection"]:text("live")');
+          const result = await live.run("drop legacyHash; add userKey", [
+            liveTask("sec", "security", ["src/lib/auth.js"]),
+            liveTask("back", "backend", ["src/routes/user.js"]),
+          ]);
+          expect(result.events.at(-1)?.type).toBe("goal.done");
+          await page.click('[data-goal="g-talk"]');
+          await page.click('[data-tab="talk"]');
+          await page.waitForSelector('[data-testid="talk"] [data-talk="peer.told"]');
+          const overlap = page.locator('[data-talk="overlap.detected"]');
+          expect(await overlap.locator(".what").textContent()).toBe("overlap on legacyHash (removed)");
+          expect(await overlap.locator(".to").textContent()).toBe("sec (security), back (backend)");
+          // The note to backend: from the coordinator, to its agent, and why (what security did, what backend uses).
+          const toBackend = page.locator('[data-talk="peer.told"]', { hasText: "(task back)" });
+          expect(await toBackend.locator(".from").textContent()).toBe("coordinator");
+          expect(await toBackend.locator(".what").textContent()).toContain("[overlap] Live overlap");
+          expect(await toBackend.locator(".why").textContent()).toContain(
+            "sec (security) removed export legacyHash",
+          );
+          expect(await toBackend.locator(".why").textContent()).toContain("back (backend) uses legacyHash");
+          await screenshot(page, "dashboard-talk.png");
+        } finally {
+          await dashboard.close();
+        }
+      },
+    );
   }, 150_000);
 });
 

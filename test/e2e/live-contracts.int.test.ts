@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { NatsBus } from "../../src/bus/index.js";
-import { submitGoal } from "../../src/cli/commands/goal.js";
-import { collectOutput } from "../../src/cli/output.js";
-import { startGuild } from "../../src/cli/runtime/start-guild.js";
-import { createLogger, type GuildEvent, type TaskSpec } from "../../src/protocol/index.js";
-import { tempRepo } from "../helpers/git-repo.js";
-import { checkoutHost } from "../helpers/host-config.js";
-import { startNats } from "../helpers/nats.js";
-import { type ScriptedTurn, startScriptedOpenAI } from "../helpers/scripted-llm/index.js";
+import type { GuildEvent, TaskSpec } from "../../src/protocol/index.js";
+import type { ScriptedTurn } from "../helpers/scripted-llm/index.js";
+import { withLiveGoal } from "./live-scenario.js";
 
 const AUTH = `export function hash(text) {
   return \`h:\${text}\`;
@@ -68,48 +62,20 @@ function signals(names: string[]) {
 }
 
 async function runGoal(security: ScriptedTurn[], backend: ScriptedTurn[], on: (e: GuildEvent) => void) {
-  await using server = await startNats();
-  const bus = await NatsBus.connect({ url: server.url, name: "live-contracts" });
-  await using sec = await startScriptedOpenAI(security);
-  await using back = await startScriptedOpenAI(backend);
-  using repo = tempRepo({
+  const files = {
     "package.json": '{ "type": "module" }\n',
     "src/lib/auth.js": AUTH,
     "src/routes/user.js": "export const user = 1;\n",
     "check.mjs": CHECK,
-    "guild.yaml": `version: 1
-rules:
-  - { pattern: "src/**", owners: ["@backend"] }
-  - { pattern: "src/lib/auth.js", owners: ["@security"] }
-roles:
-  security: { brain: { kind: openai, model: m, baseURL: "${sec.baseURL}" } }
-  backend: { brain: { kind: openai, model: m, baseURL: "${back.baseURL}" } }
-testCommand: ["node", "check.mjs"]
-live: { progressMs: 300 }
-`,
-  });
-  const watch = await bus.events.follow({ subject: "guild.evt.g-contract.>" }, on);
-  const guild = await startGuild({
-    bus,
-    logger: createLogger({ level: "silent" }),
-    roles: ["security", "backend"],
-    host: checkoutHost(repo.path),
-  });
-  try {
-    const result = await submitGoal(
-      bus,
-      "add login and a session route using it",
-      { repo: repo.path, wait: true, goalId: "g-contract", timeoutMs: 90_000, plan: plan() },
-      collectOutput(),
-    );
-    const of = <T extends GuildEvent["type"]>(type: T) =>
-      result.events.filter((e): e is Extract<GuildEvent, { type: T }> => e.type === type);
-    return { events: result.events, of, backendRequests: back.requests, securityRequests: sec.requests };
-  } finally {
-    await watch.unsubscribe();
-    await guild.stop();
-    await bus.close();
-  }
+  };
+  const yaml = 'testCommand: ["node", "check.mjs"]\nlive: { progressMs: 300 }\n';
+  return withLiveGoal(
+    { name: "live-contracts", goalId: "g-contract", security, backend, files, yaml, on },
+    async (live) => {
+      const { events, of } = await live.run("add login and a session route using it", plan());
+      return { events, of, backendRequests: live.backend.requests, securityRequests: live.security.requests };
+    },
+  );
 }
 
 describe("contracts: a dependent starts against what its provider declared", () => {

@@ -14,8 +14,9 @@ export interface GuildProcess {
 const ROOT = join(import.meta.dirname, "..", "..");
 
 /**
- * Spawns `node --import tsx <script>` with `env` added and waits until it prints `ready` on stdout.
- * Use with `await using`; disposal kills it with SIGKILL if it is still running.
+ * Spawns `node --import tsx <script> [args]` with `env` added and waits until its output (stdout or stderr)
+ * has a line matching `ready` (default: the line `ready`). Use with `await using`; disposal kills it with
+ * SIGKILL if it is still running.
  */
 export async function spawnGuildProcess(
   script: string,
@@ -25,6 +26,10 @@ export async function spawnGuildProcess(
     /** A command the process runs under (e.g. bubblewrap's argv, ending before the program). */
     wrap?: string[];
     cwd?: string;
+    /** Arguments after the script. */
+    args?: string[];
+    /** What the output shows once the process serves. */
+    ready?: RegExp;
   } = {},
 ): Promise<GuildProcess> {
   // Node itself with tsx's loader, not the tsx CLI: the CLI forks a second process a signal would miss.
@@ -34,6 +39,7 @@ export async function spawnGuildProcess(
     "--import",
     join(ROOT, "node_modules", "tsx", "dist", "loader.mjs"),
     script,
+    ...(options.args ?? []),
   ];
   const [command, ...args] = [...(options.wrap ?? []), ...argv] as [string, ...string[]];
   const child: ChildProcess = spawn(command, args, {
@@ -55,13 +61,16 @@ export async function spawnGuildProcess(
       () => reject(new Error(`${script} was not ready in time:\n${output}`)),
       options.readyTimeoutMs ?? 30_000,
     );
+    const ready = options.ready ?? /^ready$/m;
     const onData = () => {
-      if (!/^ready$/m.test(output)) return;
+      if (!ready.test(output)) return;
       clearTimeout(timer);
       child.stdout?.off("data", onData);
+      child.stderr?.off("data", onData);
       resolve();
     };
     child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
     void exited.then((how) => {
       clearTimeout(timer);
       reject(new Error(`${script} exited (${how}) before it was ready:\n${output}`));

@@ -6,6 +6,7 @@ import { openBus } from "../../../src/bus/index.js";
 import { loadHostSetting } from "../../../src/cli/runtime/host-config.js";
 import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { createLogger } from "../../../src/protocol/index.js";
+import { serveUntilSigterm } from "../../helpers/child-main.js";
 
 const role = process.env.ROLE ?? "frontend";
 const host = loadHostSetting({
@@ -36,10 +37,4 @@ const runtime = await startGuild({
   host,
   ackWaitMs: Number(process.env.GUILD_TASK_ACK_WAIT_MS ?? 30_000),
 });
-process.stdout.write("ready\n");
-process.once("SIGTERM", () => {
-  void runtime
-    .stop()
-    .then(() => bus.close())
-    .finally(() => process.exit(0));
-});
+serveUntilSigterm(runtime, bus);

@@ -1,13 +1,5 @@
-import type { ServerResponse } from "node:http";
-import {
-  argumentsOf,
-  pieces,
-  type ReplyTurn,
-  type ScriptedServer,
-  type ScriptedServerOptions,
-  type ScriptedTurn,
-  startScriptedServer,
-} from "./script.js";
+import { argumentsOf, modelOf, pieces, type Reply, type ReplyTurn, scriptedApi, tokensOf } from "./script.js";
+import { openEventStream, sendJson } from "./wire.js";
 
 /** The scripted calls, with a structured answer sent as a call of the tool the request forced. */
 function callsOf(turn: ReplyTurn, body: Record<string, unknown>) {
@@ -37,41 +29,29 @@ function stopReason(turn: ReplyTurn, body: Record<string, unknown>): string {
   return callsOf(turn, body).length > 0 ? "tool_use" : "end_turn";
 }
 
-function replyJson(turn: ReplyTurn, body: Record<string, unknown>, res: ServerResponse, index: number): void {
-  const model = String(body.model ?? "scripted");
-  const usage = turn.usage ?? { input: 10, output: 5 };
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(
-    JSON.stringify({
-      id: `msg_${index}`,
-      type: "message",
-      role: "assistant",
-      model,
-      content: contentOf(turn, body, index).map(({ raw: _raw, ...block }) => block),
-      stop_reason: stopReason(turn, body),
-      stop_sequence: null,
-      usage: { input_tokens: usage.input, output_tokens: usage.output },
-    }),
-  );
-}
+const replyJson: Reply = (turn, body, res, index) => {
+  const usage = tokensOf(turn);
+  sendJson(res, 200, {
+    id: `msg_${index}`,
+    type: "message",
+    role: "assistant",
+    model: modelOf(body),
+    content: contentOf(turn, body, index).map(({ raw: _raw, ...block }) => block),
+    stop_reason: stopReason(turn, body),
+    stop_sequence: null,
+    usage: { input_tokens: usage.input, output_tokens: usage.output },
+  });
+};
 
-function replyStream(
-  turn: ReplyTurn,
-  body: Record<string, unknown>,
-  res: ServerResponse,
-  index: number,
-): void {
-  const model = String(body.model ?? "scripted");
-  const usage = turn.usage ?? { input: 10, output: 5 };
-  const event = (type: string, data: Record<string, unknown>) =>
-    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+const replyStream: Reply = (turn, body, res, index) => {
+  const usage = tokensOf(turn);
+  const { event } = openEventStream(res);
   event("message_start", {
     message: {
       id: `msg_${index}`,
       type: "message",
       role: "assistant",
-      model,
+      model: modelOf(body),
       content: [],
       stop_reason: null,
       stop_sequence: null,
@@ -100,21 +80,10 @@ function replyStream(
   });
   event("message_stop", {});
   res.end();
-}
+};
 
 /** A localhost server speaking the Anthropic messages API (JSON and SSE), one scripted turn per request. */
-export function startScriptedAnthropic(
-  turns: readonly ScriptedTurn[],
-  options: ScriptedServerOptions = {},
-): Promise<ScriptedServer> {
-  return startScriptedServer(
-    turns,
-    "/v1/messages",
-    "",
-    (turn, body, res, index) => {
-      if (body.stream === true) replyStream(turn, body, res, index);
-      else replyJson(turn, body, res, index);
-    },
-    options,
-  );
-}
+export const startScriptedAnthropic = scriptedApi("/v1/messages", "", {
+  stream: replyStream,
+  json: replyJson,
+});

@@ -1,16 +1,8 @@
-import type { ServerResponse } from "node:http";
-import {
-  argumentsOf,
-  pieces,
-  type ReplyTurn,
-  type ScriptedServer,
-  type ScriptedServerOptions,
-  type ScriptedTurn,
-  startScriptedServer,
-} from "./script.js";
+import { argumentsOf, modelOf, pieces, type Reply, type ReplyTurn, scriptedApi, tokensOf } from "./script.js";
+import { openEventStream, sendJson } from "./wire.js";
 
 function usageOf(turn: ReplyTurn) {
-  const u = turn.usage ?? { input: 10, output: 5 };
+  const u = tokensOf(turn);
   return { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output };
 }
 
@@ -27,46 +19,42 @@ function callsOf(turn: ReplyTurn, index: number) {
   }));
 }
 
-function replyJson(turn: ReplyTurn, model: string, res: ServerResponse, index: number): void {
+const replyJson: Reply = (turn, body, res, index) => {
   const calls = callsOf(turn, index);
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(
-    JSON.stringify({
-      id: `chatcmpl-${index}`,
-      object: "chat.completion",
-      created: 1_700_000_000,
-      model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: "assistant",
-            content: contentOf(turn) ?? null,
-            refusal: null,
-            ...(calls.length > 0 ? { tool_calls: calls } : {}),
-          },
-          logprobs: null,
-          finish_reason: calls.length > 0 ? "tool_calls" : "stop",
+  sendJson(res, 200, {
+    id: `chatcmpl-${index}`,
+    object: "chat.completion",
+    created: 1_700_000_000,
+    model: modelOf(body),
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: contentOf(turn) ?? null,
+          refusal: null,
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
         },
-      ],
-      usage: usageOf(turn),
-    }),
-  );
-}
+        logprobs: null,
+        finish_reason: calls.length > 0 ? "tool_calls" : "stop",
+      },
+    ],
+    usage: usageOf(turn),
+  });
+};
 
-function replyStream(
-  turn: ReplyTurn,
-  body: Record<string, unknown>,
-  res: ServerResponse,
-  index: number,
-): void {
-  const model = String(body.model ?? "scripted");
-  const base = { id: `chatcmpl-${index}`, object: "chat.completion.chunk", created: 1_700_000_000, model };
+const replyStream: Reply = (turn, body, res, index) => {
+  const base = {
+    id: `chatcmpl-${index}`,
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model: modelOf(body),
+  };
+  const { data } = openEventStream(res);
   const send = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    res.write(`data: ${JSON.stringify({ ...base, choices, ...extra })}\n\n`);
+    data({ ...base, choices, ...extra });
   const delta = (d: Record<string, unknown>, finish: string | null = null) =>
     send([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   delta({ role: "assistant", content: "" });
   if (turn.drip) {
     const timer = setInterval(() => delta({ content: "." }), 100);
@@ -99,21 +87,10 @@ function replyStream(
   const options = body.stream_options as { include_usage?: boolean } | undefined;
   if (options?.include_usage) send([], { usage: usageOf(turn) });
   res.end("data: [DONE]\n\n");
-}
+};
 
 /** A localhost server speaking OpenAI chat completions (JSON and SSE), one scripted turn per request. */
-export function startScriptedOpenAI(
-  turns: readonly ScriptedTurn[],
-  options: ScriptedServerOptions = {},
-): Promise<ScriptedServer> {
-  return startScriptedServer(
-    turns,
-    "/v1/chat/completions",
-    "/v1",
-    (turn, body, res, index) => {
-      if (body.stream === true) replyStream(turn, body, res, index);
-      else replyJson(turn, String(body.model ?? "scripted"), res, index);
-    },
-    options,
-  );
-}
+export const startScriptedOpenAI = scriptedApi("/v1/chat/completions", "/v1", {
+  stream: replyStream,
+  json: replyJson,
+});

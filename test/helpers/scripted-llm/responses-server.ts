@@ -1,15 +1,8 @@
-import type { ServerResponse } from "node:http";
-import {
-  argumentsOf,
-  pieces,
-  type ReplyTurn,
-  type ScriptedServer,
-  type ScriptedTurn,
-  startScriptedServer,
-} from "./script.js";
+import { argumentsOf, modelOf, pieces, type Reply, type ReplyTurn, scriptedApi, tokensOf } from "./script.js";
+import { openEventStream } from "./wire.js";
 
 function usageOf(turn: ReplyTurn) {
-  const u = turn.usage ?? { input: 10, output: 5 };
+  const u = tokensOf(turn);
   return {
     input_tokens: u.input,
     input_tokens_details: { cached_tokens: 0 },
@@ -46,25 +39,19 @@ function itemsOf(turn: ReplyTurn, index: number): Item[] {
 }
 
 /** Streams one turn as the Responses API's server-sent events: items added, deltas, items done, completed. */
-function replyStream(
-  turn: ReplyTurn,
-  body: Record<string, unknown>,
-  res: ServerResponse,
-  index: number,
-): void {
-  const model = String(body.model ?? "scripted");
+const replyStream: Reply = (turn, body, res, index) => {
+  const stream = openEventStream(res);
   let sequence = 0;
   const event = (type: string, data: Record<string, unknown>) =>
-    res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
+    stream.event(type, { sequence_number: sequence++, ...data });
   const response = {
     id: `resp_${index}`,
     object: "response",
     created_at: 1_700_000_000,
     status: "in_progress",
-    model,
+    model: modelOf(body),
     output: [] as Item[],
   };
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
   event("response.created", { response });
   const items = itemsOf(turn, index);
   items.forEach((item, outputIndex) => {
@@ -105,9 +92,7 @@ function replyStream(
     response: { ...response, status: "completed", output: items, usage: usageOf(turn) },
   });
   res.end();
-}
+};
 
 /** A localhost server speaking the OpenAI Responses API (streamed), one scripted turn per request. */
-export function startScriptedResponses(turns: readonly ScriptedTurn[]): Promise<ScriptedServer> {
-  return startScriptedServer(turns, "/v1/responses", "/v1", replyStream);
-}
+export const startScriptedResponses = scriptedApi("/v1/responses", "/v1", { stream: replyStream });

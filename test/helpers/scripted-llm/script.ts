@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sendJson } from "./wire.js";
 
 /** A tool call the scripted model makes; `rawArguments` sends exactly that text (e.g. malformed JSON). */
 export interface ScriptedToolCall {
@@ -54,6 +55,31 @@ export type ReplyTurn = Exclude<
   { error: number } | ((body: Record<string, unknown>) => ScriptedTurn)
 >;
 
+/** Answers one scripted turn on `res`; `index` counts the turns answered before it. */
+export type Reply = (
+  turn: ReplyTurn,
+  body: Record<string, unknown>,
+  res: ServerResponse,
+  index: number,
+) => void;
+
+/** How a provider's server answers: streamed when the request asks `stream: true`, else as JSON. */
+export interface Replies {
+  stream: Reply;
+  /** Absent for an API that only streams: every request gets `stream`. */
+  json?: Reply;
+}
+
+/** The tokens a turn reports (its own, or a small default every provider's usage fields are made from). */
+export function tokensOf(turn: ReplyTurn): { input: number; output: number } {
+  return turn.usage ?? { input: 10, output: 5 };
+}
+
+/** The model the request named, echoed in the reply as real servers do. */
+export function modelOf(body: Record<string, unknown>): string {
+  return String(body.model ?? "scripted");
+}
+
 export function argumentsOf(call: ScriptedToolCall): string {
   return call.rawArguments ?? JSON.stringify(call.input ?? {});
 }
@@ -83,12 +109,12 @@ export function structuredParameter(body: Record<string, unknown>): string | und
   return choice?.type === "tool" ? "tool_choice" : undefined;
 }
 
-/** Starts a localhost server that answers `path` requests with the next turn via `reply`. */
-export async function startScriptedServer(
+/** Starts a localhost server that answers `path` requests with the next turn via `replies`. */
+async function startScriptedServer(
   turns: readonly ScriptedTurn[],
   path: string,
   basePath: string,
-  reply: (turn: ReplyTurn, body: Record<string, unknown>, res: ServerResponse, index: number) => void,
+  replies: Replies,
   options: ScriptedServerOptions = {},
 ): Promise<ScriptedServer> {
   const queue = [...turns];
@@ -109,18 +135,15 @@ export async function startScriptedServer(
       requests.push({ path: url, headers: req.headers, body });
       const param = options.lacksStructuredOutput ? structuredParameter(body) : undefined;
       if (param) {
-        res.writeHead(400, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            type: "error",
-            error: {
-              type: "invalid_request_error",
-              code: "unsupported_parameter",
-              param,
-              message: `Unsupported parameter: '${param}' is not supported by this server.`,
-            },
-          }),
-        );
+        sendJson(res, 400, {
+          type: "error",
+          error: {
+            type: "invalid_request_error",
+            code: "unsupported_parameter",
+            param,
+            message: `Unsupported parameter: '${param}' is not supported by this server.`,
+          },
+        });
         return;
       }
       let turn = queue.shift();
@@ -130,16 +153,17 @@ export async function startScriptedServer(
         problems.push(
           turn === undefined ? `unexpected request ${url}: script exhausted` : `unexpected path ${url}`,
         );
-        res.writeHead(400, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { type: "invalid_request_error", message: "unexpected request" } }));
+        sendJson(res, 400, { error: { type: "invalid_request_error", message: "unexpected request" } });
         return;
       }
       if ("error" in turn) {
-        const headers: Record<string, string> = { "content-type": "application/json" };
-        if (turn.retryAfterMs !== undefined) headers["retry-after-ms"] = String(turn.retryAfterMs);
-        res.writeHead(turn.error, headers);
-        res.end(
-          JSON.stringify({ type: "error", error: { type: "api_error", message: `scripted ${turn.error}` } }),
+        const headers: Record<string, string> =
+          turn.retryAfterMs === undefined ? {} : { "retry-after-ms": String(turn.retryAfterMs) };
+        sendJson(
+          res,
+          turn.error,
+          { type: "error", error: { type: "api_error", message: `scripted ${turn.error}` } },
+          headers,
         );
         return;
       }
@@ -147,6 +171,7 @@ export async function startScriptedServer(
       if (turn.structured !== undefined && !structuredParameter(body)) {
         problems.push(`turn ${at} answers with structured output, but the request did not ask for it`);
       }
+      const reply = body.stream === true ? replies.stream : (replies.json ?? replies.stream);
       const send = () => {
         if (!turn.waitFor) return reply(turn, body, res, at);
         turn.waitFor().then(
@@ -186,4 +211,10 @@ export async function startScriptedServer(
       assertDone();
     },
   };
+}
+
+/** The starter of one provider API's scripted servers: `path` is its endpoint, `basePath` what clients are given. */
+export function scriptedApi(path: string, basePath: string, replies: Replies) {
+  return (turns: readonly ScriptedTurn[], options: ScriptedServerOptions = {}): Promise<ScriptedServer> =>
+    startScriptedServer(turns, path, basePath, replies, options);
 }

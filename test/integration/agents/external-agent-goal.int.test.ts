@@ -4,11 +4,9 @@ import { describe, expect, it } from "vitest";
 import { MemoryBus } from "../../../src/bus/index.js";
 import { submitGoal } from "../../../src/cli/commands/goal.js";
 import { collectOutput } from "../../../src/cli/output.js";
-import { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { worktreeRoot } from "../../../src/git/index.js";
-import { createLogger } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
-import { checkoutHost } from "../../helpers/host-config.js";
+import { startCheckoutGuild } from "../../helpers/host-config.js";
 import {
   type ScriptedServer,
   type ScriptedTurn,
@@ -116,12 +114,7 @@ roles:
     });
     repoPath = repo.path;
     const bus = new MemoryBus();
-    const guild = await startGuild({
-      bus,
-      host: checkoutHost(repo.path),
-      logger: createLogger({ level: "silent" }),
-      roles: ["backend", "docs"],
-    });
+    const guild = await startCheckoutGuild(bus, repo.path, { roles: ["backend", "docs"] });
     try {
       const result = await submitGoal(
         bus,

@@ -2,32 +2,23 @@ import { describe, expect, it } from "vitest";
 import { startArbiterService } from "../../../src/agents/arbiter/index.js";
 import { MemoryBus } from "../../../src/bus/index.js";
 import { requestArbitration } from "../../../src/coordinator/settle/arbiter-request.js";
-import type { BrainConfig } from "../../../src/protocol/index.js";
 import { capturedLogger } from "../../helpers/log-lines.js";
 import {
-  type ScriptedServer,
+  type Provider,
   type ScriptedServerOptions,
   type ScriptedTurn,
-  startScriptedAnthropic,
-  startScriptedOpenAI,
+  scriptedBrain,
+  startScriptedProvider,
 } from "../../helpers/scripted-llm/index.js";
 import { COMBINED, conflictRequest } from "../../unit/agents/arbiter/conflict-fixture.js";
-
-type Provider = "openai" | "anthropic";
 
 const NO_STRUCTURED = "the reply carried no structured answer; reading it with the text scanner";
 const REFUSED = "the server refused structured output; asking again for a text answer";
 
 /** Asks an arbiter service on a scripted `provider` server for a verdict; returns it, the requests and the log. */
 async function arbitrateOn(provider: Provider, turns: ScriptedTurn[], options: ScriptedServerOptions = {}) {
-  await using server: ScriptedServer =
-    provider === "openai"
-      ? await startScriptedOpenAI(turns, options)
-      : await startScriptedAnthropic(turns, options);
-  const brainConfig: BrainConfig =
-    provider === "openai"
-      ? { kind: "openai", model: "gpt-judge", baseURL: server.baseURL }
-      : { kind: "anthropic", model: "claude-judge", baseURL: server.baseURL };
+  await using server = await startScriptedProvider(provider, turns, options);
+  const brainConfig = scriptedBrain(provider, server, { openai: "gpt-judge", anthropic: "claude-judge" });
   const bus = new MemoryBus();
   const { logger, lines } = capturedLogger();
   const service = await startArbiterService(bus, {

@@ -6,11 +6,10 @@ import { describe, expect, it } from "vitest";
 import { NatsBus } from "../../../src/bus/index.js";
 import { runPlan } from "../../../src/cli/commands/plan.js";
 import { collectOutput } from "../../../src/cli/output.js";
-import { startGuild } from "../../../src/cli/runtime/start-guild.js";
-import { AgentInbox, createLogger, subjects, type TaskSpec } from "../../../src/protocol/index.js";
+import { AgentInbox, subjects, type TaskSpec } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
 import { spawnGuildProcess } from "../../helpers/guild-process.js";
-import { checkoutHost } from "../../helpers/host-config.js";
+import { startCheckoutGuild } from "../../helpers/host-config.js";
 import { startNats } from "../../helpers/nats.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { COORDINATOR_MAIN } from "../coordinator/fixtures/durable-goal.js";
@@ -108,10 +107,7 @@ describe("guild mcp: the SDK's own client over stdio against a running guild", (
     using repo = mcpRepo();
     await using coordinator = await spawnGuildProcess(COORDINATOR_MAIN, { NATS_URL: server.url });
     const bus = await NatsBus.connect({ url: server.url, name: "test" });
-    const guild = await startGuild({
-      bus,
-      host: checkoutHost(repo.path),
-      logger: createLogger({ level: "silent" }),
+    const guild = await startCheckoutGuild(bus, repo.path, {
       roles: ["frontend", "backend"],
       coordinator: false,
     });

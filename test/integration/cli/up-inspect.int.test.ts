@@ -3,7 +3,7 @@ import { WebSocketServer } from "ws";
 import { submitGoal } from "../../../src/cli/commands/goal.js";
 import { runUp } from "../../../src/cli/commands/up.js";
 import { collectOutput } from "../../../src/cli/output.js";
-import { tempRepo } from "../../helpers/git-repo.js";
+import { docsPlan, docsRepo } from "../../helpers/docs-goal.js";
 import { startScriptedOpenAI } from "../../helpers/scripted-llm/index.js";
 
 interface Inspected {
@@ -32,32 +32,13 @@ async function startInspectorServer() {
   };
 }
 
-const plan = [
-  {
-    taskId: "d",
-    role: "docs",
-    title: "docs",
-    instructions: "write",
-    expectedPaths: ["docs/**"],
-    dependsOn: [],
-  },
-];
-
 /** Runs one docs goal through `guild up`'s runtime on the memory bus. */
 async function runGoal(inspect: string | undefined, goalId: string) {
   await using llm = await startScriptedOpenAI([
     { toolCalls: [{ name: "write_file", input: { path: "docs/README.md", content: `docs ${goalId}\n` } }] },
     { toolCalls: [{ name: "finish", input: { summary: "rewrote the docs" } }] },
   ]);
-  using repo = tempRepo({
-    "guild.yaml": `version: 1
-rules:
-  - { pattern: "docs/**", owners: ["@docs"] }
-roles:
-  docs: { brain: { kind: openai, model: m, baseURL: "${llm.baseURL}" } }
-`,
-    "docs/README.md": "docs\n",
-  });
+  using repo = docsRepo(llm.baseURL);
   const output = collectOutput();
   const up = await runUp(
     { bus: "memory", home: repo.path, roles: ["docs"], events: false, ...(inspect ? { inspect } : {}) },
@@ -67,7 +48,7 @@ roles:
     const result = await submitGoal(
       up.connection.bus,
       "write docs",
-      { repo: repo.path, wait: true, plan, goalId, timeoutMs: 60_000 },
+      { repo: repo.path, wait: true, plan: docsPlan, goalId, timeoutMs: 60_000 },
       collectOutput(),
     );
     expect(result.status).toBe("done");

@@ -5,9 +5,7 @@ import { describe, expect, it } from "vitest";
 import { NatsBus } from "../../../src/bus/index.js";
 import { cancelGoal } from "../../../src/cli/commands/cancel.js";
 import { collectOutput } from "../../../src/cli/output.js";
-import { startGuild } from "../../../src/cli/runtime/start-guild.js";
-import { createLogger } from "../../../src/protocol/index.js";
-import { checkoutHost } from "../../helpers/host-config.js";
+import { startCheckoutGuild } from "../../helpers/host-config.js";
 import { startNats } from "../../helpers/nats.js";
 import { durableRepo, isTerminal, recordGoal, submitDurableGoal } from "./fixtures/durable-goal.js";
 
@@ -16,12 +14,7 @@ describe("guild cancel <goal>", () => {
     await using server = await startNats();
     using repo = durableRepo({ brainSeconds: 120, writeFirst: true });
     const bus = await NatsBus.connect({ url: server.url, name: "test" });
-    const guild = await startGuild({
-      bus,
-      host: checkoutHost(repo.path),
-      logger: createLogger({ level: "silent" }),
-      roles: ["frontend", "backend"],
-    });
+    const guild = await startCheckoutGuild(bus, repo.path, { roles: ["frontend", "backend"] });
     try {
       const goalId = "g-cancel";
       await using goal = await recordGoal(bus, goalId);

@@ -1,9 +1,7 @@
 import { describe, expect, it, onTestFailed } from "vitest";
 import { NatsBus } from "../../../src/bus/index.js";
-import { startGuild } from "../../../src/cli/runtime/start-guild.js";
-import { createLogger } from "../../../src/protocol/index.js";
 import { spawnGuildProcess } from "../../helpers/guild-process.js";
-import { checkoutHost } from "../../helpers/host-config.js";
+import { startCheckoutGuild } from "../../helpers/host-config.js";
 import { startNats } from "../../helpers/nats.js";
 import {
   COORDINATOR_MAIN,
@@ -50,10 +48,7 @@ describe("a coordinator killed with SIGKILL and restarted", () => {
       const first = await spawnGuildProcess(COORDINATOR_MAIN, env, { readyTimeoutMs: left() });
       step("first coordinator ready");
       const bus = await NatsBus.connect({ url: server.url, name: "test" });
-      const guild = await startGuild({
-        bus,
-        host: checkoutHost(repo.path),
-        logger: createLogger({ level: "silent" }),
+      const guild = await startCheckoutGuild(bus, repo.path, {
         roles: ["frontend", "backend"],
         coordinator: false,
         ackWaitMs: 6000,

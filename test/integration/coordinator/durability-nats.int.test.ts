@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NatsBus } from "../../../src/bus/index.js";
-import { startGuild } from "../../../src/cli/runtime/start-guild.js";
-import { createLogger } from "../../../src/protocol/index.js";
 import { spawnGuildProcess } from "../../helpers/guild-process.js";
-import { checkoutHost } from "../../helpers/host-config.js";
+import { startCheckoutGuild } from "../../helpers/host-config.js";
 import { startNats } from "../../helpers/nats.js";
 import {
   COORDINATOR_MAIN,
@@ -23,10 +21,7 @@ describe("a NATS server restarted mid-goal (file store kept)", () => {
       PROPOSAL_ACK_WAIT_MS: "5000",
     });
     const bus = await NatsBus.connect({ url: server.url, name: "test" });
-    const guild = await startGuild({
-      bus,
-      host: checkoutHost(repo.path),
-      logger: createLogger({ level: "silent" }),
+    const guild = await startCheckoutGuild(bus, repo.path, {
       roles: ["frontend", "backend"],
       coordinator: false,
       ackWaitMs: 6000,

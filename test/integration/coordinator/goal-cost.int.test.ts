@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryBus } from "../../../src/bus/index.js";
-import { startGuild } from "../../../src/cli/runtime/start-guild.js";
-import { createLogger, type GuildEvent, type TaskSpec } from "../../../src/protocol/index.js";
+import type { GuildEvent, TaskSpec } from "../../../src/protocol/index.js";
 import { tempRepo } from "../../helpers/git-repo.js";
-import { checkoutHost } from "../../helpers/host-config.js";
+import { startCheckoutGuild } from "../../helpers/host-config.js";
 import { startScriptedAnthropic, startScriptedOpenAI } from "../../helpers/scripted-llm/index.js";
 import { recordGoal, submitDurableGoal } from "./fixtures/durable-goal.js";
 
@@ -57,12 +56,7 @@ describe("a goal's cost, per role", () => {
       ].join("\n"),
     });
     const bus = new MemoryBus();
-    const guild = await startGuild({
-      bus,
-      host: checkoutHost(repo.path),
-      logger: createLogger({ level: "silent" }),
-      roles: ["frontend", "backend"],
-    });
+    const guild = await startCheckoutGuild(bus, repo.path, { roles: ["frontend", "backend"] });
     try {
       await using goal = await recordGoal(bus, "g-cost");
       await submitDurableGoal(bus, repo.path, "g-cost", plan);

@@ -1,32 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPlannerService } from "../../../src/agents/index.js";
+import { describe, expect, it } from "vitest";
 import { createEventEmitter } from "../../../src/bus/index.js";
 import { planGoal } from "../../../src/coordinator/index.js";
 import { type BrainConfig, isGuildError } from "../../../src/protocol/index.js";
-import { type NatsServerProcess, startNats } from "../../helpers/nats.js";
 import {
   type ScriptedTurn,
   startScriptedAnthropic,
   startScriptedOpenAI,
 } from "../../helpers/scripted-llm/index.js";
-import { CYCLIC_PLAN, GOOD_PLAN, plannerSetup } from "./planner-fixture.js";
+import { CYCLIC_PLAN, GOOD_PLAN, natsPerFile, plannerSetup, withPlannerService } from "./planner-fixture.js";
 
-let nats: NatsServerProcess;
-beforeAll(async () => {
-  nats = await startNats();
-});
-afterAll(async () => {
-  await nats.dispose();
-});
+const nats = natsPerFile();
 
 const submit = (input: unknown): ScriptedTurn => ({ toolCalls: [{ name: "submit_plan", input }] });
 
 /** Runs `planGoal` for goal g1 against a planner service on `brain`; returns the outcome and the goal's events. */
 async function plan(brain: BrainConfig, env: NodeJS.ProcessEnv, goal = "Make session tokens unguessable") {
-  await using setup = await plannerSetup(nats.url, brain);
-  const service = await startPlannerService(setup.bus, { brainConfig: brain, env, maxRetries: 0 });
   const goalId = `g${Math.random().toString(36).slice(2, 10)}`;
-  try {
+  return withPlannerService(nats.url, brain, { env }, async (setup) => {
     const events = createEventEmitter(setup.bus, "coordinator");
     const outcome = await planGoal({
       text: goal,
@@ -42,9 +32,7 @@ async function plan(brain: BrainConfig, env: NodeJS.ProcessEnv, goal = "Make ses
     );
     const log = await setup.bus.events.read({ subject: `guild.evt.${goalId}.>` });
     return { ...outcome, events: log };
-  } finally {
-    await service.unsubscribe();
-  }
+  });
 }
 
 describe("LLM planner service over NATS", () => {
@@ -164,9 +152,7 @@ describe("LLM planner service over NATS", () => {
   it("answers a failing model with brain.failed and keeps serving", async () => {
     await using llm = await startScriptedOpenAI([{ error: 500 }, submit(GOOD_PLAN)]);
     const brain: BrainConfig = { kind: "openai", model: "m", baseURL: llm.baseURL };
-    await using setup = await plannerSetup(nats.url, brain);
-    const service = await startPlannerService(setup.bus, { brainConfig: brain, env: {}, maxRetries: 0 });
-    try {
+    await withPlannerService(nats.url, brain, { env: {} }, async (setup) => {
       const input = {
         text: "tokens",
         repo: setup.repo,
@@ -177,9 +163,7 @@ describe("LLM planner service over NATS", () => {
       await expect(planGoal(input)).rejects.toMatchObject({ code: "brain.failed" });
       const planned = await planGoal(input);
       expect(planned.tasks).toHaveLength(3);
-    } finally {
-      await service.unsubscribe();
-    }
+    });
   });
 
   it("says how to start a planner when none serves the subject", async () => {

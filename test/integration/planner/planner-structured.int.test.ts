@@ -1,47 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPlannerService } from "../../../src/agents/index.js";
+import { describe, expect, it } from "vitest";
 import { planGoal } from "../../../src/coordinator/index.js";
-import type { BrainConfig } from "../../../src/protocol/index.js";
 import { capturedLogger } from "../../helpers/log-lines.js";
-import { type NatsServerProcess, startNats } from "../../helpers/nats.js";
 import {
-  type ScriptedServer,
+  type Provider,
   type ScriptedServerOptions,
   type ScriptedTurn,
-  startScriptedAnthropic,
-  startScriptedOpenAI,
+  scriptedBrain,
+  startScriptedProvider,
 } from "../../helpers/scripted-llm/index.js";
-import { GOOD_PLAN, plannerSetup } from "./planner-fixture.js";
+import { GOOD_PLAN, natsPerFile, withPlannerService } from "./planner-fixture.js";
 
-let nats: NatsServerProcess;
-beforeAll(async () => {
-  nats = await startNats();
-});
-afterAll(async () => {
-  await nats.dispose();
-});
-
-type Provider = "openai" | "anthropic";
+const nats = natsPerFile();
 
 /** Plans one goal against a planner service on a scripted `provider` server; returns the plan, requests and log. */
 async function planOn(provider: Provider, turns: ScriptedTurn[], options: ScriptedServerOptions = {}) {
-  await using llm: ScriptedServer =
-    provider === "openai"
-      ? await startScriptedOpenAI(turns, options)
-      : await startScriptedAnthropic(turns, options);
-  const brain: BrainConfig =
-    provider === "openai"
-      ? { kind: "openai", model: "gpt-planner", baseURL: llm.baseURL }
-      : { kind: "anthropic", model: "claude-planner", baseURL: llm.baseURL };
-  await using setup = await plannerSetup(nats.url, brain);
+  await using llm = await startScriptedProvider(provider, turns, options);
+  const brain = scriptedBrain(provider, llm, { openai: "gpt-planner", anthropic: "claude-planner" });
   const { logger, lines } = capturedLogger();
-  const service = await startPlannerService(setup.bus, {
-    brainConfig: brain,
-    env: { ANTHROPIC_API_KEY: "sk-ant-test" },
-    maxRetries: 0,
-    logger,
-  });
-  try {
+  const env = { ANTHROPIC_API_KEY: "sk-ant-test" };
+  // Awaited here, so the scripted server outlives the plan.
+  return await withPlannerService(nats.url, brain, { env, logger }, async (setup) => {
     const planned = await planGoal({
       text: "Make session tokens unguessable",
       repo: setup.repo,
@@ -50,9 +28,7 @@ async function planOn(provider: Provider, turns: ScriptedTurn[], options: Script
       timeoutMs: 20_000,
     });
     return { planned, bodies: llm.requests.map((r) => r.body), messages: lines.map((l) => String(l.msg)) };
-  } finally {
-    await service.unsubscribe();
-  }
+  });
 }
 
 const NO_STRUCTURED = "the reply carried no structured answer; reading it with the text scanner";

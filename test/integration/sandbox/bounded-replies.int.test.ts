@@ -1,23 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createOpenAIBrain } from "../../../src/agents/brains/index.js";
 import { isGuildError } from "../../../src/protocol/index.js";
 import { startScriptedOpenAI } from "../../helpers/scripted-llm/index.js";
-import { brainFixture, runBrain } from "../agents/brains/brain-fixture.js";
+import { runOpenAIBrain } from "../agents/brains/brain-fixture.js";
 
 describe("bounded model replies", () => {
   it("stops a 60 MB reply before the SDK decodes it, says why, and fails the task with that reason", async () => {
     await using server = await startScriptedOpenAI([{ floodBytes: 60 * 1024 ** 2 }]);
-    const { repo, context } = brainFixture();
+    const { steps, error, repo } = await runOpenAIBrain(server, { maxRetries: 0 });
     using _ = repo;
-    const brain = createOpenAIBrain({
-      model: "gpt-test",
-      baseURL: server.baseURL,
-      apiKey: "sk-test",
-      maxRetries: 0,
-    });
-    const { steps, error } = await runBrain(brain, context);
     expect(isGuildError(error, "brain.failed")).toBe(true);
     expect((error as Error).message).toMatch(
       /reply stopped: one line of the model's reply passed 1048576 bytes/,
@@ -32,32 +24,22 @@ describe("bounded model replies", () => {
         toolCalls: [{ name: "write_file", input: { path: "src/a.ts", content: "y".repeat(3 * 1024 ** 2) } }],
       },
     ]);
-    const { repo, context } = brainFixture();
-    using _ = repo;
-    const brain = createOpenAIBrain({
-      model: "gpt-test",
-      baseURL: server.baseURL,
-      apiKey: "sk-test",
+    const { error, repo } = await runOpenAIBrain(server, {
       maxRetries: 0,
       replyLimits: { maxBytes: 1024 ** 2 },
     });
-    const { error } = await runBrain(brain, context);
+    using _ = repo;
     expect((error as Error).message).toMatch(/reply stopped: the model's reply passed 1048576 bytes/);
   });
 
   it("cuts a never-ending reply at its deadline", async () => {
     await using server = await startScriptedOpenAI([{ drip: true }]);
-    const { repo, context } = brainFixture();
-    using _ = repo;
-    const brain = createOpenAIBrain({
-      model: "gpt-test",
-      baseURL: server.baseURL,
-      apiKey: "sk-test",
+    const started = Date.now();
+    const { steps, error, repo } = await runOpenAIBrain(server, {
       maxRetries: 0,
       replyLimits: { deadlineMs: 1500 },
     });
-    const started = Date.now();
-    const { steps, error } = await runBrain(brain, context);
+    using _ = repo;
     expect((error as Error).message).toMatch(
       /reply stopped: the model's reply did not finish within 1500 ms/,
     );

@@ -1,30 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { startScenario, task } from "../review/scenario.js";
+import { hostileHost, hostileTest } from "./hostile-fixture.js";
 
-// A test file the model wrote in a path its role owns; the coordinator runs it at verify, merged.
-function hostileTest(paths: { outside: string; gitHook: string; sshKey: string; port: number }): string {
-  return `
-const fs = require("node:fs");
-const net = require("node:net");
-const { spawn } = require("node:child_process");
-const report = (what, fn) => { try { console.log(what, fn()); } catch (e) { console.log(what, "refused", e.code); } };
-report("write-outside", () => { fs.writeFileSync(${JSON.stringify(paths.outside)}, "escaped"); return "wrote"; });
-report("write-git", () => { fs.writeFileSync(${JSON.stringify(paths.gitHook)}, "#!/bin/sh\\n", { mode: 0o755 }); return "wrote"; });
-report("read-ssh", () => fs.readFileSync(${JSON.stringify(paths.sshKey)}, "utf8"));
-console.log("env", JSON.stringify(process.env));
-const socket = net.connect(${paths.port}, "127.0.0.1");
-socket.on("connect", () => console.log("network connected"));
-socket.on("error", (e) => {
-  console.log("network", e.code);
-  for (;;) spawn("sleep", ["4242"]);
-});
-`;
-}
-
+// The test runner in the repository: it runs every *.test.cjs, so the model's file runs at verify, merged.
 const RUNNER = `const fs = require("node:fs");
 const path = require("node:path");
 for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith(".test.cjs")).sort()) require(path.join(__dirname, f));
@@ -52,77 +33,59 @@ describe("the coordinator's verify runs merged code in the OS sandbox", () => {
     // Outside /tmp, which the sandbox replaces with its own: a host directory the test could otherwise write.
     using outside = tempDir(".outside-", import.meta.dirname);
     using home = tempDir(".home-", import.meta.dirname);
-    mkdirSync(join(home.path, ".ssh"));
-    const sshKey = join(home.path, ".ssh", "id_ed25519");
-    writeFileSync(sshKey, "PRIVATE-KEY-MATERIAL-VERIFY");
-    let connections = 0;
-    const server = createServer((s) => {
-      connections++;
-      s.destroy();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as { port: number }).port;
-    const saved = { ...process.env };
-    Object.assign(process.env, { HOME: home.path, ...SECRETS });
-    try {
-      await using s = await startScenario({
-        "guild.yaml": `version: 1
+    using host = await hostileHost(home.path, "PRIVATE-KEY-MATERIAL-VERIFY", SECRETS);
+    await using s = await startScenario({
+      "guild.yaml": `version: 1
 rules:
   - { pattern: "test/**", owners: ["@backend"] }
 roles: { backend: {} }
 testCommand: ["node", "test/run.cjs"]
 sandbox: { limits: { processes: 32 } }
 `,
-        "test/run.cjs": RUNNER,
-        "test/ok.test.cjs": "console.log('ok test ran');\n",
-      });
-      const paths = {
-        outside: join(outside.path, "escaped.txt"),
-        gitHook: join(s.repo.path, ".git/hooks/pre-commit"),
-        sshKey,
-        port,
-      };
-      const { goalId, base } = await s.submit([task("b", "backend", ["test/**"])]);
-      for (const attempt of [1, 2, 3]) {
-        await s.propose(
-          goalId,
-          { taskId: "b", role: "backend", attempt, base },
-          { "test/hostile.test.cjs": `// attempt ${attempt}\n${hostileTest(paths)}` },
-        );
-      }
-      const failed = await s.waitFor("goal.failed", (e) => e.goalId === goalId, 60_000);
-      expect(failed.payload.reason).toMatch(/tests failed on the integration branch .*b broke them/);
-      const finished = s.events.filter((e) => e.type === "verify.finished" && e.goalId === goalId);
-      expect(finished.length).toBe(3);
-      for (const event of finished) {
-        if (event.type !== "verify.finished") continue;
-        const out = event.payload.output;
-        expect(event.payload.passed).toBe(false);
-        expect(out).toContain("ok test ran");
-        expect(out).toMatch(/write-outside refused EROFS/);
-        expect(out).toMatch(/write-git refused EROFS/);
-        expect(out).toMatch(/read-ssh refused ENOENT/);
-        expect(out).toMatch(/network ECONNREFUSED/);
-        // The environment was printed, so the secrets' absence below means something.
-        expect(out).toContain('"HOME":"/tmp/home"');
-        expect(out).toContain("stopped: process limit (32 at once) reached");
-      }
-      const culprit = s.events.find((e) => e.type === "verify.culprit_found" && e.goalId === goalId);
-      expect(culprit?.type === "verify.culprit_found" && culprit.payload.taskId).toBe("b");
-      const everything = JSON.stringify(s.events);
-      for (const secret of [...Object.values(SECRETS), "PRIVATE-KEY-MATERIAL-VERIFY"]) {
-        expect(everything).not.toContain(secret);
-      }
-      expect(existsSync(paths.outside)).toBe(false);
-      expect(existsSync(paths.gitHook)).toBe(false);
-      expect(connections).toBe(0);
-      expect(strays()).toBe(0);
-    } finally {
-      for (const name of ["HOME", ...Object.keys(SECRETS)]) {
-        if (saved[name] === undefined) delete process.env[name];
-        else process.env[name] = saved[name];
-      }
-      server.close();
+      "test/run.cjs": RUNNER,
+      "test/ok.test.cjs": "console.log('ok test ran');\n",
+    });
+    const paths = {
+      outside: join(outside.path, "escaped.txt"),
+      gitHook: join(s.repo.path, ".git/hooks/pre-commit"),
+      sshKey: host.sshKey,
+      port: host.port,
+      sleepArg: "4242",
+    };
+    const { goalId, base } = await s.submit([task("b", "backend", ["test/**"])]);
+    for (const attempt of [1, 2, 3]) {
+      await s.propose(
+        goalId,
+        { taskId: "b", role: "backend", attempt, base },
+        { "test/hostile.test.cjs": `// attempt ${attempt}\n${hostileTest(paths)}` },
+      );
     }
+    const failed = await s.waitFor("goal.failed", (e) => e.goalId === goalId, 60_000);
+    expect(failed.payload.reason).toMatch(/tests failed on the integration branch .*b broke them/);
+    const finished = s.events.filter((e) => e.type === "verify.finished" && e.goalId === goalId);
+    expect(finished.length).toBe(3);
+    for (const event of finished) {
+      if (event.type !== "verify.finished") continue;
+      const out = event.payload.output;
+      expect(event.payload.passed).toBe(false);
+      expect(out).toContain("ok test ran");
+      expect(out).toMatch(/write-outside refused EROFS/);
+      expect(out).toMatch(/write-git refused EROFS/);
+      expect(out).toMatch(/read-ssh refused ENOENT/);
+      expect(out).toMatch(/network ECONNREFUSED/);
+      // The environment was printed, so the secrets' absence below means something.
+      expect(out).toContain('"HOME":"/tmp/home"');
+      expect(out).toContain("stopped: process limit (32 at once) reached");
+    }
+    const culprit = s.events.find((e) => e.type === "verify.culprit_found" && e.goalId === goalId);
+    expect(culprit?.type === "verify.culprit_found" && culprit.payload.taskId).toBe("b");
+    const everything = JSON.stringify(s.events);
+    for (const secret of [...Object.values(SECRETS), "PRIVATE-KEY-MATERIAL-VERIFY"]) {
+      expect(everything).not.toContain(secret);
+    }
+    expect(existsSync(paths.outside)).toBe(false);
+    expect(existsSync(paths.gitHook)).toBe(false);
+    expect(host.connections()).toBe(0);
+    expect(strays()).toBe(0);
   });
 });

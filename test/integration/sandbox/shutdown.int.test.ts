@@ -1,46 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { type GuildProcess, spawnGuildProcess } from "../../helpers/guild-process.js";
 import { startNats } from "../../helpers/nats.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const MAIN = join(ROOT, "src", "cli", "main.ts");
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<string>;
-}
-
-// A guild CLI process on the given server, resolved once it prints `ready` (a line matching `readyLine`).
-async function guild(args: string[], natsUrl: string, readyLine: RegExp): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NATS_URL: natsUrl, GUILD_LOG_LEVEL: "error" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const take = (d: Buffer) => {
-    output = (output + d.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", take);
-  child.stderr?.on("data", take);
-  const exited = new Promise<string>((resolve) =>
-    child.once("exit", (code, signal) => resolve(signal ?? String(code))),
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (readyLine.test(output)) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 50);
-    void exited.then((how) => {
-      clearInterval(timer);
-      reject(new Error(`guild ${args.join(" ")} exited (${how}) before it was ready:\n${output}`));
-    });
-  });
-  return { child, output: () => output, exited };
+// A guild CLI process on the given server, resolved once its output matches `ready`.
+function guild(args: string[], natsUrl: string, ready: RegExp): Promise<GuildProcess> {
+  const env = { NATS_URL: natsUrl, GUILD_LOG_LEVEL: "error" };
+  return spawnGuildProcess(MAIN, env, { args, ready, readyTimeoutMs: 100_000 });
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
@@ -53,7 +22,7 @@ function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise
 describe("shutdown with NATS gone", () => {
   it("one SIGTERM stops guild coordinator, guild agent and guild up; a second signal exits at once", async () => {
     const nats = await startNats();
-    const running: Running[] = [];
+    const running: GuildProcess[] = [];
     try {
       running.push(await guild(["coordinator"], nats.url, /coordinator running/));
       running.push(await guild(["agent", "--role", "backend"], nats.url, /running/));
@@ -63,10 +32,10 @@ describe("shutdown with NATS gone", () => {
       await nats[Symbol.asyncDispose]();
       // Pulls in flight now wait on a server that is gone.
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      for (const p of running) p.child.kill("SIGTERM");
+      for (const p of running) void p.kill("SIGTERM");
       const started = Date.now();
       // The docs agent gets a second signal right away: it exits without waiting for its stop.
-      stuck.child.kill("SIGTERM");
+      void stuck.kill("SIGTERM");
       const codes = await Promise.all(
         running.map((p) =>
           within(p.exited, 10_000, () => `still running 10 s after SIGTERM:\n${p.output()}`),
@@ -76,7 +45,7 @@ describe("shutdown with NATS gone", () => {
       expect(stuck.output()).toMatch(/SIGTERM again: exiting now|SIGTERM: stopping/);
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
-      for (const p of running) p.child.kill("SIGKILL");
+      for (const p of running) await p.kill("SIGKILL");
       await nats[Symbol.asyncDispose]().catch(() => {});
     }
   }, 120_000);

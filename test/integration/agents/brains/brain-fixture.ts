@@ -1,4 +1,10 @@
-import type { Brain, BrainRunContext, BrainStep } from "../../../../src/agents/brains/index.js";
+import {
+  type Brain,
+  type BrainRunContext,
+  type BrainStep,
+  createOpenAIBrain,
+  type OpenAIBrainOptions,
+} from "../../../../src/agents/brains/index.js";
 import {
   createToolSet,
   type OwnershipCheck,
@@ -7,6 +13,7 @@ import {
 } from "../../../../src/agents/tools/index.js";
 import { Budget } from "../../../../src/protocol/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
+import type { ScriptedServer } from "../../../helpers/scripted-llm/index.js";
 
 /** `backend` owns `src/`; `src/protected.ts` is protected. */
 export const ownership: OwnershipCheck = {
@@ -20,6 +27,24 @@ export const FILES = {
   "src/protected.ts": "export const secret = 1;\n",
   "README.md": "# demo\n",
 };
+
+/** The brain's assignment in both fixtures: backend's first attempt at `instructions` on src/a.ts. */
+export function hardenAdd(instructions = "Change add in src/a.ts to reject NaN."): BrainRunContext["task"] {
+  return {
+    goalId: "g1",
+    goalText: "make add robust",
+    task: {
+      taskId: "t1",
+      role: "backend",
+      title: "Harden add",
+      instructions,
+      expectedPaths: ["src/a.ts"],
+      dependsOn: [],
+    },
+    attempt: 1,
+    charter: "You are the backend engineer.",
+  };
+}
 
 /** A real repo, a real tool set and a run context for one brain run. */
 export function brainFixture(
@@ -38,20 +63,7 @@ export function brainFixture(
     ...toolOptions,
   });
   const context: BrainRunContext = {
-    task: {
-      goalId: "g1",
-      goalText: "make add robust",
-      task: {
-        taskId: "t1",
-        role: "backend",
-        title: "Harden add",
-        instructions: "Change add in src/a.ts to reject NaN.",
-        expectedPaths: ["src/a.ts"],
-        dependsOn: [],
-      },
-      attempt: 1,
-      charter: "You are the backend engineer.",
-    },
+    task: hardenAdd(),
     tools,
     workdir: repo.path,
     signal: new AbortController().signal,
@@ -71,4 +83,19 @@ export async function runBrain(brain: Brain, context: BrainRunContext) {
     error = e;
   }
   return { steps, error };
+}
+
+/**
+ * Runs an OpenAI brain on `server` (model gpt-test, key sk-test, unless `options` say otherwise) over a fresh
+ * brainFixture; returns the fixture with the run's steps and error. The caller disposes the repo.
+ */
+export async function runOpenAIBrain(server: ScriptedServer, options: Partial<OpenAIBrainOptions> = {}) {
+  const fixture = brainFixture();
+  const brain = createOpenAIBrain({
+    model: "gpt-test",
+    baseURL: server.baseURL,
+    apiKey: "sk-test",
+    ...options,
+  });
+  return { ...fixture, ...(await runBrain(brain, fixture.context)) };
 }

@@ -6,7 +6,14 @@ import { judgeNoChange } from "../../../../src/agents/specialist/attempt-outcome
 import { isGuildError } from "../../../../src/protocol/index.js";
 import { startScriptedAnthropic } from "../../../helpers/scripted-llm/index.js";
 import { runBrain } from "./brain-fixture.js";
-import { externalFixture, guildEnv, online, processesIn, sentText } from "./external-fixture.js";
+import {
+  expectCancelledMidRequest,
+  externalFixture,
+  guildEnv,
+  online,
+  sentText,
+  summaryOf,
+} from "./external-fixture.js";
 
 // The real Claude Code (the Agent SDK's bundled binary) against a local server speaking the Messages API.
 function brainFor(baseURL: string, extra: { timeoutMs?: number } = {}) {
@@ -79,36 +86,18 @@ describe("claude-code brain on the real Claude Code", () => {
     const first = await runBrain(brainFor(llm.baseURL), f.context);
     expect(first.error).toBeUndefined();
     const trace = { refusals: f.denied.map((d) => `${d.path}: ${d.reason}`) };
-    const text = (s: typeof first.steps) =>
-      s.at(-1)?.kind === "summary" ? (s.at(-1) as { text: string }).text : "";
-    const failure = await judgeNoChange(f.repo.path, text(first.steps), trace).catch((e: unknown) => e);
+    const failure = await judgeNoChange(f.repo.path, summaryOf(first.steps), trace).catch((e: unknown) => e);
     expect(isGuildError(failure, "brain.failed")).toBe(true);
     expect((failure as Error).message).toBe(
       "the attempt made no change; its only writes were refused: src/protected.ts: src/protected.ts is a protected path; only a person may change it",
     );
     const second = await runBrain(brainFor(llm.baseURL), f.context);
-    expect(await judgeNoChange(f.repo.path, text(second.steps), { refusals: [] })).toBe(
+    expect(await judgeNoChange(f.repo.path, summaryOf(second.steps), { refusals: [] })).toBe(
       "No changes were needed: add already rejects NaN in src/a.ts.",
     );
   }, 60_000);
 
   it("a cancel stops Claude Code mid-request within 5 s and leaves no process in the worktree", async () => {
-    const f = externalFixture(undefined, online);
-    using _ = f.repo;
-    await using llm = await startScriptedAnthropic([{ text: "late", delayMs: 120_000 }]);
-    const running = runBrain(brainFor(llm.baseURL), f.context);
-    while (llm.requests.length === 0) await new Promise((r) => setTimeout(r, 50));
-    const cancelledAt = Date.now();
-    f.abort.abort(new Error("cancelled by test"));
-    const { steps, error } = await running;
-    // The model would answer after 120 s: the cancel took effect well before. Alone it takes under 5 s; the
-    // bound leaves room for a loaded CI machine without letting a cancel that waits on the model pass.
-    expect(Date.now() - cancelledAt).toBeLessThan(15_000);
-    expect(error).toBeUndefined();
-    expect(steps.at(-1)).toEqual({
-      kind: "summary",
-      text: "claude-code cancelled; its edits are left for salvage",
-    });
-    expect(processesIn(f.repo.path)).toEqual([]);
+    await expectCancelledMidRequest("claude-code", startScriptedAnthropic, brainFor);
   }, 60_000);
 });

@@ -6,7 +6,15 @@ import { judgeNoChange } from "../../../../src/agents/specialist/attempt-outcome
 import { isGuildError } from "../../../../src/protocol/index.js";
 import { startScriptedResponses } from "../../../helpers/scripted-llm/index.js";
 import { runBrain } from "./brain-fixture.js";
-import { BIN, externalFixture, guildEnv, online, processesIn, sentText } from "./external-fixture.js";
+import {
+  BIN,
+  expectCancelledMidRequest,
+  externalFixture,
+  guildEnv,
+  online,
+  sentText,
+  summaryOf,
+} from "./external-fixture.js";
 
 // The real codex CLI against a local server speaking the Responses API (streamed).
 function brainFor(baseURL: string) {
@@ -19,11 +27,6 @@ function brainFor(baseURL: string) {
     prices: { scripted: { input: 1, output: 2 } },
   });
 }
-
-const summaryOf = (steps: { kind: string }[]) => {
-  const last = steps.at(-1) as { kind: string; text?: string } | undefined;
-  return last?.kind === "summary" ? (last.text ?? "") : "";
-};
 
 describe("codex brain on the real codex CLI", () => {
   it("turns codex's events into steps, keeps owned edits, sends another role's path to its owner, passes only env", async () => {
@@ -104,22 +107,6 @@ describe("codex brain on the real codex CLI", () => {
   }, 60_000);
 
   it("a cancel stops codex mid-request within 5 s and leaves no process in the worktree", async () => {
-    const f = externalFixture(undefined, online);
-    using _ = f.repo;
-    await using llm = await startScriptedResponses([{ text: "late", delayMs: 120_000 }]);
-    const running = runBrain(brainFor(llm.baseURL), f.context);
-    while (llm.requests.length === 0) await new Promise((r) => setTimeout(r, 50));
-    const cancelledAt = Date.now();
-    f.abort.abort(new Error("cancelled by test"));
-    const { steps, error } = await running;
-    // The model would answer after 120 s: the cancel took effect well before. Alone it takes under 5 s; the
-    // bound leaves room for a loaded CI machine without letting a cancel that waits on the model pass.
-    expect(Date.now() - cancelledAt).toBeLessThan(15_000);
-    expect(error).toBeUndefined();
-    expect(steps.at(-1)).toEqual({
-      kind: "summary",
-      text: "codex cancelled; its edits are left for salvage",
-    });
-    expect(processesIn(f.repo.path)).toEqual([]);
+    await expectCancelledMidRequest("codex", startScriptedResponses, brainFor);
   }, 60_000);
 });

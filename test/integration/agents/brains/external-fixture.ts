@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { BrainRunContext } from "../../../../src/agents/brains/index.js";
+import { expect } from "vitest";
+import type { Brain, BrainRunContext, BrainStep } from "../../../../src/agents/brains/index.js";
 import { createToolSet, type OwnershipCheck, type ToolDenial } from "../../../../src/agents/tools/index.js";
 import { Budget } from "../../../../src/protocol/index.js";
 import { type SandboxPolicy, sandboxPolicy } from "../../../../src/sandbox/index.js";
 import { tempRepo } from "../../../helpers/git-repo.js";
-import { FILES } from "./brain-fixture.js";
+import type { ScriptedServer, ScriptedTurn } from "../../../helpers/scripted-llm/index.js";
+import { FILES, hardenAdd, runBrain } from "./brain-fixture.js";
 
 /** The real CLIs, installed from npm as devDependencies. */
 export const BIN = resolve("node_modules/.bin");
@@ -42,21 +44,7 @@ export function externalFixture(
   });
   const abort = new AbortController();
   const context: BrainRunContext = {
-    task: {
-      goalId: "g1",
-      goalText: "make add robust",
-      task: {
-        taskId: "t1",
-        role: "backend",
-        title: "Harden add",
-        instructions,
-        expectedPaths: ["src/a.ts"],
-        dependsOn: [],
-      },
-      attempt: 1,
-      charter: "You are the backend engineer.",
-      scope: { owns: ["src/"], protected: ["src/protected.ts"] },
-    },
+    task: { ...hardenAdd(instructions), scope: { owns: ["src/"], protected: ["src/protected.ts"] } },
     tools,
     workdir: repo.path,
     signal: abort.signal,
@@ -106,4 +94,39 @@ export function processesWith(marker: string): { pid: number; command: string }[
 /** Everything the model was sent in one request, as text, to look for what the agent saw. */
 export function sentText(body: Record<string, unknown>): string {
   return JSON.stringify(body);
+}
+
+/** The text of a run's closing summary step ("" when it ended otherwise). */
+export function summaryOf(steps: readonly BrainStep[]): string {
+  const last = steps.at(-1);
+  return last?.kind === "summary" ? last.text : "";
+}
+
+/**
+ * What every external agent must do when cancelled while its model (`start`ed with one reply that comes after
+ * 120 s) is still answering: end at once with `<agent> cancelled; its edits are left for salvage`, leaving
+ * no process in the worktree.
+ */
+export async function expectCancelledMidRequest(
+  agent: string,
+  start: (turns: ScriptedTurn[]) => Promise<ScriptedServer>,
+  brainFor: (baseURL: string) => Brain,
+): Promise<void> {
+  const f = externalFixture(undefined, online);
+  using _ = f.repo;
+  await using llm = await start([{ text: "late", delayMs: 120_000 }]);
+  const running = runBrain(brainFor(llm.baseURL), f.context);
+  while (llm.requests.length === 0) await new Promise((r) => setTimeout(r, 50));
+  const cancelledAt = Date.now();
+  f.abort.abort(new Error("cancelled by test"));
+  const { steps, error } = await running;
+  // The model would answer after 120 s: the cancel took effect well before. Alone it takes under 5 s; the
+  // bound leaves room for a loaded CI machine without letting a cancel that waits on the model pass.
+  expect(Date.now() - cancelledAt).toBeLessThan(15_000);
+  expect(error).toBeUndefined();
+  expect(steps.at(-1)).toEqual({
+    kind: "summary",
+    text: `${agent} cancelled; its edits are left for salvage`,
+  });
+  expect(processesIn(f.repo.path)).toEqual([]);
 }

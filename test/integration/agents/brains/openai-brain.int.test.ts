@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createOpenAIBrain, UNTRUSTED_DATA_NOTICE } from "../../../../src/agents/brains/index.js";
+import { UNTRUSTED_DATA_NOTICE } from "../../../../src/agents/brains/index.js";
 import { isGuildError } from "../../../../src/protocol/index.js";
 import { startScriptedOpenAI } from "../../../helpers/scripted-llm/index.js";
-import { brainFixture, runBrain } from "./brain-fixture.js";
+import { runOpenAIBrain } from "./brain-fixture.js";
 
 const FIXED =
   'export function add(x: number, y: number): number {\n  if (Number.isNaN(x + y)) throw new Error("NaN");\n  return x + y;\n}\n';
@@ -31,15 +31,8 @@ describe("openai brain through the real SDK", () => {
   for (const stream of [true, false]) {
     it(`works a task with tools (${stream ? "SSE streaming" : "JSON"})`, async () => {
       await using server = await startScriptedOpenAI(script());
-      const { repo, context } = brainFixture();
+      const { steps, error, repo } = await runOpenAIBrain(server, { stream });
       using _ = repo;
-      const brain = createOpenAIBrain({
-        model: "gpt-test",
-        baseURL: server.baseURL,
-        apiKey: "sk-test",
-        stream,
-      });
-      const { steps, error } = await runBrain(brain, context);
       expect(error).toBeUndefined();
       server.assertDone();
       expect(steps.map((s) => s.kind)).toEqual([
@@ -92,12 +85,8 @@ describe("openai brain through the real SDK", () => {
       { error: 500, retryAfterMs: 5 },
       { toolCalls: [{ name: "finish", input: { summary: "nothing to do" } }] },
     ]);
-    const { repo, context } = brainFixture();
+    const { steps, error, repo } = await runOpenAIBrain(server, { model: "m", apiKey: "k" });
     using _ = repo;
-    const { steps, error } = await runBrain(
-      createOpenAIBrain({ model: "m", baseURL: server.baseURL, apiKey: "k" }),
-      context,
-    );
     expect(error).toBeUndefined();
     expect(steps.at(-1)).toEqual({ kind: "summary", text: "nothing to do" });
     expect(server.requests).toHaveLength(3);
@@ -109,15 +98,12 @@ describe("openai brain through the real SDK", () => {
       { error: 503, retryAfterMs: 1 },
       { error: 503, retryAfterMs: 1 },
     ]);
-    const { repo, context } = brainFixture();
-    using _ = repo;
-    const brain = createOpenAIBrain({
+    const { error, repo } = await runOpenAIBrain(server, {
       model: "m",
-      baseURL: server.baseURL,
       apiKey: "sk-secretsecret1234",
       maxRetries: 1,
     });
-    const { error } = await runBrain(brain, context);
+    using _ = repo;
     expect(isGuildError(error, "brain.failed")).toBe(true);
     expect(String((error as Error).message)).not.toContain("sk-secretsecret1234");
     server.assertDone();
@@ -125,16 +111,13 @@ describe("openai brain through the real SDK", () => {
 
   it("times out a call that hangs", async () => {
     await using server = await startScriptedOpenAI([{ delayMs: 2000, text: "late" }]);
-    const { repo, context } = brainFixture();
-    using _ = repo;
-    const brain = createOpenAIBrain({
+    const { error, repo } = await runOpenAIBrain(server, {
       model: "m",
-      baseURL: server.baseURL,
       apiKey: "k",
       timeoutMs: 100,
       maxRetries: 0,
     });
-    const { error } = await runBrain(brain, context);
+    using _ = repo;
     expect(isGuildError(error, "brain.failed")).toBe(true);
     expect((error as Error).message).toMatch(/timed out/i);
     server.assertDone();
