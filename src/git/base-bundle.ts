@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { GuildError } from "../protocol/index.js";
 import { bundleHeader, parseBundleHeader } from "./bundle-format.js";
 import { rejected } from "./bundle-rejection.js";
@@ -38,12 +38,33 @@ export function mirrorDir(home: string, repoId: string): string {
   return join(home, "repos", `${repoId}.git`);
 }
 
-/** Creates the mirror's bare repository if it is not there yet; returns its path. */
+/**
+ * Creates the mirror's bare repository if it is not there yet; returns its path. The agents of one home
+ * (in one process or several) may all meet a new repository at once: each makes a scratch repository beside
+ * the mirror and renames it into place, so the first rename wins and the others use the mirror it made
+ * (two `git init`s in one folder fail on each other's config lock).
+ */
 export async function ensureMirror(home: string, repoId: string): Promise<string> {
   const dir = mirrorDir(home, repoId);
   if (existsSync(join(dir, "HEAD"))) return dir;
-  mkdirSync(dir, { recursive: true });
-  await runGit(dir, ["init", "--bare", "-q", "."]);
+  mkdirSync(dirname(dir), { recursive: true });
+  const scratch = mkdtempSync(`${dir}.new-`);
+  try {
+    await runGit(scratch, ["init", "--bare", "-q", "."]);
+    try {
+      // Replaces an empty folder, never a repository: a folder with anything in it makes rename fail.
+      renameSync(scratch, dir);
+    } catch (error) {
+      if (!existsSync(join(dir, "HEAD"))) {
+        throw new GuildError("git.failed", `could not make the mirror ${dir}: ${(error as Error).message}`, {
+          cause: error,
+          details: { dir },
+        });
+      }
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   return dir;
 }
 

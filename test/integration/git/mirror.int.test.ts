@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -32,6 +32,19 @@ describe("an agent's mirror of a repository it has no checkout of", () => {
     expect(id).not.toContain("/");
     expect(await repoId(clone, "HEAD")).toBe(id);
     expect((await repoId(other.path, "HEAD")).split("-").at(-1)).not.toBe(id.split("-").at(-1));
+  });
+
+  it("is made once when the agents of one home meet a new repository at the same moment", async () => {
+    using repo = tempRepo({ "a.txt": "a\n" });
+    using home = tempDir();
+    const id = await repoId(repo.path, "HEAD");
+    // Five agents of one process, as in `guild up`: each asks for the mirror before any has made it.
+    const dirs = await Promise.all(Array.from({ length: 5 }, () => ensureMirror(home.path, id)));
+    expect(new Set(dirs)).toEqual(new Set([join(home.path, "repos", `${id}.git`)]));
+    expect(git(dirs[0] as string, "rev-parse", "--is-bare-repository")).toBe("true");
+    // No scratch repository is left beside it, and a later call finds it as it is.
+    expect(readdirSync(join(home.path, "repos"))).toEqual([`${id}.git`]);
+    expect(await ensureMirror(home.path, id)).toBe(dirs[0]);
   });
 
   it("takes the base as a full bundle, then a later base incrementally, works on it and ships a proposal back", async () => {
