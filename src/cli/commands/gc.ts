@@ -78,7 +78,7 @@ async function gcProposalBundles(bus: Bus, store: GoalStore, output: Output): Pr
 export function registerGcCommand(program: Command): void {
   program
     .command("gc")
-    .description("remove the task branches and proposal refs of goals that ended")
+    .description("remove the task branches, proposal refs and proposal bundles of goals that ended")
     .option("--repo <path>", "the repository", ".")
     .action(async (opts: { repo: string }) => {
       const connection = await connectBus({});

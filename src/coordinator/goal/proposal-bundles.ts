@@ -11,10 +11,11 @@ import type { GoalStanding } from "./goal-store.js";
  * a bundle right after its import would still be too early: review can run again on the same proposal,
  * since it is acked only once the verdict is in the stored goal state (a coordinator killed in between, or
  * a review step that fails after the import and naks), and a bundle missing then fails the attempt. Once
- * the goal's final state is stored, no proposal of it is reviewed again (a redelivered one finds no goal
- * and is acked), so the goal's end (`goal-end.ts`) deletes them all, whatever the status. A proposal an
- * agent sends after that (a cancelled goal's agent still finishing) leaves its bundle for the sweep of the
- * next coordinator that starts, or for `guild gc`.
+ * the goal's final state is stored, a review of its proposals can change nothing (its machine is final;
+ * after a restart the goal is not even taken over, and its proposals are acked unreviewed), so the goal's
+ * end (`goal-end.ts`) deletes them all, whatever the status. A proposal an agent sends after that (a
+ * cancelled goal's agent still finishing) leaves its bundle for the sweep of the next coordinator that
+ * starts, or for `guild gc`.
  */
 
 /** The goal a proposal bundle's key belongs to, or undefined for any other key (a base bundle's). */
