@@ -13,15 +13,15 @@ import type { GoalStanding } from "./goal-store.js";
  * a review step that fails after the import and naks), and a bundle missing then fails the attempt. Once
  * the goal's final state is stored, a review of its proposals can change nothing (its machine is final;
  * after a restart the goal is not even taken over, and its proposals are acked unreviewed), so the goal's
- * end (`goal-end.ts`) deletes them all, whatever the status. A proposal an agent sends after that (a
- * cancelled goal's agent still finishing) leaves its bundle for the sweep of the next coordinator that
+ * end (`goal-end.ts`) deletes them all, whatever the status. A proposal an agent sends after that (one
+ * still working on a task when its goal failed) leaves its bundle for the sweep of the next coordinator that
  * starts, or for `guild gc`.
  */
 
 /** The goal a proposal bundle's key belongs to, or undefined for any other key (a base bundle's). */
 export function goalOfProposalKey(key: string): string | undefined {
   const parts = key.split(".");
-  // A base bundle's third part is a 40-digit commit, a proposal's an attempt number.
+  // A base bundle's third part is a commit (40 hex digits), a proposal's an attempt number.
   return parts.length === 4 && /^\d{1,9}$/.test(parts[2] ?? "") ? parts[0] : undefined;
 }
 
