@@ -6,18 +6,21 @@ import { NatsBus, NatsServerProcess } from "../src/bus/index.js";
 import { submitGoal } from "../src/cli/commands/goal.js";
 import { collectOutput } from "../src/cli/output.js";
 import { startGuild } from "../src/cli/runtime/start-guild.js";
+import { goalOfProposalKey } from "../src/coordinator/goal/index.js";
 import { createLogger, stores, type TaskSpec } from "../src/protocol/index.js";
 import { tempRepo } from "../test/helpers/git-repo.js";
+import { publishedBundleKeys } from "../test/helpers/proposal-bundles.js";
 import { tempDir } from "../test/helpers/temp-dir.js";
 import type { Benchmark, BenchRow } from "./harness.js";
 
 // N goals one after the other on a repository whose history weighs HISTORY_MB, each on a new base commit
 // (as every merge to main makes one), run by agents in a home of their own: what the blob store holds
-// after each. The store is read with the NATS client itself, not the bus, so the same file measures a
-// revision without the bus's `list` (run it there to get the figure before the collection of bases).
+// after each, base bundles and proposal bundles apart. The store is read with the NATS client itself,
+// not the bus, so the same file measures a revision without the bus's `list` (run it there to get the
+// figure before the collection of bases) or without a goal end's `deleteProposalBundles` (proposals).
 const GOALS = Number(process.env.BENCH_BASES_GOALS ?? 5);
 const HISTORY_MB = Number(process.env.BENCH_BASES_HISTORY_MB ?? 4);
-// How long to wait after a goal's end for its base bundles to go, where something deletes them.
+// How long to wait after a goal's end for its base and proposal bundles to go, where something deletes them.
 const SETTLE_MS = 5000;
 
 const GUILD_YAML = `version: 1
@@ -74,17 +77,29 @@ const bench: Benchmark = {
     const guild = await startGuild({ bus, logger, roles: ["frontend"], home: home.path });
     const rows: BenchRow[] = [];
     const notes: string[] = [];
-    let last = { baseBytes: 0, baseCount: 0, allBytes: 0, streamBytes: 0 };
+    let last = {
+      baseBytes: 0,
+      baseCount: 0,
+      proposalBytes: 0,
+      proposalCount: 0,
+      allBytes: 0,
+      streamBytes: 0,
+    };
+    // How many proposal bundles the goals' agents put, as their `proposal.published` events name them.
+    let proposalsPut = 0;
     try {
       const objects = await new Objm(jetstream(nc)).open(stores.bundles);
       const jsm = await jetstreamManager(nc);
       const measure = async () => {
         const live = (await objects.list()).filter((o) => !o.deleted);
         const base = live.filter((o) => o.name.startsWith("base."));
+        const proposals = live.filter((o) => goalOfProposalKey(o.name) !== undefined);
         const stream = await jsm.streams.info(`OBJ_${stores.bundles}`);
         return {
           baseBytes: base.reduce((s, o) => s + o.size, 0),
           baseCount: base.length,
+          proposalBytes: proposals.reduce((s, o) => s + o.size, 0),
+          proposalCount: proposals.length,
           allBytes: live.reduce((s, o) => s + o.size, 0),
           streamBytes: stream.state.bytes,
         };
@@ -104,15 +119,19 @@ const bench: Benchmark = {
           collectOutput(),
         );
         if (result.status !== "done") throw new Error(`goal ${n} ended ${result.status}`);
+        proposalsPut += publishedBundleKeys(result.events).length;
         const deadline = Date.now() + SETTLE_MS;
         for (;;) {
           last = await measure();
-          const mine = (await objects.list()).filter((o) => !o.deleted && o.name.split(".")[2] === base);
+          const mine = (await objects.list()).filter(
+            (o) =>
+              !o.deleted && (o.name.split(".")[2] === base || goalOfProposalKey(o.name) === result.goalId),
+          );
           if (mine.length === 0 || Date.now() > deadline) break;
           await new Promise((r) => setTimeout(r, 100));
         }
         notes.push(
-          `after goal ${n}: ${last.baseCount} base bundles, ${(last.baseBytes / 1e6).toFixed(2)} MB; all objects ${(last.allBytes / 1e6).toFixed(2)} MB; stream ${(last.streamBytes / 1e6).toFixed(2)} MB`,
+          `after goal ${n}: ${last.baseCount} base bundles, ${(last.baseBytes / 1e6).toFixed(2)} MB; ${last.proposalCount} proposal bundles, ${last.proposalBytes} bytes; all objects ${(last.allBytes / 1e6).toFixed(2)} MB; stream ${(last.streamBytes / 1e6).toFixed(2)} MB`,
         );
       }
     } finally {
@@ -125,6 +144,9 @@ const bench: Benchmark = {
     rows.push(
       { metric: `base bundles left after ${GOALS} goals`, value: last.baseCount, unit: "objects" },
       { metric: `base bundle bytes after ${GOALS} goals`, value: last.baseBytes / 1e6, unit: "MB" },
+      { metric: `proposal bundles put by ${GOALS} goals`, value: proposalsPut, unit: "objects" },
+      { metric: `proposal bundles left after ${GOALS} goals`, value: last.proposalCount, unit: "objects" },
+      { metric: `proposal bundle bytes after ${GOALS} goals`, value: last.proposalBytes, unit: "bytes" },
       { metric: `all objects after ${GOALS} goals (proposals too)`, value: last.allBytes / 1e6, unit: "MB" },
       { metric: `object store stream after ${GOALS} goals`, value: last.streamBytes / 1e6, unit: "MB" },
     );

@@ -1,17 +1,28 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryBus } from "../../src/bus/index.js";
-import type { GuildEvent } from "../../src/protocol/index.js";
+import { GoalStore } from "../../src/coordinator/goal/index.js";
+import { type GuildEvent, type Proposal, proposalHasCommits } from "../../src/protocol/index.js";
+import { acceptedBundleKeys, publishedBundleKeys } from "../helpers/proposal-bundles.js";
 import { runDemoGoal } from "./goal-end-to-end.js";
 
-/** How many of the goal's published proposals have a bundle in the blob store. */
-async function bundlesStored(bus: MemoryBus, events: GuildEvent[]): Promise<[number, number]> {
-  const published = events.flatMap((e) =>
-    e.type === "proposal.published" && e.payload.commits > 0
-      ? [`${e.goalId}.${e.payload.proposalId.replace(/-(\d+)$/, ".$1")}.${e.source}`]
-      : [],
-  );
-  const stored = await Promise.all(published.map((key) => bus.blobs.get(key)));
-  return [stored.filter((b) => b !== null).length, published.length];
+/** The accepted proposals with commits, as the goal's final record holds them. */
+async function acceptedProposals(bus: MemoryBus, events: GuildEvent[]): Promise<Proposal[]> {
+  const goalId = events.find((e) => e.type === "goal.done")?.goalId ?? "";
+  const store = new GoalStore(bus.kv, { owner: "test" });
+  try {
+    const tasks = Object.values((await store.read(goalId))?.record.context.tasks ?? {});
+    return tasks.flatMap((t) =>
+      t.status === "accepted" && t.proposal && proposalHasCommits(t.proposal) ? [t.proposal] : [],
+    );
+  } finally {
+    store.close();
+  }
+}
+
+/** How many of `keys` have a bundle in the blob store. */
+async function bundlesStored(bus: MemoryBus, keys: string[]): Promise<number> {
+  const stored = await Promise.all(keys.map((key) => bus.blobs.info(key)));
+  return stored.filter((b) => b !== null).length;
 }
 
 describe("one goal end to end on the memory bus", () => {
@@ -24,9 +35,9 @@ describe("one goal end to end on the memory bus", () => {
     try {
       const { events } = await runDemoGoal(bus);
       // The agents work in worktrees of the coordinator's repository: their commits need no bundle.
-      const [stored, published] = await bundlesStored(bus, events);
-      expect(published).toBeGreaterThan(0);
-      expect(stored).toBe(0);
+      const accepted = await acceptedProposals(bus, events);
+      expect(accepted.length).toBeGreaterThan(0);
+      for (const p of accepted) expect([p.bundleKey, p.sharedObjects]).toEqual([null, true]);
     } finally {
       await bus.close();
     }
@@ -37,9 +48,17 @@ describe("one goal end to end on the memory bus", () => {
     const bus = new MemoryBus();
     try {
       const { events } = await runDemoGoal(bus, { mirrored: true });
-      const [stored, published] = await bundlesStored(bus, events);
-      expect(published).toBeGreaterThan(0);
-      expect(stored).toBe(published);
+      // Every proposal with commits was stored as a bundle, and review read it from the store and imported it
+      // (a missing bundle is rejected, never accepted)...
+      const published = publishedBundleKeys(events);
+      expect(published.length).toBeGreaterThan(0);
+      const accepted = await acceptedProposals(bus, events);
+      expect(accepted.length).toBeGreaterThan(0);
+      for (const p of accepted) expect(acceptedBundleKeys(events)).toContain(p.bundleKey);
+      const rejected = events.flatMap((e) => (e.type === "proposal.rejected" ? [e.payload.reason] : []));
+      expect(rejected.filter((r) => r.includes("missing from the blob store"))).toEqual([]);
+      // ...and the goal's end deleted them all.
+      await vi.waitFor(async () => expect(await bundlesStored(bus, published)).toBe(0), { timeout: 20_000 });
     } finally {
       await bus.close();
     }

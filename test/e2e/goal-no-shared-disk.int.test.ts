@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { NatsBus } from "../../src/bus/index.js";
 import { submitGoal } from "../../src/cli/commands/goal.js";
 import { collectOutput } from "../../src/cli/output.js";
@@ -11,6 +11,7 @@ import { createLogger, type TaskSpec } from "../../src/protocol/index.js";
 import { demoRepo } from "../helpers/demo-repo.js";
 import { spawnGuildProcess } from "../helpers/guild-process.js";
 import { startNats } from "../helpers/nats.js";
+import { acceptedBundleKeys, publishedBundleKeys } from "../helpers/proposal-bundles.js";
 import { tempDir } from "../helpers/temp-dir.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "agents-elsewhere.ts");
@@ -77,19 +78,19 @@ describe("agents with nothing but NATS and a home of their own", () => {
       expect(repo.git("show", `${branch}:src/lib/calculator.ts`)).not.toMatch(/\beval\(/);
       expect(repo.git("diff", "--name-only", `main...${branch}`).split("\n")).toContain("docs/API.md");
 
-      // Every agent worked in its mirror under its own home, and every proposal came as a bundle.
+      // Every agent worked in its mirror under its own home, and every proposal came as a bundle: review
+      // read each from the blob store and imported it (a missing bundle is rejected, never accepted).
       const mirror = join(agentHome.path, "repos", `${await repoId(repo.path, "main")}.worktrees`);
       const ready = result.events.flatMap((e) => (e.type === "workspace.ready" ? [e] : []));
       expect(ready.length).toBeGreaterThanOrEqual(4);
       for (const e of ready) expect(e.payload.dir).toBe(join(mirror, e.source));
-      const published = result.events.flatMap((e) =>
-        e.type === "proposal.published" && e.payload.commits > 0 ? [e] : [],
-      );
+      const published = publishedBundleKeys(result.events);
       expect(published.length).toBeGreaterThanOrEqual(3);
-      for (const e of published) {
-        const key = `${e.goalId}.${e.payload.proposalId.replace(/-(\d+)$/, ".$1")}.${e.source}`;
-        expect(await bus.blobs.info(key)).not.toBeNull();
-      }
+      expect(acceptedBundleKeys(result.events).length).toBeGreaterThanOrEqual(3);
+      // The goal's end deleted them: nothing reads a proposal's bundle after its goal.
+      await vi.waitFor(async () => expect(await bus.blobs.list(`${result.goalId}.`)).toEqual([]), {
+        timeout: 20_000,
+      });
 
       // The docs task started from the security fix it depends on: its merged head holds the fix.
       const mergedHead = (task: string) =>

@@ -6,6 +6,7 @@ import { type EndReportDeps, type HandoffSecrets, reportGoalCost, runHandoff } f
 import { announceEnd } from "./goal-recovery.js";
 import type { GoalStore } from "./goal-store.js";
 import type { GoalContext } from "./goal-types.js";
+import { deleteProposalBundles } from "./proposal-bundles.js";
 
 export interface GoalEndDeps extends EndReportDeps {
   store: GoalStore;
@@ -24,8 +25,9 @@ export interface EndedGoal {
  * The steps after a goal's final state, in order: the final record is stored first, then a cancelled
  * goal's agents are told, the cost is reported, the terminal event is emitted and `recordAnnounced`
  * marks it emitted, the hand-off runs, the goal's task branches and proposal refs are removed (the
- * integration branch and salvage refs stay), and its base bundles are deleted from the blob store unless
- * another unfinished goal stands on the same base. A failing step is logged and the next still runs.
+ * integration branch and salvage refs stay), its proposal bundles are deleted from the blob store (no
+ * review reads them any more: `proposal-bundles.ts`), and its base bundles too unless another unfinished
+ * goal stands on the same base. A failing step is logged and the next still runs.
  */
 export async function finishGoal(
   deps: GoalEndDeps,
@@ -54,6 +56,9 @@ export async function finishGoal(
   );
   await removeGoalRefs(ctx.repo, goalId, proposals).catch((error: unknown) =>
     logger.warn({ err: error, goalId }, "could not remove the goal's task branches and proposal refs"),
+  );
+  await deleteProposalBundles(deps.bus, goalId, logger).catch((error: unknown) =>
+    logger.warn({ err: error, goalId }, "could not delete the goal's proposal bundles"),
   );
   await collectBase(deps.bus, ctx.baseCommit, {
     ended: goalId,

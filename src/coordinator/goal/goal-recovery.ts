@@ -8,6 +8,7 @@ import { createGoalActor, type GoalActorDeps } from "./goal-actor.js";
 import type { GoalEvent, goalMachine } from "./goal-machine.js";
 import { type GoalRecord, type GoalStore, isFinalStatus, type StoredGoal } from "./goal-store.js";
 import type { GoalContext } from "./goal-types.js";
+import { sweepProposalBundles } from "./proposal-bundles.js";
 import { rearmUnserved, UNSERVED_WAIT_MS } from "./unserved-watch.js";
 
 /** A goal taken over from the store, with an actor built from its snapshot (not yet started). */
@@ -28,13 +29,17 @@ export interface RecoveryDeps extends GoalActorDeps {
  * snapshot. XState re-invokes the promise actors that were in flight at the crash (plan, dispatch,
  * settle, merge, verify), so those effects are idempotent: dispatch reuses the attempt's message id,
  * merging skips what the integration branch already contains, verification runs again. First, the base
- * bundles no unfinished goal stands on are deleted: goals that ended without their clean-up left them.
+ * bundles no unfinished goal stands on, and the proposal bundles of goals that ended, are deleted: goals
+ * that ended without their clean-up left them (a goal the store does not know keeps its proposal bundles).
  */
 export async function restoreGoals(deps: RecoveryDeps): Promise<RestoredGoal[]> {
   const restored: RestoredGoal[] = [];
   const all = await deps.store.list();
   await sweepBaseBundles(deps.bus, standingOf(all), deps.logger).catch((error: unknown) =>
     deps.logger.warn({ err: error }, "could not sweep the base bundles"),
+  );
+  await sweepProposalBundles(deps.bus, standingOf(all), deps.logger).catch((error: unknown) =>
+    deps.logger.warn({ err: error }, "could not sweep the proposal bundles"),
   );
   for (const stored of all) {
     const { record } = stored;

@@ -21,4 +21,5 @@ export type {
   TaskStatus,
   VerifyResult,
 } from "./goal-types.js";
+export { deleteProposalBundles, goalOfProposalKey, sweepProposalBundles } from "./proposal-bundles.js";
 export { mergeEntries } from "./verify-integration.js";
