@@ -1,5 +1,5 @@
-import { stores, subjects, token } from "../../protocol/index.js";
-import { taskDurable } from "../queues.js";
+import { NO_GOAL, stores, subjects, token } from "../../protocol/index.js";
+import { serviceQueues, taskDurable } from "../queues.js";
 
 /** What one identity may publish and subscribe to, as nats-server enforces it. */
 export interface Permissions {
@@ -9,8 +9,19 @@ export interface Permissions {
   allowResponses?: boolean;
 }
 
-/** Who may connect: the coordinator, a person (`operator`), a read-only `watcher`, one identity per agent role. */
-export type IdentityName = "coordinator" | "operator" | "watcher" | `agent-${string}`;
+/**
+ * Who may connect: the coordinator, a person (`operator`), a read-only `watcher`, the LLM `planner` and
+ * `arbiter` services, one identity per agent role.
+ */
+export type IdentityName =
+  | "coordinator"
+  | "operator"
+  | "watcher"
+  | ServiceIdentity
+  | `agent-${string}`;
+
+/** The request/reply services that run a model with an API key: each answers its own requests only. */
+export type ServiceIdentity = "planner" | "arbiter";
 
 /** The identities and agent ids a `guild creds init` writes for. */
 export interface IdentityPlan {
@@ -26,7 +37,14 @@ export function agentIdsOf(role: string, replicas: number): string[] {
 
 /** Every identity of a plan, coordinator first. */
 export function identityNames(plan: IdentityPlan): IdentityName[] {
-  return ["coordinator", "operator", "watcher", ...plan.roles.map((r) => `agent-${token(r)}` as const)];
+  return [
+    "coordinator",
+    "operator",
+    "watcher",
+    "planner",
+    "arbiter",
+    ...plan.roles.map((r) => `agent-${token(r)}` as const),
+  ];
 }
 
 const API = "$JS.API";
@@ -62,6 +80,26 @@ function bucketReader(stream: string): string[] {
   ];
 }
 
+const SERVICE_REQUESTS: Record<ServiceIdentity, string> = {
+  planner: subjects.planRequest,
+  arbiter: subjects.arbiterRequest,
+};
+
+/**
+ * A service answers its request subject in its queue group (`subject queue` is nats-server's queue
+ * permission: no plain subscription that would see every request beside the group) and replies to each
+ * request once (allow_responses). The bus checks JetStream (`$JS.API.INFO`) when it connects, and reports a
+ * malformed request as `bus.message.rejected` (goal `_`, source `bus`); nothing else: a service reads no
+ * KV, stream or store, since each request carries what it needs.
+ */
+function servicePermissions(service: ServiceIdentity, replies: string): Permissions {
+  return {
+    publish: [`${API}.INFO`, subjects.event(NO_GOAL, "bus", "bus.message.rejected")],
+    subscribe: [replies, `${SERVICE_REQUESTS[service]} ${serviceQueues[service]}`],
+    allowResponses: true,
+  };
+}
+
 /**
  * The permissions of one identity. `inbox` is the identity's own reply prefix (see `inboxPrefixOf`): replies
  * and pulled messages arrive under it, so no identity reads another's replies.
@@ -72,6 +110,7 @@ export function permissionsFor(identity: IdentityName, plan: IdentityPlan, inbox
     // The coordinator manages streams, consumers and its state, and speaks to every agent.
     return { publish: [">"], subscribe: [">"], allowResponses: true };
   }
+  if (identity === "planner" || identity === "arbiter") return servicePermissions(identity, replies);
   if (identity === "watcher") return { publish: eventReader(), subscribe: [replies] };
   if (identity === "operator") {
     return {
