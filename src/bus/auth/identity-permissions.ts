@@ -13,12 +13,7 @@ export interface Permissions {
  * Who may connect: the coordinator, a person (`operator`), a read-only `watcher`, the LLM `planner` and
  * `arbiter` services, one identity per agent role.
  */
-export type IdentityName =
-  | "coordinator"
-  | "operator"
-  | "watcher"
-  | ServiceIdentity
-  | `agent-${string}`;
+export type IdentityName = "coordinator" | "operator" | "watcher" | ServiceIdentity | `agent-${string}`;
 
 /** The request/reply services that run a model with an API key: each answers its own requests only. */
 export type ServiceIdentity = "planner" | "arbiter";
