@@ -61,7 +61,7 @@ export function registerCredsCommand(program: Command): void {
   creds
     .command("init")
     .description(
-      "write an nkey per identity (coordinator, operator, watcher, agent-<role>) and DIR/nats.conf",
+      "write an nkey per identity (coordinator, operator, watcher, planner, arbiter, agent-<role>) and DIR/nats.conf",
     )
     .requiredOption("--dir <dir>", "where to write them")
     .option(
