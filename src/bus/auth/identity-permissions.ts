@@ -1,4 +1,4 @@
-import { NO_GOAL, stores, subjects, token } from "../../protocol/index.js";
+import { GuildError, NO_GOAL, stores, subjects, token } from "../../protocol/index.js";
 import { serviceQueues, taskDurable } from "../queues.js";
 
 /** What one identity may publish and subscribe to, as nats-server enforces it. */
@@ -23,6 +23,11 @@ export interface IdentityPlan {
   roles: string[];
   /** Agent ids per role: `<role>-1` … `<role>-<replicas>` (NATS permissions match whole tokens only). */
   replicas: number;
+  /**
+   * Also one identity per agent id, `agent-<role>-<n>`, that speaks only as `<role>-<n>`: for a replica run
+   * in a process of its own (`guild agent --role <role> --replica <n>`), so it cannot speak as its siblings.
+   */
+  replicaKeys?: boolean;
 }
 
 /** The agent ids an `agent-<role>` identity may speak for: `<role>-1` … `<role>-<replicas>`. */
@@ -30,16 +35,40 @@ export function agentIdsOf(role: string, replicas: number): string[] {
   return Array.from({ length: replicas }, (_, i) => `${token(role)}-${i + 1}`);
 }
 
-/** Every identity of a plan, coordinator first. */
+/** An agent identity: a role's (all its agent ids) or one replica's (`agent-<agent id>`, its id alone). */
+interface AgentIdentity {
+  name: `agent-${string}`;
+  role: string;
+  ids: string[];
+}
+
+function agentIdentities(plan: IdentityPlan): AgentIdentity[] {
+  return plan.roles.flatMap((r) => {
+    const role = token(r);
+    const ids = agentIdsOf(role, plan.replicas);
+    const all: AgentIdentity = { name: `agent-${role}`, role, ids };
+    if (!plan.replicaKeys) return [all];
+    return [all, ...ids.map((id): AgentIdentity => ({ name: `agent-${id}`, role, ids: [id] }))];
+  });
+}
+
+/**
+ * Every identity of a plan, coordinator first. A replica's name that is also a role's (`agent-api-2` for
+ * role `api` replica 2 and role `api-2`) is refused: one key must not stand for both.
+ */
 export function identityNames(plan: IdentityPlan): IdentityName[] {
-  return [
-    "coordinator",
-    "operator",
-    "watcher",
-    "planner",
-    "arbiter",
-    ...plan.roles.map((r) => `agent-${token(r)}` as const),
-  ];
+  const agents = agentIdentities(plan).map((a) => a.name);
+  const twice = agents.find((name, i) => agents.indexOf(name) !== i);
+  if (twice) {
+    throw new GuildError(
+      "config.invalid",
+      `identity ${twice} would name a role and a replica: rename the role`,
+      {
+        details: { setting: "roles", value: twice },
+      },
+    );
+  }
+  return ["coordinator", "operator", "watcher", "planner", "arbiter", ...agents];
 }
 
 const API = "$JS.API";
@@ -121,8 +150,20 @@ export function permissionsFor(identity: IdentityName, plan: IdentityPlan, inbox
       subscribe: [replies],
     };
   }
-  const role = identity.slice("agent-".length);
-  const ids = agentIdsOf(role, plan.replicas);
+  const agent = agentIdentities(plan).find((a) => a.name === identity);
+  if (!agent) {
+    throw new GuildError("config.invalid", `no identity ${identity} in this plan`, {
+      details: { setting: "identity", value: identity },
+    });
+  }
+  return agentPermissions(agent, replies);
+}
+
+/**
+ * An agent identity's permissions: its role's queue, claims and budget (shared by the role's replicas),
+ * and events, proposals, presence and inbox only for its own agent ids.
+ */
+function agentPermissions({ role, ids }: AgentIdentity, replies: string): Permissions {
   const tasks = stores.tasks;
   const durable = taskDurable(role);
   return {
