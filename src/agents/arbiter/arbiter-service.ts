@@ -35,8 +35,8 @@ export interface ArbiterServiceOptions extends JudgeModelOptions {
   /** Source token on replies; default `arbiter`. */
   source?: string;
   /**
-   * Queue group, so several arbiter replicas share the requests; default `arbiters`, the only group the `arbiter`
-   * identity may join.
+   * Queue group, so several arbiter replicas share the requests; default `arbiters`, the only group
+   * the `arbiter` identity may join.
    */
   queue?: string;
   logger?: Logger;

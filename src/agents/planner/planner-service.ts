@@ -25,8 +25,8 @@ export interface PlannerServiceOptions extends PlannerModelOptions {
   /** Source token on replies; default `planner`. */
   source?: string;
   /**
-   * Queue group, so several planner replicas share the requests; default `planners`, the only group the `planner`
-   * identity may join.
+   * Queue group, so several planner replicas share the requests; default `planners`, the only group
+   * the `planner` identity may join.
    */
   queue?: string;
   logger?: Logger;

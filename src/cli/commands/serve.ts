@@ -9,9 +9,9 @@ import { type BusConnection, connectBus } from "../runtime/bus-connection.js";
 import { stopOnSignal } from "../runtime/stop-on-signal.js";
 
 /** The services `guild serve` runs: each answers one request subject, under the identity of its name. */
-export const SERVICES: Record<ServiceIdentity, { subject: string; setting: "planner" | "arbiter" }> = {
-  planner: { subject: subjects.planRequest, setting: "planner" },
-  arbiter: { subject: subjects.arbiterRequest, setting: "arbiter" },
+export const SERVICES: Record<ServiceIdentity, { subject: string }> = {
+  planner: { subject: subjects.planRequest },
+  arbiter: { subject: subjects.arbiterRequest },
 };
 
 export interface ServeOptions {
