@@ -12,6 +12,7 @@ export {
   identityNames,
   type Permissions,
   permissionsFor,
+  type ServiceIdentity,
 } from "./auth/identity-permissions.js";
 export { blobDigest } from "./blob-digest.js";
 export { type OpenBusOptions, type OpenedBus, openBus, replicasOf } from "./connect.js";
@@ -21,7 +22,7 @@ export { NatsBus, type NatsBusOptions } from "./nats/nats-bus.js";
 export { streamConfigs } from "./nats/provision.js";
 export { findNatsServer } from "./nats-binary.js";
 export { type NatsLaunchOptions, NatsServerProcess } from "./nats-launcher.js";
-export { taskDurable } from "./queues.js";
+export { serviceQueues, taskDurable } from "./queues.js";
 export { subjectMatches } from "./subject-match.js";
 export type {
   BlobInfo,

@@ -23,3 +23,9 @@ export function queueStream(queue: QueueName, subject: string): string {
 export function taskDurable(role: string): string {
   return `tasks-${role}`;
 }
+
+/**
+ * The queue groups the LLM services answer in, so replicas share the requests; the `planner` and `arbiter`
+ * identities may subscribe to their request subject in this group only.
+ */
+export const serviceQueues = { planner: "planners", arbiter: "arbiters" } as const;

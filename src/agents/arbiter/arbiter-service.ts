@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Bus, Subscription } from "../../bus/index.js";
+import { type Bus, type Subscription, serviceQueues } from "../../bus/index.js";
 import {
   type ArbitrationReply,
   ArbitrationRequest,
@@ -34,7 +34,10 @@ export interface ArbiterServiceOptions extends JudgeModelOptions {
   env?: NodeJS.ProcessEnv;
   /** Source token on replies; default `arbiter`. */
   source?: string;
-  /** Queue group, so several arbiter replicas share the requests; default `arbiters`. */
+  /**
+   * Queue group, so several arbiter replicas share the requests; default `arbiters`, the only group
+   * the `arbiter` identity may join.
+   */
   queue?: string;
   logger?: Logger;
 }
@@ -154,6 +157,6 @@ export async function startArbiterService(bus: Bus, options: ArbiterServiceOptio
         payload,
       });
     },
-    { queue: options.queue ?? "arbiters" },
+    { queue: options.queue ?? serviceQueues.arbiter },
   );
 }

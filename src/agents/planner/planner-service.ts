@@ -1,4 +1,4 @@
-import type { Bus, Subscription } from "../../bus/index.js";
+import { type Bus, type Subscription, serviceQueues } from "../../bus/index.js";
 import {
   type BrainConfig,
   createLogger,
@@ -24,7 +24,10 @@ export interface PlannerServiceOptions extends PlannerModelOptions {
   env?: NodeJS.ProcessEnv;
   /** Source token on replies; default `planner`. */
   source?: string;
-  /** Queue group, so several planner replicas share the requests; default `planners`. */
+  /**
+   * Queue group, so several planner replicas share the requests; default `planners`, the only group
+   * the `planner` identity may join.
+   */
   queue?: string;
   logger?: Logger;
 }
@@ -96,6 +99,6 @@ export async function startPlannerService(bus: Bus, options: PlannerServiceOptio
         }),
       );
     },
-    { queue: options.queue ?? "planners" },
+    { queue: options.queue ?? serviceQueues.planner },
   );
 }

@@ -1,5 +1,5 @@
-import { stores, subjects, token } from "../../protocol/index.js";
-import { taskDurable } from "../queues.js";
+import { GuildError, NO_GOAL, stores, subjects, token } from "../../protocol/index.js";
+import { serviceQueues, taskDurable } from "../queues.js";
 
 /** What one identity may publish and subscribe to, as nats-server enforces it. */
 export interface Permissions {
@@ -9,14 +9,25 @@ export interface Permissions {
   allowResponses?: boolean;
 }
 
-/** Who may connect: the coordinator, a person (`operator`), a read-only `watcher`, one identity per agent role. */
-export type IdentityName = "coordinator" | "operator" | "watcher" | `agent-${string}`;
+/**
+ * Who may connect: the coordinator, a person (`operator`), a read-only `watcher`, the LLM `planner` and
+ * `arbiter` services, one identity per agent role.
+ */
+export type IdentityName = "coordinator" | "operator" | "watcher" | ServiceIdentity | `agent-${string}`;
+
+/** The request/reply services that run a model with an API key: each answers its own requests only. */
+export type ServiceIdentity = "planner" | "arbiter";
 
 /** The identities and agent ids a `guild creds init` writes for. */
 export interface IdentityPlan {
   roles: string[];
   /** Agent ids per role: `<role>-1` … `<role>-<replicas>` (NATS permissions match whole tokens only). */
   replicas: number;
+  /**
+   * Also one identity per agent id, `agent-<role>-<n>`, that speaks only as `<role>-<n>`: for a replica run
+   * in a process of its own (`guild agent --role <role> --replica <n>`), so it cannot speak as its siblings.
+   */
+  replicaKeys?: boolean;
 }
 
 /** The agent ids an `agent-<role>` identity may speak for: `<role>-1` … `<role>-<replicas>`. */
@@ -24,9 +35,40 @@ export function agentIdsOf(role: string, replicas: number): string[] {
   return Array.from({ length: replicas }, (_, i) => `${token(role)}-${i + 1}`);
 }
 
-/** Every identity of a plan, coordinator first. */
+/** An agent identity: a role's (all its agent ids) or one replica's (`agent-<agent id>`, its id alone). */
+interface AgentIdentity {
+  name: `agent-${string}`;
+  role: string;
+  ids: string[];
+}
+
+function agentIdentities(plan: IdentityPlan): AgentIdentity[] {
+  return plan.roles.flatMap((r) => {
+    const role = token(r);
+    const ids = agentIdsOf(role, plan.replicas);
+    const all: AgentIdentity = { name: `agent-${role}`, role, ids };
+    if (!plan.replicaKeys) return [all];
+    return [all, ...ids.map((id): AgentIdentity => ({ name: `agent-${id}`, role, ids: [id] }))];
+  });
+}
+
+/**
+ * Every identity of a plan, coordinator first. A replica's name that is also a role's (`agent-api-2` for
+ * role `api` replica 2 and role `api-2`) is refused: one key must not stand for both.
+ */
 export function identityNames(plan: IdentityPlan): IdentityName[] {
-  return ["coordinator", "operator", "watcher", ...plan.roles.map((r) => `agent-${token(r)}` as const)];
+  const agents = agentIdentities(plan).map((a) => a.name);
+  const twice = agents.find((name, i) => agents.indexOf(name) !== i);
+  if (twice) {
+    throw new GuildError(
+      "config.invalid",
+      `identity ${twice} would name a role and a replica: rename the role`,
+      {
+        details: { setting: "roles", value: twice },
+      },
+    );
+  }
+  return ["coordinator", "operator", "watcher", "planner", "arbiter", ...agents];
 }
 
 const API = "$JS.API";
@@ -62,6 +104,26 @@ function bucketReader(stream: string): string[] {
   ];
 }
 
+const SERVICE_REQUESTS: Record<ServiceIdentity, string> = {
+  planner: subjects.planRequest,
+  arbiter: subjects.arbiterRequest,
+};
+
+/**
+ * A service answers its request subject in its queue group (`subject queue` is nats-server's queue
+ * permission: no plain subscription that would see every request beside the group) and replies to each
+ * request once (allow_responses). The bus checks JetStream (`$JS.API.INFO`) when it connects, and reports a
+ * malformed request as `bus.message.rejected` (goal `_`, source `bus`); nothing else: a service reads no
+ * KV, stream or store, since each request carries what it needs.
+ */
+function servicePermissions(service: ServiceIdentity, replies: string): Permissions {
+  return {
+    publish: [`${API}.INFO`, subjects.event(NO_GOAL, "bus", "bus.message.rejected")],
+    subscribe: [replies, `${SERVICE_REQUESTS[service]} ${serviceQueues[service]}`],
+    allowResponses: true,
+  };
+}
+
 /**
  * The permissions of one identity. `inbox` is the identity's own reply prefix (see `inboxPrefixOf`): replies
  * and pulled messages arrive under it, so no identity reads another's replies.
@@ -72,6 +134,7 @@ export function permissionsFor(identity: IdentityName, plan: IdentityPlan, inbox
     // The coordinator manages streams, consumers and its state, and speaks to every agent.
     return { publish: [">"], subscribe: [">"], allowResponses: true };
   }
+  if (identity === "planner" || identity === "arbiter") return servicePermissions(identity, replies);
   if (identity === "watcher") return { publish: eventReader(), subscribe: [replies] };
   if (identity === "operator") {
     return {
@@ -87,8 +150,20 @@ export function permissionsFor(identity: IdentityName, plan: IdentityPlan, inbox
       subscribe: [replies],
     };
   }
-  const role = identity.slice("agent-".length);
-  const ids = agentIdsOf(role, plan.replicas);
+  const agent = agentIdentities(plan).find((a) => a.name === identity);
+  if (!agent) {
+    throw new GuildError("config.invalid", `no identity ${identity} in this plan`, {
+      details: { setting: "identity", value: identity },
+    });
+  }
+  return agentPermissions(agent, replies);
+}
+
+/**
+ * An agent identity's permissions: its role's queue, claims and budget (shared by the role's replicas),
+ * and events, proposals, presence and inbox only for its own agent ids.
+ */
+function agentPermissions({ role, ids }: AgentIdentity, replies: string): Permissions {
   const tasks = stores.tasks;
   const durable = taskDurable(role);
   return {

@@ -17,6 +17,8 @@ export interface CredsInitOptions {
   replicas?: number;
   /** Where a guild.yaml names the roles; the current folder by default. */
   home?: string;
+  /** Also a key per agent id (`agent-<role>-<n>`), for replicas run one per process (`guild agent --replica`). */
+  replicaKeys?: boolean;
 }
 
 function configuredRoles(home: string): { roles: string[]; replicas: number } {
@@ -45,11 +47,20 @@ export function runCredsInit(options: CredsInitOptions, output: Output = process
       details: { setting: "--replicas", value: replicas },
     });
   }
-  const written = writeIdentities(options.dir, { roles, replicas });
+  const written = writeIdentities(options.dir, {
+    roles,
+    replicas,
+    ...(options.replicaKeys ? { replicaKeys: true } : {}),
+  });
   output.out(`server config: ${written.config}  (nats-server -js -c ${written.config}, or include it)`);
+  const roleKeys = new Map(roles.map((role) => [`agent-${role}`, role]));
   for (const [identity, file] of Object.entries(written.files)) {
-    const role = identity.startsWith("agent-") ? identity.slice("agent-".length) : undefined;
-    const ids = role ? `  agent ids ${agentIdsOf(role, replicas)[0]} … ${role}-${replicas}` : "";
+    const role = roleKeys.get(identity);
+    const ids = role
+      ? `  agent ids ${agentIdsOf(role, replicas)[0]} … ${role}-${replicas}`
+      : identity.startsWith("agent-")
+        ? `  agent id ${identity.slice("agent-".length)} alone`
+        : "";
     output.out(`${identity.padEnd(18)} ${file}${ids}`);
   }
   output.out("each process: --creds <file> (or NATS_CREDS); the files are mode 0600, keep them so");
@@ -61,7 +72,7 @@ export function registerCredsCommand(program: Command): void {
   creds
     .command("init")
     .description(
-      "write an nkey per identity (coordinator, operator, watcher, agent-<role>) and DIR/nats.conf",
+      "write an nkey per identity (coordinator, operator, watcher, planner, arbiter, agent-<role>) and DIR/nats.conf",
     )
     .requiredOption("--dir <dir>", "where to write them")
     .option(
@@ -74,7 +85,8 @@ export function registerCredsCommand(program: Command): void {
           .filter(Boolean),
     )
     .option("--replicas <n>", "agent ids per role", (v: string) => Number.parseInt(v, 10))
-    .action((opts: { dir: string; roles?: string[]; replicas?: number }) => {
+    .option("--replica-keys", "also a key per agent id, agent-<role>-<n>, for `guild agent --replica <n>`")
+    .action((opts: { dir: string; roles?: string[]; replicas?: number; replicaKeys?: boolean }) => {
       process.exitCode = runCredsInit(opts);
     });
 }

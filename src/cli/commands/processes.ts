@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadOwnership } from "../../ownership/index.js";
-import { createLogger } from "../../protocol/index.js";
+import { createLogger, GuildError } from "../../protocol/index.js";
 import { describeSandbox } from "../../sandbox/index.js";
 import { processOutput } from "../output.js";
 import { connectBus } from "../runtime/bus-connection.js";
@@ -43,11 +43,28 @@ export function registerProcessCommands(program: Command): void {
     .description("run agents of one role (NATS_URL names the server)")
     .requiredOption("--role <role>", "the role")
     .option("--replicas <n>", "how many", (v: string) => Number.parseInt(v, 10), 1)
+    .option(
+      "--replica <n>",
+      "run the one agent <role>-<n> (with its own key, agent-<role>-<n>, from `creds init --replica-keys`)",
+      (v: string) => Number.parseInt(v, 10),
+    )
     .option("--inspect <ws-url>", INSPECT_HELP)
     .option("--config <file>", HOST_CONFIG_HELP)
     .option("--home <dir>", "keep mirrors of the repositories worked on here (default the guild home)")
     .action(
-      async (opts: { role: string; replicas: number; inspect?: string; config?: string; home?: string }) => {
+      async (opts: {
+        role: string;
+        replicas: number;
+        replica?: number;
+        inspect?: string;
+        config?: string;
+        home?: string;
+      }) => {
+        if (opts.replica !== undefined && (!Number.isInteger(opts.replica) || opts.replica < 1)) {
+          throw new GuildError("config.invalid", `--replica must be a number from 1, not ${opts.replica}`, {
+            details: { setting: "--replica", value: String(opts.replica) },
+          });
+        }
         // Loaded once, before connecting: a bad host config stops the agent at once (exit 2).
         const host = loadHostSetting({
           file: opts.config,
@@ -62,7 +79,9 @@ export function registerProcessCommands(program: Command): void {
           logger,
           roles: [opts.role],
           ...(inspectUrl ? { inspectUrl } : {}),
-          replicas: opts.replicas,
+          ...(opts.replica === undefined
+            ? { replicas: opts.replicas }
+            : { replicas: 1, firstReplica: opts.replica }),
           coordinator: false,
           host,
           ...(opts.home ? { home: resolve(opts.home) } : {}),

@@ -25,6 +25,8 @@ export interface GuildRuntimeOptions {
   /** Agents per role; a role's own count in `roleReplicas` wins. */
   replicas?: number;
   roleReplicas?: ReadonlyMap<string, number>;
+  /** The first replica's number (default 1): `guild agent --replica 3` runs `<role>-3` alone. */
+  firstReplica?: number;
   coordinator?: boolean;
   ackWaitMs?: number;
   /** Serve `guild.plan.request` with this brain (guild.yaml `planner`, when it is an LLM). */
@@ -70,7 +72,9 @@ export async function startGuild(options: GuildRuntimeOptions): Promise<GuildRun
     services.push(await startArbiterService(options.bus, { brainConfig: options.arbiterBrain }));
   const agents: Specialist[] = [];
   for (const role of options.roles ?? Object.keys(BUILTIN_ROLES)) {
-    for (let i = 1; i <= (options.replicas ?? options.roleReplicas?.get(role) ?? 1); i++) {
+    const first = options.firstReplica ?? 1;
+    const count = options.replicas ?? options.roleReplicas?.get(role) ?? 1;
+    for (let i = first; i < first + count; i++) {
       const agent = new Specialist({
         bus: options.bus,
         role,

@@ -30,6 +30,8 @@ describe("NATS identities from `guild creds init`", () => {
       "coordinator",
       "operator",
       "watcher",
+      "planner",
+      "arbiter",
       "agent-docs",
       "agent-backend",
     ]);
@@ -43,7 +45,14 @@ describe("NATS identities from `guild creds init`", () => {
       manage: true,
     });
     expect(await coordinator.events.append(online("g1", "coordinator"))).toBe(1);
-    for (const identity of ["operator", "watcher", "agent-docs", "agent-backend"] as const) {
+    for (const identity of [
+      "operator",
+      "watcher",
+      "planner",
+      "arbiter",
+      "agent-docs",
+      "agent-backend",
+    ] as const) {
       const creds = written.files[identity] ?? "";
       const bus = await NatsBus.connect({ url: server.url, creds, name: identity });
       await bus.close();

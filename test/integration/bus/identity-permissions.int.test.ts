@@ -1,4 +1,3 @@
-import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimTask } from "../../../src/agents/specialist/claim.js";
 import { NatsBus, type WrittenIdentities, writeIdentities } from "../../../src/bus/index.js";
@@ -14,6 +13,7 @@ import {
 import { type NatsServerProcess, startNats } from "../../helpers/nats.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { task } from "./conformance-fixtures.js";
+import { publishRefused, subscribeRefused } from "./refusals.js";
 
 const encoder = new TextEncoder();
 
@@ -46,26 +46,6 @@ function proposal(agentId: string, role: string) {
       },
     }),
   );
-}
-
-/** Publishes as a request, so the server's permission error comes back to this call instead of the log. */
-async function publishRefused(nc: NatsConnection, subject: string, data = "{}"): Promise<void> {
-  const error = await nc.request(subject, data, { timeout: 5000 }).then(
-    () => new Error(`the server let ${subject} through`),
-    (e: unknown) => e as Error,
-  );
-  expect(`${error.message} ${String(error.cause ?? "")}`).toContain(
-    `Permissions Violation for Publish to "${subject}"`,
-  );
-}
-
-async function subscribeRefused(nc: NatsConnection, subject: string): Promise<void> {
-  const sub = nc.subscribe(subject);
-  const closed = await Promise.race([
-    sub.closed.then((e) => e),
-    new Promise((resolve) => setTimeout(() => resolve(new Error("still subscribed")), 5000)),
-  ]);
-  expect(String(closed)).toContain(`Permissions Violation for Subscription to "${subject}"`);
 }
 
 describe("what each identity may do, as nats-server enforces it", () => {
