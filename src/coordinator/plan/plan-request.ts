@@ -35,7 +35,7 @@ const REPLY_KEEP = 50_000;
 function noPlanner(cause: unknown): GuildError {
   return new GuildError(
     "bus.no_responders",
-    `no LLM planner serves ${subjects.planRequest}: start \`guild up\` in a folder whose guild.yaml sets planner, or set planner: rules`,
+    `no LLM planner serves ${subjects.planRequest}: start \`guild up\` or \`guild serve planner\` in a folder whose guild.yaml sets planner, or set planner: rules`,
     { cause, details: { subject: subjects.planRequest } },
   );
 }
