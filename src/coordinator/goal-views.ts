@@ -1,5 +1,5 @@
 import type { GoalHandle } from "./coordinator-core.js";
-import { mergeEntries } from "./goal/index.js";
+import { mergeEntries, statusOf } from "./goal/index.js";
 import type { LiveGoalView } from "./live/index.js";
 import type { GoalPort } from "./review/index.js";
 
@@ -15,6 +15,10 @@ export function goalPortOf(goals: ReadonlyMap<string, GoalHandle>): GoalPort {
         send: (event) => goal.actor.send(event),
         // In the background: the review worker moves on; the final merge waits for it if it must.
         offerMerge: () => void goal.premerge.offer(mergeEntries(goal.actor.getSnapshot().context)),
+        ended: () => {
+          const snapshot = goal.actor.getSnapshot();
+          return snapshot.status === "done" ? statusOf(snapshot.value) : undefined;
+        },
       };
     },
   };

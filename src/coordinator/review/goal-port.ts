@@ -1,4 +1,5 @@
 import type { Ownership } from "../../ownership/index.js";
+import type { GoalStatus } from "../../protocol/index.js";
 import type { GoalContext, GoalEvent } from "../goal/index.js";
 
 /** The events a review hands a goal: a proposal's receipt and its verdict. */
@@ -16,6 +17,11 @@ export interface ReviewedGoal {
   send(event: ReviewEvent): void;
   /** Offers the goal's accepted proposals to its background merge, so the final merge is a ref update. */
   offerMerge(): void;
+  /**
+   * How the goal ended (done, failed or cancelled) once its machine is final, else undefined. An ended goal
+   * stays findable (its record and end steps still need it), but a proposal for it is no longer reviewed.
+   */
+  ended(): GoalStatus | undefined;
 }
 
 /**

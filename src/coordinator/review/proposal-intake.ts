@@ -1,6 +1,7 @@
 import type { Bus, EventEmitter, WorkItem } from "../../bus/index.js";
 import type { Clock, Logger, ProposalMessage } from "../../protocol/index.js";
 import type { GoalPort } from "./goal-port.js";
+import { dropLateProposal } from "./late-proposal.js";
 import { proposalSenderProblem } from "./proposal-sender.js";
 import { reviewProposal } from "./review-proposal.js";
 
@@ -15,7 +16,7 @@ export interface IntakeDeps {
 /**
  * Tells the proposal's goal that its agent is done with the attempt (so its role gets the next task while
  * the proposal waits for review) and records the receipt; false when no goal here has it (then it is acked:
- * nothing could ever review it).
+ * nothing could ever review it, and for a goal that has ended: it is dropped unreviewed, `late-proposal.ts`).
  */
 export async function receiveProposal(item: WorkItem<ProposalMessage>, deps: IntakeDeps): Promise<boolean> {
   const proposal = item.data.payload;
@@ -31,6 +32,13 @@ export async function receiveProposal(item: WorkItem<ProposalMessage>, deps: Int
       proposal.goalId,
     );
     await item.ack();
+    return false;
+  }
+  // Before the sender check: after the end, the claims it reads may be gone, and dropping touches only
+  // what belongs to this ended goal.
+  const ended = goal.ended();
+  if (ended) {
+    await dropLateProposal(item, ended, deps, "arrived");
     return false;
   }
   // A proposal not from the agent that claimed its attempt is ignored, and said so: it changes nothing.
@@ -73,7 +81,9 @@ export async function receiveProposal(item: WorkItem<ProposalMessage>, deps: Int
 
 /**
  * Reviews a received proposal and feeds the verdict to its goal. It is acked only after the verdict is in
- * the goal's state; an unexpected failure naks it for redelivery, so no proposal is lost.
+ * the goal's state; an unexpected failure naks it for redelivery, so no proposal is lost. A goal that ended
+ * while the proposal waited, or while it was reviewed, gets no verdict: the proposal is dropped as one that
+ * arrived after the end (and a ref its review imported is removed).
  */
 export async function reviewReceived(item: WorkItem<ProposalMessage>, deps: IntakeDeps): Promise<void> {
   const proposal = item.data.payload;
@@ -82,11 +92,15 @@ export async function reviewReceived(item: WorkItem<ProposalMessage>, deps: Inta
   if (!goal) return item.nak();
   const ctx = goal.context();
   try {
+    const endedBefore = goal.ended();
+    if (endedBefore) return await dropLateProposal(item, endedBefore, deps, "reviewed");
     const verdict = await reviewProposal(proposal, ctx.tasks[proposal.taskId], {
       bus: deps.bus,
       repo: ctx.repo,
       ownership: goal.ownership,
     });
+    const endedDuring = goal.ended();
+    if (endedDuring) return await dropLateProposal(item, endedDuring, deps, "reviewed", { repo: ctx.repo });
     const ids = { proposalId: proposal.proposalId, taskId: proposal.taskId };
     if (verdict.kind === "accepted" || verdict.kind === "awaiting") {
       for (const request of verdict.newTasks) {
