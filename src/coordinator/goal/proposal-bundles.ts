@@ -14,8 +14,9 @@ import type { GoalStanding } from "./goal-store.js";
  * the goal's final state is stored, a review of its proposals can change nothing (its machine is final;
  * after a restart the goal is not even taken over, and its proposals are acked unreviewed), so the goal's
  * end (`goal-end.ts`) deletes them all, whatever the status. A proposal an agent sends after that (one
- * still working on a task when its goal failed) leaves its bundle for the sweep of the next coordinator that
- * starts, or for `guild gc`.
+ * still working on a task when its goal failed) is not reviewed, and review deletes its bundle as it acks it
+ * (`review/late-proposal.ts`); one left unread when its coordinator stopped is for the sweep of the next
+ * coordinator that starts, or for `guild gc`.
  */
 
 /** The goal a proposal bundle's key belongs to, or undefined for any other key (a base bundle's). */
