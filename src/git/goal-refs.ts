@@ -1,8 +1,9 @@
+import { proposalRefId } from "../protocol/index.js";
 import { runGit } from "./git-exec.js";
-import { assertToken, PROPOSAL_NAMESPACE } from "./ref-names.js";
+import { assertToken, PROPOSAL_NAMESPACE, proposalRef } from "./ref-names.js";
 import { withRepoLock } from "./repo-lock.js";
 
-/** A proposal of the goal as review stored it: its id and the head its ref was set to. */
+/** A proposal of the goal as review stored it: its id (within the goal) and the head its ref was set to. */
 export interface GoalProposal {
   proposalId: string;
   head: string;
@@ -10,8 +11,8 @@ export interface GoalProposal {
 
 /**
  * Deletes what a goal that ended leaves behind: its task branches `guild/<goal>/<task>` that no worktree
- * has checked out, and the refs of its proposals that still hold the head review stored (proposal ids
- * are not unique across goals, so a ref holding another head is another goal's). The integration branch
+ * has checked out, and the refs of its proposals (`refs/guild/proposals/<goal>-<proposal>`, as review
+ * names them: `proposalRefId`) that still hold the head review stored. The integration branch
  * and salvage refs stay. One `update-ref --stdin` under the repository lock; returns the refs deleted.
  */
 export async function removeGoalRefs(
@@ -20,7 +21,9 @@ export async function removeGoalRefs(
   proposals: readonly GoalProposal[],
 ): Promise<string[]> {
   assertToken("goal id", goalId);
-  const heads = new Map(proposals.map((p) => [`${PROPOSAL_NAMESPACE}${p.proposalId}`, p.head]));
+  const heads = new Map(
+    proposals.map((p) => [proposalRef(proposalRefId({ goalId, proposalId: p.proposalId })), p.head]),
+  );
   return withRepoLock(repoDir, async () => {
     const listed = await runGit(repoDir, [
       "for-each-ref",

@@ -32,7 +32,7 @@ describe("guild gc", () => {
     for (const ref of [
       "refs/heads/guild/gdone/t1",
       "refs/heads/guild/gdone.integration",
-      "refs/guild/proposals/t1-1",
+      "refs/guild/proposals/gdone-t1-1",
       "refs/heads/guild/grun/t1",
       "refs/heads/guild/gunknown/t1",
     ])

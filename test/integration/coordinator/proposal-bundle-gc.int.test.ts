@@ -114,6 +114,9 @@ describe("proposal bundles in the blob store", () => {
       await vi.waitFor(() => expect(t.deleted("g-web")).toHaveLength(2), { timeout: 20_000 });
       expect(t.deleted("g-web").sort()).toEqual(published);
       expect(await t.keysOf("g-web")).toEqual([]);
+      // Before that, the end removed the refs review imported them under, and the task branches.
+      expect(t.repo.git("for-each-ref", "--format=%(refname)", "refs/guild/proposals/")).toBe("");
+      expect(t.repo.git("for-each-ref", "--format=%(refname)", "refs/heads/guild/g-web/")).toBe("");
     } finally {
       await guild.stop();
     }

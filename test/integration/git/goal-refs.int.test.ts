@@ -13,24 +13,28 @@ describe("the refs a finished goal leaves", () => {
       "refs/heads/guild/g1/t2",
       "refs/heads/guild/g1.integration",
       "refs/guild/salvage/g1/t1/1",
-      "refs/guild/proposals/t1-1",
+      // As review names them: the goal's id, then the proposal's.
+      "refs/guild/proposals/g1-t1-1",
+      // Another goal's proposal of the same id.
+      "refs/guild/proposals/g2-t1-1",
       "refs/heads/guild/g2/t1",
     ])
       repo.git("update-ref", ref, base);
-    // The same proposal id, another goal's: it holds another head.
-    repo.git("update-ref", "refs/guild/proposals/t2-1", other);
+    // A proposal ref that no longer holds the head review stored is left alone.
+    repo.git("update-ref", "refs/guild/proposals/g1-t2-1", other);
     const deleted = await removeGoalRefs(repo.path, "g1", [
       { proposalId: "t1-1", head: base },
       { proposalId: "t2-1", head: base },
     ]);
     expect(deleted.sort()).toEqual([
-      "refs/guild/proposals/t1-1",
+      "refs/guild/proposals/g1-t1-1",
       "refs/heads/guild/g1/t1",
       "refs/heads/guild/g1/t2",
     ]);
     const left = repo.git("for-each-ref", "--format=%(refname)").split("\n").sort();
     expect(left).toEqual([
-      "refs/guild/proposals/t2-1",
+      "refs/guild/proposals/g1-t2-1",
+      "refs/guild/proposals/g2-t1-1",
       "refs/guild/salvage/g1/t1/1",
       "refs/heads/guild/g1.integration",
       "refs/heads/guild/g2/t1",
