@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   InvalidSubjectError,
   PermissionViolationError,
+  RequestError,
 } from "@nats-io/transport-node";
 import { GuildError, type Logger } from "../../protocol/index.js";
 
@@ -22,7 +23,7 @@ export type PublishOnce = (subject: string, data: string, msgId: string) => Prom
 export interface OutboxOptions {
   limits?: Partial<OutboxLimits>;
   logger?: Logger | undefined;
-  /** How many events are published at once while the stream acknowledges (default 64). */
+  /** How many events are published at once while the stream acknowledges (default 256). */
   window?: number;
   /** The first and the longest pause between retries while it does not (default 100 ms and 2 s). */
   retryMs?: { min: number; max: number };
@@ -68,7 +69,7 @@ export class EventOutbox {
     this.#publish = publish;
     this.#logger = options.logger;
     this.#limits = { ...OUTBOX_LIMITS, ...options.limits };
-    this.#window = options.window ?? 64;
+    this.#window = options.window ?? 256;
     this.#retryMs = options.retryMs ?? { min: 100, max: 2_000 };
   }
 
@@ -241,7 +242,8 @@ export class EventOutbox {
 }
 
 /** A publish worth retrying: anything but a refusal that would repeat (bad subject, permissions, a 4xx). */
-function retryable(error: unknown): boolean {
+function retryable(thrown: unknown): boolean {
+  const error = thrown instanceof RequestError && thrown.cause ? thrown.cause : thrown;
   if (error instanceof JetStreamApiError) return error.status === 503 || error.status === undefined;
   return !(
     error instanceof InvalidArgumentError ||

@@ -27,8 +27,8 @@ import type {
   WorkConsumerOptions,
 } from "../types.js";
 import { connectionOptions, isAuthFailure } from "./connection-options.js";
-import { NatsBlobStore } from "./nats-blobs.js";
 import type { OutboxOptions } from "./event-outbox.js";
+import { NatsBlobStore } from "./nats-blobs.js";
 import { NatsEventLog } from "./nats-event-log.js";
 import { NatsKeyValue } from "./nats-kv.js";
 import { ensureWorkConsumer, openWorkConsumer } from "./nats-work-queue.js";

@@ -1,10 +1,11 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { describe, expect, it, vi } from "vitest";
-import { createEventEmitter, NatsBus } from "../../../src/bus/index.js";
+import { createEventEmitter, NatsBus, writeIdentities } from "../../../src/bus/index.js";
 import { DUPLICATE_WINDOW_MS } from "../../../src/bus/nats/provision.js";
 import { type GuildEvent, stores, subjects } from "../../../src/protocol/index.js";
 import { capturedLogger } from "../../helpers/log-lines.js";
 import { startNats } from "../../helpers/nats.js";
+import { tempDir } from "../../helpers/temp-dir.js";
 import { online, unique } from "./conformance-fixtures.js";
 
 /** Emits `count` agent.online events one after another, as a caller awaiting each emit does. */
@@ -39,10 +40,13 @@ describe("events published while GUILD_EVENTS cannot take them (real nats-server
       await server.restart();
       const after = await emitAll(p1, "p1", goal, 13, 2);
       expect(after.filter((e) => e === undefined)).toEqual([]);
-      await vi.waitFor(() => expect(p1.events.outboxState().events + p2.events.outboxState().events).toBe(0), {
-        timeout: 30_000,
-        interval: 100,
-      });
+      await vi.waitFor(
+        () => expect(p1.events.outboxState().events + p2.events.outboxState().events).toBe(0),
+        {
+          timeout: 30_000,
+          interval: 100,
+        },
+      );
       const stored = agentIds(await p1.events.read({ subject: subjects.eventsOfGoal(goal) }));
       const range = (source: string, n: number) => Array.from({ length: n }, (_, i) => `${source}-${i}`);
       // Once each, and each publisher's events in the order it emitted them.
@@ -91,11 +95,16 @@ describe("events published while GUILD_EVENTS cannot take them (real nats-server
         sizes.push(bus.events.outboxState().events);
       }
       expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
-      const drops = lines.filter((l) => l.msg === "event outbox full: dropped the oldest unacknowledged event");
+      const drops = lines.filter(
+        (l) => l.msg === "event outbox full: dropped the oldest unacknowledged event",
+      );
       expect(drops.map((l) => l.dropped)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(bus.events.outboxState().dropped).toBe(7);
       await server.restart();
-      await vi.waitFor(() => expect(bus.events.outboxState().events).toBe(0), { timeout: 30_000, interval: 100 });
+      await vi.waitFor(() => expect(bus.events.outboxState().events).toBe(0), {
+        timeout: 30_000,
+        interval: 100,
+      });
       expect(agentIds(await bus.events.read({ subject: subjects.eventsOfGoal(goal) }))).toEqual([
         "c-7",
         "c-8",
@@ -110,7 +119,11 @@ describe("events published while GUILD_EVENTS cannot take them (real nats-server
     await using server = await startNats();
     const { logger, lines } = capturedLogger();
     const maxBytes = 2_000;
-    const bus = await NatsBus.connect({ url: server.url, logger, eventOutbox: { limits: { maxBytes }, flushMs: 200 } });
+    const bus = await NatsBus.connect({
+      url: server.url,
+      logger,
+      eventOutbox: { limits: { maxBytes }, flushMs: 200 },
+    });
     try {
       await server.stop();
       const goal = unique("g");
@@ -123,9 +136,9 @@ describe("events published while GUILD_EVENTS cannot take them (real nats-server
       expect(most).toBeGreaterThan(0);
       expect(most).toBeLessThanOrEqual(maxBytes);
       expect(bus.events.outboxState().dropped).toBeGreaterThan(20);
-      expect(lines.filter((l) => l.msg === "event outbox full: dropped the oldest unacknowledged event")).toHaveLength(
-        bus.events.outboxState().dropped,
-      );
+      expect(
+        lines.filter((l) => l.msg === "event outbox full: dropped the oldest unacknowledged event"),
+      ).toHaveLength(bus.events.outboxState().dropped);
     } finally {
       await bus.close();
     }
@@ -158,5 +171,40 @@ describe("events published while GUILD_EVENTS cannot take them (real nats-server
     expect(unsent.map((l) => l.unsent)).toEqual([3]);
     await server.restart();
     await reader.close();
+  });
+
+  it("does not retry an event the server refuses (permissions): it fails at once and the events behind it go on", async () => {
+    using dir = tempDir();
+    const written = writeIdentities(dir.path, { roles: ["docs"], replicas: 1 });
+    await using server = await startNats({ configFile: written.config });
+    const coordinator = await NatsBus.connect({
+      url: server.url,
+      creds: written.files.coordinator,
+      manage: true,
+    });
+    const agent = await NatsBus.connect({
+      url: server.url,
+      creds: written.files["agent-docs"],
+      name: "docs-1",
+    });
+    try {
+      const goal = unique("g");
+      // docs-1 may publish events as itself only: one claiming another source is refused by the server.
+      const forged = online(goal, "forged");
+      const refused = await agent.events.append({ ...forged, source: "backend-1" }).then(
+        () => "stored",
+        (e: unknown) => String(e),
+      );
+      expect(refused).toContain("Permissions Violation");
+      const own = await agent.events.append({ ...online(goal, "own"), source: "docs-1" });
+      expect(own).toBeGreaterThan(0);
+      expect(agent.events.outboxState().events).toBe(0);
+      expect(agentIds(await coordinator.events.read({ subject: subjects.eventsOfGoal(goal) }))).toEqual([
+        "own",
+      ]);
+    } finally {
+      await agent.close();
+      await coordinator.close();
+    }
   });
 });
