@@ -184,7 +184,7 @@ describe("events published while GUILD_EVENTS cannot take them (real nats-server
     });
     const agent = await NatsBus.connect({
       url: server.url,
-      creds: written.files["agent-docs"],
+      creds: written.files["agent-docs"] ?? "",
       name: "docs-1",
     });
     try {
