@@ -62,6 +62,7 @@ export class EventOutbox {
   #pumping: Promise<void> | undefined;
   #closed = false;
   #wake: (() => void) | undefined;
+  #interrupt: (() => void) | undefined;
   /** Counters, for logs and tests. */
   readonly counts = { dropped: 0, stored: 0, storedLate: 0, failedAttempts: 0 };
 
@@ -99,6 +100,12 @@ export class EventOutbox {
     });
   }
 
+  /** The connection came back: what is in flight is published again at once instead of awaiting its timeout. */
+  reconnected(): void {
+    this.#interrupt?.();
+    this.#wake?.();
+  }
+
   /**
    * Stops taking events and tries to store the queued ones for up to `timeoutMs`; what is left is logged
    * with its count and returned.
@@ -128,10 +135,8 @@ export class EventOutbox {
   }
 
   #kick(): void {
-    if (this.#pumping) {
-      this.#wake?.();
-      return;
-    }
+    // A running pump takes new events in turn: they wait behind the head, even through a retry pause.
+    if (this.#pumping) return;
     this.#pumping = this.#pump().finally(() => {
       this.#pumping = undefined;
       if (this.#queue.length > 0 && !this.#closed) this.#kick();
@@ -142,8 +147,20 @@ export class EventOutbox {
     let pause = this.#retryMs.min;
     while (this.#queue.length > 0) {
       const batch = this.#queue.slice(0, this.#healthy ? this.#window : 1);
-      const results = await Promise.allSettled(batch.map((p) => this.#publish(p.subject, p.data, p.msgId)));
+      const settled = Promise.allSettled(batch.map((p) => this.#publish(p.subject, p.data, p.msgId)));
+      const interrupted = new Promise<"interrupted">((resolve) => {
+        this.#interrupt = () => resolve("interrupted");
+      });
+      let results = await Promise.race([settled, interrupted]);
+      this.#interrupt = undefined;
       let failure: unknown;
+      if (results === "interrupted") {
+        // Requests sent before a reconnect wait out their timeout for an answer that will not come: the batch is
+        // published again now (the stream de-duplicates any that did land), its late results ignored.
+        failure = new Error("the connection was re-established while events were in flight");
+        pause = 0;
+        results = [];
+      }
       batch.forEach((p, i) => {
         const r = results[i];
         if (r?.status === "fulfilled") {
@@ -182,7 +199,7 @@ export class EventOutbox {
       for (const p of this.#queue) this.#settle(p, undefined);
       this.counts.failedAttempts++;
       await this.#sleep(pause);
-      pause = Math.min(pause * 2, this.#retryMs.max);
+      pause = Math.min(Math.max(pause * 2, this.#retryMs.min), this.#retryMs.max);
     }
   }
 
@@ -193,10 +210,8 @@ export class EventOutbox {
         clearTimeout(timer);
         resolve();
       }
-      // Only close wakes a retry pause early; new appends wait behind the head anyway.
-      this.#wake = () => {
-        if (this.#closed) done();
-      };
+      // Close and a reconnect end a retry pause early.
+      this.#wake = done;
     });
   }
 

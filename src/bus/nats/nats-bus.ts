@@ -98,6 +98,14 @@ export class NatsBus implements Bus {
     this.#logger = logger;
     this.#rejections = new Rejections((event) => this.events.append(event), logger);
     this.events.rejections = this.#rejections;
+    void this.#watchReconnects();
+  }
+
+  /** Tells the event log when the connection comes back, so what it had in flight is not left to time out. */
+  async #watchReconnects(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === "reconnect") this.events.reconnected();
+    }
   }
 
   /**

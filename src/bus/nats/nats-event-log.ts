@@ -46,6 +46,11 @@ export class NatsEventLog implements EventLog {
     return { ...this.#outbox.queued, ...this.#outbox.counts };
   }
 
+  /** The connection is back: events in flight are published again now rather than after their timeout. */
+  reconnected(): void {
+    this.#outbox.reconnected();
+  }
+
   /** Stops taking events and stores the queued ones for up to `flushMs`; returns how many were left unsent. */
   close(flushMs: number): Promise<number> {
     return this.#outbox.close(flushMs);
