@@ -27,7 +27,7 @@ function event(i: number): GuildEvent {
 
 async function append(bus: NatsBus, from: number, count: number): Promise<void> {
   for (let i = from; i < from + count; i += 200) {
-    const batch: Promise<number>[] = [];
+    const batch: Promise<number | undefined>[] = [];
     for (let j = i; j < Math.min(from + count, i + 200); j++) batch.push(bus.events.append(event(j)));
     await Promise.all(batch);
   }

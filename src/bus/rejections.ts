@@ -5,10 +5,10 @@ import type { RejectionListener } from "./types.js";
 /** Fans a rejection out to listeners and to the event log; a failing sink never reaches the caller. */
 export class Rejections {
   readonly #listeners = new Set<RejectionListener>();
-  readonly #append: (event: GuildEvent) => Promise<number>;
+  readonly #append: (event: GuildEvent) => Promise<number | undefined>;
   readonly #logger: Logger | undefined;
 
-  constructor(append: (event: GuildEvent) => Promise<number>, logger?: Logger) {
+  constructor(append: (event: GuildEvent) => Promise<number | undefined>, logger?: Logger) {
     this.#append = append;
     this.#logger = logger;
   }

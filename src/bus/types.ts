@@ -76,8 +76,12 @@ export interface FollowOptions {
 
 /** The durable event log (`GUILD_EVENTS`). */
 export interface EventLog {
-  /** Appends an event on `guild.evt.<goal>.<source>.<type>`; returns its sequence. */
-  append(event: GuildEvent): Promise<number>;
+  /**
+   * Appends an event on `guild.evt.<goal>.<source>.<type>`; returns its sequence once stored. Undefined
+   * means not stored yet: the stream did not acknowledge it (no leader, a restart) and it is retried in
+   * order from a bounded outbox (NATS); the memory bus always stores at once.
+   */
+  append(event: GuildEvent): Promise<number | undefined>;
   /** Replays stored events matching the filter, then follows live unless `replayOnly`. */
   follow(options: FollowOptions, handler: Handler<GuildEvent>): Promise<Subscription>;
   /** Collects stored events matching the filter (replay only). */

@@ -27,6 +27,7 @@ import type {
   WorkConsumerOptions,
 } from "../types.js";
 import { connectionOptions, isAuthFailure } from "./connection-options.js";
+import type { OutboxOptions } from "./event-outbox.js";
 import { NatsBlobStore } from "./nats-blobs.js";
 import { NatsEventLog } from "./nats-event-log.js";
 import { NatsKeyValue } from "./nats-kv.js";
@@ -53,6 +54,11 @@ export interface NatsBusOptions {
   logger?: Logger;
   /** Replicas for streams and buckets: 3 on a cluster, 1 on a single server. */
   replicas?: number;
+  /**
+   * The outbox of events the stream has not acknowledged yet (see EventOutbox): its caps, and how long
+   * close waits to store what it holds (default 5 s).
+   */
+  eventOutbox?: OutboxOptions & { flushMs?: number };
 }
 
 /** The Bus over NATS: core pub/sub and request/reply, JetStream queues and event log, KV and object store. */
@@ -69,6 +75,7 @@ export class NatsBus implements Bus {
   readonly #logger: Logger | undefined;
   readonly #manage: boolean;
   readonly #taskAckWaitMs: number;
+  readonly #flushMs: number;
   /** Role task consumers this process has made sure exist. */
   readonly #ensured = new Set<string>();
 
@@ -76,10 +83,11 @@ export class NatsBus implements Bus {
     nc: NatsConnection,
     js: JetStreamClient,
     parts: { events: NatsEventLog; kv: NatsKeyValue; presence: NatsKeyValue; blobs: NatsBlobStore },
-    control: { manage: boolean; taskAckWaitMs: number },
+    control: { manage: boolean; taskAckWaitMs: number; flushMs: number },
     logger?: Logger,
   ) {
     this.#manage = control.manage;
+    this.#flushMs = control.flushMs;
     this.#taskAckWaitMs = control.taskAckWaitMs;
     this.connection = nc;
     this.#js = js;
@@ -90,6 +98,14 @@ export class NatsBus implements Bus {
     this.#logger = logger;
     this.#rejections = new Rejections((event) => this.events.append(event), logger);
     this.events.rejections = this.#rejections;
+    void this.#watchReconnects();
+  }
+
+  /** Tells the event log when the connection comes back, so what it had in flight is not left to time out. */
+  async #watchReconnects(): Promise<void> {
+    for await (const status of this.connection.status()) {
+      if (status.type === "reconnect") this.events.reconnected();
+    }
   }
 
   /**
@@ -134,12 +150,16 @@ export class NatsBus implements Bus {
         ? await provision(jsm, js, options.replicas ?? 1, options.presenceTtlMs)
         : await bindStores(js);
       const parts = {
-        events: new NatsEventLog(js, jsm, options.logger),
+        events: new NatsEventLog(js, jsm, options.logger, options.eventOutbox),
         kv: new NatsKeyValue(kv, options.logger),
         presence: new NatsKeyValue(presence, options.logger),
         blobs: new NatsBlobStore(objects),
       };
-      const control = { manage, taskAckWaitMs: options.taskAckWaitMs ?? 30_000 };
+      const control = {
+        manage,
+        taskAckWaitMs: options.taskAckWaitMs ?? 30_000,
+        flushMs: options.eventOutbox?.flushMs ?? 5_000,
+      };
       return new NatsBus(nc, js, parts, control, options.logger);
     } catch (e) {
       await nc.close().catch(() => undefined);
@@ -257,8 +277,11 @@ export class NatsBus implements Bus {
     return this.#rejections.on(listener);
   }
 
+  /** Stores the events still queued for up to the outbox's flush time (the rest is logged), then drains. */
   async close(): Promise<void> {
-    if (!this.connection.isClosed()) await this.connection.drain();
+    if (!this.connection.isClosed()) await this.events.close(this.#flushMs);
+    // A drain needs the server; a connection that is away (reconnecting) is closed instead.
+    if (!this.connection.isClosed()) await this.connection.drain().catch(() => this.connection.close());
   }
 
   /** Subscribes and waits for the server to have it (a flush), so a request sent right after finds it. */

@@ -11,24 +11,49 @@ import { GuildEvent, type Logger, NO_GOAL, stores, subjects } from "../../protoc
 import { encodeOutbound, type Inbound, parseInbound } from "../inbound.js";
 import type { Rejections } from "../rejections.js";
 import type { EventLog, FollowOptions, Handler, Subscription } from "../types.js";
+import { EventOutbox, type OutboxOptions } from "./event-outbox.js";
 
 /** The event log on the `GUILD_EVENTS` stream: plain JSON on `guild.evt.<goal>.<source>.<type>`. */
 export class NatsEventLog implements EventLog {
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;
   readonly #logger: Logger | undefined;
+  readonly #outbox: EventOutbox;
   rejections: Rejections | undefined;
 
-  constructor(js: JetStreamClient, jsm: JetStreamManager, logger?: Logger) {
+  constructor(js: JetStreamClient, jsm: JetStreamManager, logger?: Logger, outbox: OutboxOptions = {}) {
     this.#js = js;
     this.#jsm = jsm;
     this.#logger = logger;
+    // The envelope id is the msgId: a retried publish whose first ack was lost is stored once.
+    const publish = async (subject: string, data: string, msgId: string) =>
+      (await js.publish(subject, data, { msgID: msgId })).seq;
+    this.#outbox = new EventOutbox(publish, { logger, ...outbox });
   }
 
-  async append(event: GuildEvent): Promise<number> {
+  /**
+   * Resolves with the event's sequence once stored; with undefined when the stream did not acknowledge it
+   * and it waits in the outbox to be retried, in order (see EventOutbox). Rejects only for an event that
+   * can never be stored (an invalid subject, a refusal that would repeat, the outbox full or closed).
+   */
+  async append(event: GuildEvent): Promise<number | undefined> {
     const subject = subjects.event(event.goalId ?? NO_GOAL, event.source, event.type);
-    const ack = await this.#js.publish(subject, encodeOutbound(subject, event, GuildEvent));
-    return ack.seq;
+    return this.#outbox.append(subject, encodeOutbound(subject, event, GuildEvent), event.id);
+  }
+
+  /** Events waiting for the stream to acknowledge them, and the outbox's counters. */
+  outboxState(): { events: number; bytes: number } & EventOutbox["counts"] {
+    return { ...this.#outbox.queued, ...this.#outbox.counts };
+  }
+
+  /** The connection is back: events in flight are published again now rather than after their timeout. */
+  reconnected(): void {
+    this.#outbox.reconnected();
+  }
+
+  /** Stops taking events and stores the queued ones for up to `flushMs`; returns how many were left unsent. */
+  close(flushMs: number): Promise<number> {
+    return this.#outbox.close(flushMs);
   }
 
   async follow(options: FollowOptions, handler: Handler<GuildEvent>): Promise<Subscription> {

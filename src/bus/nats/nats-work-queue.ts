@@ -60,7 +60,7 @@ export async function openWorkConsumer<T extends Envelope>(
   queue: QueueName,
   options: WorkConsumerOptions<T> & { bindOnly?: boolean },
   rejections: Rejections,
-  append: (event: GuildEvent) => Promise<number>,
+  append: (event: GuildEvent) => Promise<number | undefined>,
   logger?: Logger,
 ): Promise<WorkConsumer<T>> {
   const stream = queueStream(queue, options.subject);

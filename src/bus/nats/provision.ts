@@ -14,7 +14,10 @@ import { stores, subjects } from "../../protocol/index.js";
 /** How long an agent's presence outlives its last heartbeat. */
 export const PRESENCE_TTL_MS = 30_000;
 
-/** How long a message id is remembered for dedup on the durable queues. */
+/**
+ * How long a message id is remembered for dedup on the durable queues and the event log (where an event's
+ * envelope id is its msgId, so a retried publish whose ack was lost is stored once).
+ */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
 /** The streams guild needs, as docs/ARCHITECTURE.md lists them. */
@@ -40,6 +43,7 @@ export function streamConfigs(replicas: number): (Partial<StreamConfig> & { name
       name: stores.events,
       subjects: [subjects.eventsAll],
       retention: RetentionPolicy.Limits,
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     },
   ];
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { DeliverPolicy, type JetStreamClient, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection, nkeys } from "@nats-io/transport-node";
 import { inboxPrefixOf } from "../../../src/bus/auth/credentials.js";
 import { connectionOptions } from "../../../src/bus/nats/connection-options.js";
@@ -41,8 +41,17 @@ export interface AckCheck {
   acked: number;
   /** Acknowledged events the stream does not hold at their acknowledged sequence. */
   lost: AckedEvent[];
-  /** Events published (seen on guild.evt.>) that no ack was seen for: a publish the cluster could not take. */
+  /**
+   * Publish attempts (seen on guild.evt.>) that no ack was seen for: a publish the cluster could not take
+   * at that moment. The publisher's outbox retries each such event with its id as msgId.
+   */
   unacked: number;
+  /** Distinct events (by envelope id) seen published, however many attempts each took. */
+  published: number;
+  /** Ids of events seen published that GUILD_EVENTS does not hold afterwards: events lost to a leaderless moment. */
+  unstored: string[];
+  /** Ids GUILD_EVENTS holds more than once: a retry the duplicate window did not catch. */
+  duplicates: string[];
   /** How many events the stream holds. */
   stored: number;
 }
@@ -140,19 +149,8 @@ export class AckObserver {
   /** Reads GUILD_EVENTS through `nc` and checks that every acknowledged event is there, at its sequence. */
   async check(nc: NatsConnection): Promise<AckCheck> {
     for (const c of this.#connections) await c.flush().catch(() => undefined);
-    const bySeq = new Map<number, string>();
     const js = jetstream(nc);
-    const consumer = await js.consumers.get(stores.events, { deliver_policy: DeliverPolicy.All });
-    const info = await consumer.info(true);
-    let pending = info.num_pending;
-    if (pending > 0) {
-      const messages = await consumer.consume({ max_messages: 512 });
-      for await (const m of messages) {
-        bySeq.set(m.seq, (JSON.parse(m.string()) as { id: string }).id);
-        if (--pending <= 0 || m.info.pending === 0) break;
-      }
-      messages.stop();
-    }
+    const bySeq = await readAll(js);
     const acked = this.#acked();
     // The read above may come from a replica that lags the leader; what it lacks is asked of the leader.
     const jsm = await jetstreamManager(nc);
@@ -170,10 +168,51 @@ export class AckObserver {
       }
     }
     const unacked = [...this.#published.keys()].filter((reply) => !this.#acks.has(reply)).length;
-    return { acked: acked.length, lost, unacked, stored: bySeq.size };
+    const ids = new Set([...this.#published.values()].map((p) => p.id));
+    // An event published a moment ago may still be on its way to the stream: look again, for a bounded time.
+    let unstored = missingFrom(bySeq, ids);
+    for (let i = 0; i < 10 && unstored.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const [seq, id] of await readAll(js)) bySeq.set(seq, id);
+      unstored = missingFrom(bySeq, ids);
+    }
+    const counts = new Map<string, number>();
+    for (const id of bySeq.values()) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const duplicates = [...counts].flatMap(([id, n]) => (n > 1 && ids.has(id) ? [id] : []));
+    return {
+      acked: acked.length,
+      lost,
+      unacked,
+      stored: bySeq.size,
+      published: ids.size,
+      unstored,
+      duplicates,
+    };
   }
 
   async close(): Promise<void> {
     for (const nc of this.#connections) await nc.close().catch(() => undefined);
   }
+}
+
+/** Every event GUILD_EVENTS holds: stream sequence → envelope id. */
+async function readAll(js: JetStreamClient): Promise<Map<number, string>> {
+  const bySeq = new Map<number, string>();
+  const consumer = await js.consumers.get(stores.events, { deliver_policy: DeliverPolicy.All });
+  const info = await consumer.info(true);
+  let pending = info.num_pending;
+  if (pending > 0) {
+    const messages = await consumer.consume({ max_messages: 512 });
+    for await (const m of messages) {
+      bySeq.set(m.seq, (JSON.parse(m.string()) as { id: string }).id);
+      if (--pending <= 0 || m.info.pending === 0) break;
+    }
+    messages.stop();
+  }
+  return bySeq;
+}
+
+function missingFrom(bySeq: Map<number, string>, ids: Set<string>): string[] {
+  const stored = new Set(bySeq.values());
+  return [...ids].filter((id) => !stored.has(id));
 }

@@ -214,7 +214,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }
     const acks = await observer.check(admin);
     log(
-      `acks: ${acks.acked} acknowledged, ${acks.lost.length} lost, ${acks.unacked} unacknowledged, ${acks.stored} stored`,
+      `acks: ${acks.acked} acknowledged, ${acks.lost.length} lost, ${acks.unacked} attempts unacknowledged, ${acks.unstored.length} of ${acks.published} published never stored, ${acks.duplicates.length} stored twice, ${acks.stored} stored`,
     );
     const report = renderReport({
       baseline,

@@ -40,8 +40,10 @@ export function renderReport(run: {
   const a = run.acks;
   lines.push(
     "",
-    `Events: ${a.acked} acknowledged to their publishers, ${a.lost.length} of them missing from GUILD_EVENTS afterwards; ${a.unacked} published without an ack seen; ${a.stored} stored.`,
+    `Events: ${a.acked} acknowledged to their publishers, ${a.lost.length} of them missing from GUILD_EVENTS afterwards; ${a.unacked} publish attempts without an ack seen (retried by their publisher); ${a.published} distinct events published, ${a.unstored.length} of them missing from GUILD_EVENTS afterwards, ${a.duplicates.length} stored twice; ${a.stored} stored.`,
   );
+  for (const id of a.unstored.slice(0, 20)) lines.push(`- never stored: ${id}`);
+  for (const id of a.duplicates.slice(0, 20)) lines.push(`- stored twice: ${id}`);
   for (const lost of a.lost.slice(0, 20))
     lines.push(`- lost: ${lost.subject} (${lost.id}) acked at seq ${lost.seq}`);
   return `${lines.join("\n")}\n`;

@@ -20,7 +20,7 @@ export function durableConformance(bus: () => Bus): void {
     const goal = unique("g");
     const filter = subjects.eventsOfGoal(goal);
     const seqs: number[] = [];
-    for (const id of ["a1", "a2", "a3"]) seqs.push(await bus().events.append(online(goal, id)));
+    for (const id of ["a1", "a2", "a3"]) seqs.push((await bus().events.append(online(goal, id))) ?? 0);
     expect(seqs[1]).toBeGreaterThan(seqs[0] as number);
     await sleep(50);
     const cut = new Date();
