@@ -21,15 +21,29 @@ export interface EventEmitter {
     type: T,
     payload: EventPayload<T>,
     goalId?: string,
+    options?: EmitOptions,
   ): Promise<GuildEvent | undefined>;
+}
+
+export interface EmitOptions {
+  /**
+   * Resolve with the event only once it is stored, waiting up to this long; undefined after that (it stays
+   * queued and may still be stored). For a caller that must not go on unless its event is on record.
+   */
+  untilStoredMs?: number;
 }
 
 export function createEventEmitter(bus: Bus, source: string, logger?: Logger): EventEmitter {
   return {
     source,
-    async emit(type, payload, goalId) {
+    async emit(type, payload, goalId, options = {}) {
       const event = GuildEvent.parse(makeEnvelope({ type, source, goalId: goalId ?? NO_GOAL, payload }));
       try {
+        if (options.untilStoredMs !== undefined) {
+          const seq = await withinMs(bus.events.append(event, { untilStored: true }), options.untilStoredMs);
+          if (seq === undefined) logger?.warn({ id: event.id, type }, "event not stored in time");
+          return seq === undefined ? undefined : event;
+        }
         const seq = await bus.events.append(event);
         if (seq === undefined) logger?.debug({ id: event.id, type }, "event queued for a retry");
         return event;
@@ -39,4 +53,17 @@ export function createEventEmitter(bus: Bus, source: string, logger?: Logger): E
       }
     },
   };
+}
+
+/** What `promise` resolves with within `ms`, else undefined. */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

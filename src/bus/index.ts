@@ -16,7 +16,7 @@ export {
 } from "./auth/identity-permissions.js";
 export { blobDigest } from "./blob-digest.js";
 export { type OpenBusOptions, type OpenedBus, openBus, replicasOf } from "./connect.js";
-export { createEventEmitter, type EventEmitter } from "./event-emitter.js";
+export { createEventEmitter, type EmitOptions, type EventEmitter } from "./event-emitter.js";
 export { MemoryBus, type MemoryBusOptions } from "./memory/memory-bus.js";
 export { NatsBus, type NatsBusOptions } from "./nats/nats-bus.js";
 export { streamConfigs } from "./nats/provision.js";

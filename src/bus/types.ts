@@ -74,6 +74,11 @@ export interface FollowOptions {
   replayOnly?: boolean;
 }
 
+export interface AppendOptions {
+  /** Resolve only once the event is stored, however long the stream takes (the caller bounds the wait). */
+  untilStored?: boolean;
+}
+
 /** The durable event log (`GUILD_EVENTS`). */
 export interface EventLog {
   /**
@@ -81,7 +86,7 @@ export interface EventLog {
    * means not stored yet: the stream did not acknowledge it (no leader, a restart) and it is retried in
    * order from a bounded outbox (NATS); the memory bus always stores at once.
    */
-  append(event: GuildEvent): Promise<number | undefined>;
+  append(event: GuildEvent, options?: AppendOptions): Promise<number | undefined>;
   /** Replays stored events matching the filter, then follows live unless `replayOnly`. */
   follow(options: FollowOptions, handler: Handler<GuildEvent>): Promise<Subscription>;
   /** Collects stored events matching the filter (replay only). */

@@ -254,11 +254,18 @@ export class Specialist {
     }
   }
 
-  /** Records task.failed, retried while the event log cannot take it (a frozen or failing-over stream leader). */
+  /**
+   * Records task.failed, waiting until it is stored: the task is acked only then, since a failure still queued
+   * in this process dies with it (SIGKILL) and nobody would hear of it. Tried again while the event log cannot
+   * take it (a frozen or failing-over stream leader); a coordinator ignores a second report of one attempt.
+   */
   async #reportFailure(goalId: string, taskId: string, attempt: number, reason: string): Promise<boolean> {
     for (let tries = 0; tries < FAILURE_REPORT_TRIES; tries++) {
       if (tries > 0) await sleep(FAILURE_RETRY_MS);
-      if (await this.#events.emit("task.failed", { taskId, attempt, reason }, goalId)) return true;
+      const stored = await this.#events.emit("task.failed", { taskId, attempt, reason }, goalId, {
+        untilStoredMs: FAILURE_RETRY_MS,
+      });
+      if (stored) return true;
     }
     return false;
   }

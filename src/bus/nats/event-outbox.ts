@@ -38,6 +38,8 @@ interface Pending {
   deferred?: boolean;
   /** Settles the append that queued it: with the sequence, or undefined once it waits for a retry. */
   settle?: ((seq: number | undefined) => void) | undefined;
+  /** Its append waits until it is stored (or can never be): not released when the stream stops acknowledging. */
+  holds?: boolean;
   fail?: ((error: unknown) => void) | undefined;
 }
 
@@ -82,15 +84,17 @@ export class EventOutbox {
   /**
    * Queues an event. Resolves with its sequence once stored, or with undefined when it waits for a retry
    * (its first publish failed, or earlier events wait already); rejects when it cannot ever be stored.
+   * With `untilStored`, it resolves only once the event is stored (undefined if the outbox closes first).
    */
-  append(subject: string, data: string, msgId: string): Promise<number | undefined> {
+  append(subject: string, data: string, msgId: string, untilStored = false): Promise<number | undefined> {
     if (this.#closed) return Promise.reject(new GuildError("bus.closed", "the event log is closed"));
     const pending: Pending = { msgId, subject, data, bytes: Buffer.byteLength(data) + subject.length };
+    if (untilStored) pending.holds = true;
     this.#queue.push(pending);
     this.#bytes += pending.bytes;
     this.#enforceLimits();
     this.#kick();
-    if (!this.#healthy || !this.#queue.includes(pending)) {
+    if (!this.#queue.includes(pending) || (!this.#healthy && !untilStored)) {
       pending.deferred = true;
       return Promise.resolve(undefined);
     }
@@ -195,8 +199,9 @@ export class EventOutbox {
           "GUILD_EVENTS did not acknowledge an event; events are queued and retried in order",
         );
       }
-      // Whoever waits for a queued event is released: it is kept, and the caller need not wait for a leader.
-      for (const p of this.#queue) this.#settle(p, undefined);
+      // Whoever waits for a queued event is released (unless it asked to wait for the store): it is kept, and
+      // the caller need not wait for a leader.
+      for (const p of this.#queue) if (!p.holds) this.#settle(p, undefined);
       this.counts.failedAttempts++;
       await this.#sleep(pause);
       pause = Math.min(Math.max(pause * 2, this.#retryMs.min), this.#retryMs.max);

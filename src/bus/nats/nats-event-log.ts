@@ -10,7 +10,7 @@ import { nanos } from "@nats-io/transport-node";
 import { GuildEvent, type Logger, NO_GOAL, stores, subjects } from "../../protocol/index.js";
 import { encodeOutbound, type Inbound, parseInbound } from "../inbound.js";
 import type { Rejections } from "../rejections.js";
-import type { EventLog, FollowOptions, Handler, Subscription } from "../types.js";
+import type { AppendOptions, EventLog, FollowOptions, Handler, Subscription } from "../types.js";
 import { EventOutbox, type OutboxOptions } from "./event-outbox.js";
 
 /** The event log on the `GUILD_EVENTS` stream: plain JSON on `guild.evt.<goal>.<source>.<type>`. */
@@ -36,9 +36,10 @@ export class NatsEventLog implements EventLog {
    * and it waits in the outbox to be retried, in order (see EventOutbox). Rejects only for an event that
    * can never be stored (an invalid subject, a refusal that would repeat, the outbox full or closed).
    */
-  async append(event: GuildEvent): Promise<number | undefined> {
+  async append(event: GuildEvent, options: AppendOptions = {}): Promise<number | undefined> {
     const subject = subjects.event(event.goalId ?? NO_GOAL, event.source, event.type);
-    return this.#outbox.append(subject, encodeOutbound(subject, event, GuildEvent), event.id);
+    const data = encodeOutbound(subject, event, GuildEvent);
+    return this.#outbox.append(subject, data, event.id, options.untilStored === true);
   }
 
   /** Events waiting for the stream to acknowledge them, and the outbox's counters. */

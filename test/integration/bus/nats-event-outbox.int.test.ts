@@ -60,6 +60,36 @@ describe("events published while GUILD_EVENTS cannot take them (real nats-server
     }
   });
 
+  it("holds an append that asks to wait until its event is stored, through an outage, and an emit for at most its wait", async () => {
+    await using server = await startNats();
+    const bus = await NatsBus.connect({ url: server.url });
+    const goal = unique("g");
+    try {
+      await server.stop();
+      // A plain append comes back at once, queued; one that waits for the store is held while the server is away.
+      expect(await bus.events.append(online(goal, "plain"))).toBeUndefined();
+      let held: number | undefined | "pending" = "pending";
+      const holding = bus.events.append(online(goal, "held"), { untilStored: true }).then((seq) => {
+        held = seq;
+      });
+      // An emit that must be on record gives up after its wait, and says so by returning nothing.
+      const emitter = createEventEmitter(bus, "tester");
+      const payload = { agentId: "emitted", role: "r", brain: "b" };
+      expect(await emitter.emit("agent.online", payload, goal, { untilStoredMs: 300 })).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(held).toBe("pending");
+      await server.restart();
+      await holding;
+      expect(typeof held).toBe("number");
+      const stored = agentIds(await bus.events.read({ subject: subjects.eventsOfGoal(goal) }));
+      expect(stored).toEqual(["plain", "held", "emitted"]);
+      // With the stream acknowledging, such an emit returns its event once stored.
+      expect(await emitter.emit("agent.online", payload, goal, { untilStoredMs: 5_000 })).toBeDefined();
+    } finally {
+      await bus.close();
+    }
+  });
+
   it("stores an event appended twice once: its envelope id is the msgId within the stream's duplicate window", async () => {
     await using server = await startNats();
     const bus = await NatsBus.connect({ url: server.url });
