@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import type { startGuild } from "../../../src/cli/runtime/start-guild.js";
 import { publishBaseBundles } from "../../../src/coordinator/goal/task-bases.js";
 import { repoId } from "../../../src/git/index.js";
 import type { TaskSpec } from "../../../src/protocol/index.js";
@@ -31,6 +30,14 @@ async function setup() {
   return Object.assign(t, {
     baseKeys: () => t.keys("base."),
     fullKey: async () => `base.${await repoId(t.repo.path, t.repo.head())}.${t.repo.head()}`,
+    /** Waits for the one sweep that followed `goalId`'s end, checks no base bundle is left, returns what it deleted. */
+    async collected(goalId: string): Promise<string[]> {
+      await vi.waitFor(() => expect(t.logged(DELETED, { ended: goalId })).toHaveLength(1), {
+        timeout: 20_000,
+      });
+      expect(await t.keys("base.")).toEqual([]);
+      return t.logged(DELETED, { ended: goalId })[0]?.keys as string[];
+    },
   });
 }
 
@@ -38,7 +45,7 @@ describe("base bundles in the blob store", () => {
   it("are deleted when the goal that published them ends, and published again for the next goal on that base", async () => {
     await using t = await setup();
     await using secondHome = tempDir("guild-gc-home-");
-    const coordinator = await t.start({ roles: [] });
+    await using _coordinator = await t.start({ roles: [] });
     const agents = (home: string) => t.start({ roles: ["frontend"], home, coordinator: false });
     let frontend = await agents(t.home.path);
     try {
@@ -48,14 +55,10 @@ describe("base bundles in the blob store", () => {
       const ready = result.events.flatMap((e) => (e.type === "workspace.ready" ? [e.payload.dir] : []));
       expect(ready.length).toBe(2);
       for (const dir of ready) expect(dir.startsWith(join(t.home.path, "repos"))).toBe(true);
-      await vi.waitFor(() => expect(t.logged(DELETED, { ended: "g-one" })).toHaveLength(1), {
-        timeout: 20_000,
-      });
-      const keys = t.logged(DELETED, { ended: "g-one" })[0]?.keys as string[];
+      const keys = await t.collected("g-one");
       const full = await t.fullKey();
       expect(keys).toContain(full);
       expect(keys.some((k) => k.startsWith(`${full}.`))).toBe(true);
-      expect(await t.baseKeys()).toEqual([]);
 
       // The coordinator remembered storing the full bundle; it must not trust that once it deleted it. An
       // agent with an empty mirror needs it at the first attempt.
@@ -64,70 +67,49 @@ describe("base bundles in the blob store", () => {
       const next = await runGoal(t, "one more web file", "g-two", [task("w3", "frontend", "web/three.txt")]);
       expect(next.status, story(next.events)).toBe("done");
       expect(next.events.filter((e) => e.type === "task.failed")).toEqual([]);
-      await vi.waitFor(() => expect(t.logged(DELETED, { ended: "g-two" })).toHaveLength(1), {
-        timeout: 20_000,
-      });
-      expect(t.logged(DELETED, { ended: "g-two" })[0]?.keys).toEqual([full]);
-      expect(await t.baseKeys()).toEqual([]);
+      expect(await t.collected("g-two")).toEqual([full]);
     } finally {
       await frontend.stop();
-      await coordinator.stop();
     }
   }, 180_000);
 
   it("stay while another unfinished goal stands on the same base, and go when it ends", async () => {
     await using t = await setup();
-    const guild = await t.start({ roles: ["frontend"], home: t.home.path });
     await using backendHome = tempDir("guild-gc-home-");
-    let backend: Awaited<ReturnType<typeof startGuild>> | undefined;
-    try {
-      // The API goal is dispatched first and waits: nobody serves backend yet.
-      await submitWaitingApiGoal(t, "g-api");
-      await vi.waitFor(async () => expect(await t.baseKeys()).toEqual([await t.fullKey()]), {
-        timeout: 20_000,
-      });
-      const web = await runGoal(t, "two web files", "g-web", webChain);
-      expect(web.status, story(web.events)).toBe("done");
-      await vi.waitFor(() => expect(t.logged(KEPT, { ended: "g-web" })).toHaveLength(1), { timeout: 20_000 });
-      expect(t.logged(KEPT, { ended: "g-web" })[0]?.user).toBe("g-api");
-      expect(t.logged(DELETED)).toEqual([]);
-      expect(await t.baseKeys()).toContain(await t.fullKey());
+    await using _guild = await t.start({ roles: ["frontend"], home: t.home.path });
+    // The API goal is dispatched first and waits: nobody serves backend yet.
+    await submitWaitingApiGoal(t, "g-api");
+    await vi.waitFor(async () => expect(await t.baseKeys()).toEqual([await t.fullKey()]), {
+      timeout: 20_000,
+    });
+    const web = await runGoal(t, "two web files", "g-web", webChain);
+    expect(web.status, story(web.events)).toBe("done");
+    await vi.waitFor(() => expect(t.logged(KEPT, { ended: "g-web" })).toHaveLength(1), { timeout: 20_000 });
+    expect(t.logged(KEPT, { ended: "g-web" })[0]?.user).toBe("g-api");
+    expect(t.logged(DELETED)).toEqual([]);
+    expect(await t.baseKeys()).toContain(await t.fullKey());
 
-      // A backend agent with an empty mirror now needs the full bundle the web goal's end kept.
-      backend = await t.start({ roles: ["backend"], home: backendHome.path, coordinator: false });
-      const events = await eventsUntil(t.bus, "g-api", "goal.done", 90_000);
-      expect(events.filter((e) => e.type === "task.failed")).toEqual([]);
-      await vi.waitFor(() => expect(t.logged(DELETED, { ended: "g-api" })).toHaveLength(1), {
-        timeout: 20_000,
-      });
-      expect(await t.baseKeys()).toEqual([]);
-    } finally {
-      await backend?.stop();
-      await guild.stop();
-    }
+    // A backend agent with an empty mirror now needs the full bundle the web goal's end kept.
+    await using _backend = await t.start({ roles: ["backend"], home: backendHome.path, coordinator: false });
+    const events = await eventsUntil(t.bus, "g-api", "goal.done", 90_000);
+    expect(events.filter((e) => e.type === "task.failed")).toEqual([]);
+    await t.collected("g-api");
   }, 180_000);
 
   it("deleted behind the coordinator's back fail the task clearly, and its retry publishes them again", async () => {
     await using t = await setup();
-    const guild = await t.start({ roles: ["frontend"], home: t.home.path });
-    try {
-      // This coordinator stored the full bundle and remembers it; another coordinator's sweep deletes it.
-      const repository = await repoId(t.repo.path, t.repo.head());
-      const goal = { goalId: "g-retry", repo: t.repo.path, repoId: repository, goalBase: t.repo.head() };
-      await publishBaseBundles(t.bus, goal, t.repo.head());
-      await t.bus.blobs.delete(await t.fullKey());
-      const result = await runGoal(t, "one web file", "g-retry", [webChain[0] as TaskSpec]);
-      const failed = result.events.flatMap((e) => (e.type === "task.failed" ? [e.payload] : []));
-      expect(failed).toHaveLength(1);
-      expect(failed[0]?.reason).toContain(`base bundle ${await t.fullKey()} is missing from the blob store`);
-      expect(result.status, story(result.events)).toBe("done");
-      await vi.waitFor(() => expect(t.logged(DELETED, { ended: "g-retry" })).toHaveLength(1), {
-        timeout: 20_000,
-      });
-      expect(await t.baseKeys()).toEqual([]);
-    } finally {
-      await guild.stop();
-    }
+    await using _guild = await t.start({ roles: ["frontend"], home: t.home.path });
+    // This coordinator stored the full bundle and remembers it; another coordinator's sweep deletes it.
+    const repository = await repoId(t.repo.path, t.repo.head());
+    const goal = { goalId: "g-retry", repo: t.repo.path, repoId: repository, goalBase: t.repo.head() };
+    await publishBaseBundles(t.bus, goal, t.repo.head());
+    await t.bus.blobs.delete(await t.fullKey());
+    const result = await runGoal(t, "one web file", "g-retry", [webChain[0] as TaskSpec]);
+    const failed = result.events.flatMap((e) => (e.type === "task.failed" ? [e.payload] : []));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.reason).toContain(`base bundle ${await t.fullKey()} is missing from the blob store`);
+    expect(result.status, story(result.events)).toBe("done");
+    await t.collected("g-retry");
   }, 120_000);
 
   it("left by goals no one collected are swept by a coordinator that starts, but not an unfinished goal's", async () => {
@@ -141,14 +123,13 @@ describe("base bundles in the blob store", () => {
     for (const key of orphans) await t.bus.blobs.put(key, text(key));
     // A proposal's bundle is not a base bundle: the sweep leaves it.
     await t.bus.blobs.put("g-old.t1.1.frontend-1", text("proposal"));
-    const first = await t.start({ roles: [] });
-    try {
+    {
+      // The first coordinator stops before the next starts.
+      await using _first = await t.start({ roles: [] });
       await submitWaitingApiGoal(t, "g-waiting");
       await vi.waitFor(async () => expect(await t.baseKeys()).toContain(await t.fullKey()), {
         timeout: 20_000,
       });
-    } finally {
-      await first.stop();
     }
     await using second = await t.restartedCoordinator();
     const swept = t.logged(DELETED).flatMap((l) => l.keys as string[]);
