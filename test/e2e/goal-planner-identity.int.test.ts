@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { NatsBus, writeIdentities } from "../../src/bus/index.js";
 import { submitGoal } from "../../src/cli/commands/goal.js";
 import { collectOutput } from "../../src/cli/output.js";
 import { startGuild } from "../../src/cli/runtime/start-guild.js";
@@ -8,9 +7,8 @@ import { createLogger } from "../../src/protocol/index.js";
 import { docsRepo } from "../helpers/docs-goal.js";
 import { spawnGuildProcess } from "../helpers/guild-process.js";
 import { checkoutHost } from "../helpers/host-config.js";
-import { startNats } from "../helpers/nats.js";
+import { identityServer } from "../helpers/identity-server.js";
 import { startScriptedOpenAI } from "../helpers/scripted-llm/index.js";
-import { tempDir } from "../helpers/temp-dir.js";
 
 const MAIN = join(import.meta.dirname, "..", "..", "src", "cli", "main.ts");
 
@@ -29,9 +27,8 @@ const DRAFT = {
 
 describe("a goal planned by an LLM planner that runs under the planner identity", () => {
   it("`guild serve planner --creds planner.nk` plans it; the coordinator, the docs agent and the operator each hold their own key", async () => {
-    await using keys = tempDir();
-    const written = writeIdentities(keys.path, { roles: ["docs"], replicas: 1 });
-    await using server = await startNats({ configFile: written.config });
+    await using ids = await identityServer({ roles: ["docs"], replicas: 1 });
+    const { server, written } = ids;
     await using plannerLlm = await startScriptedOpenAI([
       { toolCalls: [{ name: "submit_plan", input: DRAFT }] },
     ]);
@@ -53,11 +50,9 @@ describe("a goal planned by an LLM planner that runs under the planner identity"
       },
     );
     const logger = createLogger({ level: "silent" });
-    const connect = (identity: "coordinator" | "operator" | "agent-docs", manage = false) =>
-      NatsBus.connect({ url: server.url, creds: written.files[identity] ?? "", name: identity, manage });
-    const coordinatorBus = await connect("coordinator", true);
-    const agentBus = await connect("agent-docs");
-    const operator = await connect("operator");
+    const coordinatorBus = await ids.as("coordinator", true);
+    const agentBus = await ids.as("agent-docs");
+    const operator = await ids.as("operator");
     // The coordinator's process serves no planner: without the planner process no one would answer.
     const coordinator = await startGuild({ bus: coordinatorBus, logger, roles: [] });
     const agents = await startGuild({
@@ -90,7 +85,6 @@ describe("a goal planned by an LLM planner that runs under the planner identity"
     } finally {
       await agents.stop();
       await coordinator.stop();
-      for (const bus of [operator, agentBus, coordinatorBus]) await bus.close();
     }
   }, 180_000);
 });

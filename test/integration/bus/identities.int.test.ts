@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NatsBus, writeIdentities } from "../../../src/bus/index.js";
 import { GuildError } from "../../../src/protocol/index.js";
+import { identityServer } from "../../helpers/identity-server.js";
 import { startNats } from "../../helpers/nats.js";
 import { tempDir } from "../../helpers/temp-dir.js";
 import { online } from "./conformance-fixtures.js";
@@ -24,39 +25,16 @@ async function refusal(connecting: Promise<NatsBus>): Promise<GuildError> {
 
 describe("NATS identities from `guild creds init`", () => {
   it("writes a seed per identity (mode 0600) and a config nats-server enforces: each key in, anyone else out", async () => {
-    await using dir = tempDir();
-    const written = writeIdentities(dir.path, { roles: ["docs", "backend"], replicas: 2 });
-    expect(Object.keys(written.files)).toEqual([
-      "coordinator",
-      "operator",
-      "watcher",
-      "planner",
-      "arbiter",
-      "agent-docs",
-      "agent-backend",
-    ]);
+    await using ids = await identityServer({ roles: ["docs", "backend"], replicas: 2 });
+    const { dir, written, server } = ids;
+    const others = ["operator", "watcher", "planner", "arbiter", "agent-docs", "agent-backend"] as const;
+    expect(Object.keys(written.files)).toEqual(["coordinator", ...others]);
     for (const file of [...Object.values(written.files), written.config]) {
       expect((statSync(file).mode & 0o777).toString(8)).toBe("600");
     }
-    await using server = await startNats({ configFile: written.config });
-    const coordinator = await NatsBus.connect({
-      url: server.url,
-      creds: written.files.coordinator,
-      manage: true,
-    });
+    const coordinator = await ids.as("coordinator", true);
     expect(await coordinator.events.append(online("g1", "coordinator"))).toBe(1);
-    for (const identity of [
-      "operator",
-      "watcher",
-      "planner",
-      "arbiter",
-      "agent-docs",
-      "agent-backend",
-    ] as const) {
-      const creds = written.files[identity] ?? "";
-      const bus = await NatsBus.connect({ url: server.url, creds, name: identity });
-      await bus.close();
-    }
+    for (const identity of others) await (await ids.as(identity)).close();
     await coordinator.close();
 
     const anonymous = await refusal(NatsBus.connect({ url: server.url }));
@@ -89,10 +67,9 @@ describe("NATS identities from `guild creds init`", () => {
   });
 
   it("`guild status --creds` with credentials the server refuses: one line on stderr, exit code 2", async () => {
-    await using dir = tempDir();
-    const written = writeIdentities(join(dir.path, "server"), { roles: ["docs"], replicas: 1 });
+    await using ids = await identityServer({ roles: ["docs"], replicas: 1 });
+    const { dir, server } = ids;
     const stranger = writeIdentities(join(dir.path, "stranger"), { roles: ["docs"], replicas: 1 });
-    await using server = await startNats({ configFile: written.config });
     const run = spawnSync(
       process.execPath,
       ["--import", "tsx", "src/cli/main.ts", "status", "--creds", stranger.files.operator],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimTask } from "../../../src/agents/specialist/claim.js";
-import { NatsBus, type WrittenIdentities, writeIdentities } from "../../../src/bus/index.js";
+import type { NatsBus } from "../../../src/bus/index.js";
 import {
   GoalSubmitReply,
   GoalSubmitRequest,
@@ -8,12 +8,10 @@ import {
   makeEnvelope,
   ProposalMessage,
   subjects,
-  TaskAssignment,
 } from "../../../src/protocol/index.js";
-import { type NatsServerProcess, startNats } from "../../helpers/nats.js";
-import { tempDir } from "../../helpers/temp-dir.js";
-import { task } from "./conformance-fixtures.js";
+import { type IdentityServer, identityServer } from "../../helpers/identity-server.js";
 import { publishRefused, subscribeRefused } from "./refusals.js";
+import { pullDocsTask } from "./role-queue.js";
 
 const encoder = new TextEncoder();
 
@@ -49,45 +47,21 @@ function proposal(agentId: string, role: string) {
 }
 
 describe("what each identity may do, as nats-server enforces it", () => {
-  let dir: ReturnType<typeof tempDir>;
-  let written: WrittenIdentities;
-  let server: NatsServerProcess;
+  let ids: IdentityServer;
   let coordinator: NatsBus;
-  const opened: NatsBus[] = [];
-  const as = async (identity: keyof WrittenIdentities["files"]) => {
-    const bus = await NatsBus.connect({
-      url: server.url,
-      creds: written.files[identity] ?? "",
-      name: identity,
-    });
-    opened.push(bus);
-    return bus;
-  };
 
   beforeAll(async () => {
-    dir = tempDir();
-    written = writeIdentities(dir.path, { roles: ["docs", "backend"], replicas: 2 });
-    server = await startNats({ configFile: written.config });
-    coordinator = await NatsBus.connect({ url: server.url, creds: written.files.coordinator, manage: true });
+    ids = await identityServer({ roles: ["docs", "backend"], replicas: 2 });
+    coordinator = await ids.as("coordinator", true);
   });
 
   afterAll(async () => {
-    for (const bus of opened) await bus.close().catch(() => undefined);
-    await coordinator?.close();
-    await server?.dispose();
-    dir?.[Symbol.dispose]();
+    await ids?.[Symbol.asyncDispose]();
   });
 
   it("an agent works its role's queue: pulls and acks, claims, reports and proposes as its own ids, ships a bundle", async () => {
-    const agent = await as("agent-docs");
-    const queue = await agent.consumer("tasks", {
-      durable: "tasks-docs",
-      subject: subjects.task("docs"),
-      schema: TaskAssignment,
-    });
-    await coordinator.enqueue("tasks", subjects.task("docs"), task("t-doc", "docs"));
-    const item = await queue.next({ expiresMs: 10_000 });
-    expect(item?.data.payload.task.taskId).toBe("t-doc");
+    const agent = await ids.as("agent-docs");
+    const { queue, item } = await pullDocsTask(coordinator, agent);
     await item?.working();
     await item?.ack();
     expect(await claimTask(agent.kv, "docs", "g1", "t-doc", 1, "docs-1", false, Date.now())).toBe(true);
@@ -110,7 +84,7 @@ describe("what each identity may do, as nats-server enforces it", () => {
   });
 
   it("an agent's forgeries are refused by the server", async () => {
-    const agent = await as("agent-docs");
+    const agent = await ids.as("agent-docs");
     const nc = agent.connection;
     // Proposals and events in another agent's name, or without a name.
     await publishRefused(
@@ -157,7 +131,7 @@ describe("what each identity may do, as nats-server enforces it", () => {
   });
 
   it("an event on an agent's own subject that names another source is dropped with bus.message.rejected", async () => {
-    const agent = await as("agent-docs");
+    const agent = await ids.as("agent-docs");
     // The server allows the subject (docs-1 is this identity's); the envelope claims to be backend-1.
     const forged = event("g4", "backend-1", "task.failed");
     agent.connection.publish(subjects.event("g4", "docs-1", "task.failed"), JSON.stringify(forged));
@@ -174,7 +148,7 @@ describe("what each identity may do, as nats-server enforces it", () => {
 
   it("the watcher reads the event stream and nothing else; the operator submits and controls, and writes nothing", async () => {
     await coordinator.events.append(event("g2", "coordinator", "goal.done"));
-    const watcher = await as("watcher");
+    const watcher = await ids.as("watcher");
     const seen = await watcher.events.read({ subject: subjects.eventsOfGoal("g2") });
     expect(seen.map((e) => e.type)).toEqual(["goal.done"]);
     // `guild watch --since 10m`, and live: a start by time and a live follow are the watcher's too.
@@ -201,7 +175,7 @@ describe("what each identity may do, as nats-server enforces it", () => {
         payload: { goalId: req.payload.goalId ?? "g3", baseCommit: "c".repeat(40), integrationBranch: "b" },
       }),
     );
-    const operator = await as("operator");
+    const operator = await ids.as("operator");
     const submit = makeEnvelope({
       type: "goal.submit",
       source: "operator",

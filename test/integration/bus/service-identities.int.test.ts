@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startArbiterService, startPlannerService } from "../../../src/agents/index.js";
-import {
-  NatsBus,
-  readCredentials,
-  type ServiceIdentity,
-  type WrittenIdentities,
-  writeIdentities,
-} from "../../../src/bus/index.js";
+import { type NatsBus, readCredentials } from "../../../src/bus/index.js";
 import { arbitrate } from "../../../src/coordinator/index.js";
 import {
   type BrainConfig,
@@ -15,9 +9,8 @@ import {
   PlanRequest,
   subjects,
 } from "../../../src/protocol/index.js";
-import { type NatsServerProcess, startNats } from "../../helpers/nats.js";
+import { type IdentityServer, identityServer } from "../../helpers/identity-server.js";
 import { startScriptedOpenAI } from "../../helpers/scripted-llm/index.js";
-import { tempDir } from "../../helpers/temp-dir.js";
 import { conflictRequest } from "../../unit/agents/arbiter/conflict-fixture.js";
 import { publishRefused, subscribeRefused } from "./refusals.js";
 
@@ -53,35 +46,22 @@ function planRequest(goalId: string) {
 }
 
 describe("the planner and arbiter identities, as nats-server enforces them", () => {
-  let dir: ReturnType<typeof tempDir>;
-  let written: WrittenIdentities;
-  let server: NatsServerProcess;
+  let ids: IdentityServer;
   let coordinator: NatsBus;
-  const opened: NatsBus[] = [];
-  const as = async (identity: ServiceIdentity) => {
-    const bus = await NatsBus.connect({ url: server.url, creds: written.files[identity], name: identity });
-    opened.push(bus);
-    return bus;
-  };
 
   beforeAll(async () => {
-    dir = tempDir();
-    written = writeIdentities(dir.path, { roles: ["docs"], replicas: 1 });
-    server = await startNats({ configFile: written.config });
-    coordinator = await NatsBus.connect({ url: server.url, creds: written.files.coordinator, manage: true });
+    ids = await identityServer({ roles: ["docs"], replicas: 1 });
+    coordinator = await ids.as("coordinator", true);
   });
 
   afterAll(async () => {
-    for (const bus of opened) await bus.close().catch(() => undefined);
-    await coordinator?.close();
-    await server?.dispose();
-    dir?.[Symbol.dispose]();
+    await ids?.[Symbol.asyncDispose]();
   });
 
   it("the planner answers a plan request, and reports a malformed one as bus.message.rejected", async () => {
     await using llm = await startScriptedOpenAI([{ toolCalls: [{ name: "submit_plan", input: DRAFT }] }]);
     const brain: BrainConfig = { kind: "openai", model: "planner-x", baseURL: llm.baseURL };
-    const planner = await as("planner");
+    const planner = await ids.as("planner");
     const service = await startPlannerService(planner, { brainConfig: brain, env: {} });
     const reply = await coordinator.request(subjects.planRequest, planRequest("g-plan"), PlanReply, {
       timeoutMs: 20_000,
@@ -101,7 +81,7 @@ describe("the planner and arbiter identities, as nats-server enforces them", () 
       { text: JSON.stringify({ decision: "pick", winner: "t-frontend", rationale: "locale first" }) },
     ]);
     const brain: BrainConfig = { kind: "openai", model: "judge", baseURL: llm.baseURL };
-    const arbiter = await as("arbiter");
+    const arbiter = await ids.as("arbiter");
     const service = await startArbiterService(arbiter, { brainConfig: brain, env: {} });
     const decided = await arbitrate(coordinator, conflictRequest(), { timeoutMs: 20_000 });
     expect(decided).toMatchObject({ ok: true, outcome: { decision: "pick", winner: "t-frontend" } });
@@ -112,7 +92,7 @@ describe("the planner and arbiter identities, as nats-server enforces them", () 
     const own = service === "planner" ? subjects.planRequest : subjects.arbiterRequest;
     const other = service === "planner" ? subjects.arbiterRequest : subjects.planRequest;
     it(`the ${service} may do nothing else`, async () => {
-      const bus = await as(service);
+      const bus = await ids.as(service);
       const nc = bus.connection;
       // Proposals, events in anyone's name (its own included: it reports nothing but bus rejections).
       await publishRefused(nc, subjects.proposal("g1", "docs-1"));
@@ -145,7 +125,7 @@ describe("the planner and arbiter identities, as nats-server enforces them", () 
       await publishRefused(nc, "$O.guild-bundles.C.x");
       // Reading anyone else's messages: inboxes, replies, the other service's requests, its own outside
       // its queue group (which would see every request beside the group).
-      const coordinatorInbox = readCredentials(written.files.coordinator).inboxPrefix ?? "";
+      const coordinatorInbox = readCredentials(ids.written.files.coordinator).inboxPrefix ?? "";
       await subscribeRefused(nc, subjects.agentInbox("docs-1"));
       await subscribeRefused(nc, "_INBOX.>");
       await subscribeRefused(nc, `${coordinatorInbox}.>`);
