@@ -1,9 +1,9 @@
 import { availableParallelism } from "node:os";
 import { NatsBus, NatsServerProcess } from "../src/bus/index.js";
-import { GitSpawner, setGitRunner } from "../src/git/index.js";
 import { tempDir } from "../test/helpers/temp-dir.js";
 import { BENCH_ROLES, benchPlan } from "./coordinator-dag.js";
 import { runScenario } from "./coordinator-scenario.js";
+import { runGitAsGuildUp } from "./git-as-guild-up.js";
 import type { Benchmark, BenchRow } from "./harness.js";
 
 // Chains only: every step after the first starts from its dependency's merged head, so the agents in their
@@ -20,7 +20,7 @@ const bench: Benchmark = {
   name: "agent-homes",
   description: `per-step overhead of agents in their own homes (mirror per repository, bases and proposals as bundles) against agents in worktrees of the coordinator's repository: ${TASKS} tasks in chains of ${CHAIN_LENGTH}, ${BENCH_ROLES.length} roles × ${REPLICAS}, scripted brain ${DELAY_MS} ms, real nats-server and git, agents in their own process`,
   async run(progress) {
-    if (process.env.GUILD_GIT_SPAWNER !== "0") setGitRunner(new GitSpawner());
+    runGitAsGuildUp();
     await using server = await NatsServerProcess.start();
     const bus = await NatsBus.connect({ url: server.url, name: "bench-agent-homes" });
     const plan = benchPlan(TASKS, TASKS / CHAIN_LENGTH, CHAIN_LENGTH);

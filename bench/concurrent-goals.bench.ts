@@ -2,13 +2,13 @@ import { NatsBus, NatsServerProcess } from "../src/bus/index.js";
 import { submitGoal } from "../src/cli/commands/goal.js";
 import { collectOutput } from "../src/cli/output.js";
 import { startGuild } from "../src/cli/runtime/start-guild.js";
-import { GitSpawner, setGitRunner } from "../src/git/index.js";
 import { createLogger } from "../src/protocol/index.js";
 import { tempRepo } from "../test/helpers/git-repo.js";
 import { startAgentsHost } from "./coordinator-agents-host.js";
 import { BENCH_ROLES, benchPlan } from "./coordinator-dag.js";
 import { guildYaml } from "./coordinator-scenario.js";
 import { gitCpuMs } from "./cpu.js";
+import { runGitAsGuildUp } from "./git-as-guild-up.js";
 import type { Benchmark, BenchRow } from "./harness.js";
 
 const TASKS = 20;
@@ -87,8 +87,7 @@ const bench: Benchmark = {
   name: "concurrent-goals",
   description: `coordinator CPU per task: ${GOALS} goals of ${TASKS} tasks at once against one goal alone, ${BENCH_ROLES.length} roles × ${REPLICAS} agents (own process), scripted brain ${DELAY_MS} ms, real nats-server and git`,
   async run(progress) {
-    // As `guild up` runs the coordinator: git from the helper process.
-    if (process.env.GUILD_GIT_SPAWNER !== "0") setGitRunner(new GitSpawner());
+    runGitAsGuildUp();
     await using server = await NatsServerProcess.start();
     const bus = await NatsBus.connect({ url: server.url, name: "bench-coordinator" });
     const rows: BenchRow[] = [];

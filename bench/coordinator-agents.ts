@@ -4,12 +4,12 @@
 // prints one JSON line with this process's CPU time and its git's (children and the git helper).
 import { NatsBus } from "../src/bus/index.js";
 import { startGuild } from "../src/cli/runtime/start-guild.js";
-import { GitSpawner, setGitRunner } from "../src/git/index.js";
 import { createLogger } from "../src/protocol/index.js";
 import { gitCpuMs } from "./cpu.js";
+import { runGitAsGuildUp } from "./git-as-guild-up.js";
 
 // As `guild up` runs them: git from the helper process.
-if (process.env.GUILD_GIT_SPAWNER !== "0") setGitRunner(new GitSpawner());
+runGitAsGuildUp();
 const bus = await NatsBus.connect({ url: process.env.NATS_URL ?? "", name: "bench-agents" });
 const guild = await startGuild({
   bus,

@@ -1,9 +1,9 @@
 import { availableParallelism } from "node:os";
 import { NatsBus, NatsServerProcess } from "../src/bus/index.js";
-import { GitSpawner, setGitRunner } from "../src/git/index.js";
 import { BENCH_ROLES, benchPlan } from "./coordinator-dag.js";
 import { runScenario } from "./coordinator-scenario.js";
 import { variedRange, variedRuns } from "./coordinator-varied.js";
+import { runGitAsGuildUp } from "./git-as-guild-up.js";
 import type { Benchmark, BenchRow } from "./harness.js";
 
 const TASKS = 40;
@@ -29,8 +29,7 @@ const bench: Benchmark = {
   name: "coordinator",
   description: `orchestration overhead: ${TASKS} tasks, ${BENCH_ROLES.length} roles × ${REPLICAS} replicas, scripted brain ${DELAYS_MS.join(", ")} ms (and ${NODEPS_DELAYS_MS.join(", ")} ms without dependencies), real nats-server and git, agents in their own process`,
   async run(progress) {
-    // As `guild up` runs the coordinator: git from the helper process.
-    if (process.env.GUILD_GIT_SPAWNER !== "0") setGitRunner(new GitSpawner());
+    runGitAsGuildUp();
     await using server = await NatsServerProcess.start();
     const bus = await NatsBus.connect({ url: server.url, name: "bench-coordinator" });
     const rows: BenchRow[] = [];

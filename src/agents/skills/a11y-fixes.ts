@@ -9,6 +9,13 @@ export interface AttributeFix {
 /** Attributes of one element, by lower-case name. */
 export type Attributes = ReadonlyMap<string, string | undefined>;
 
+/** Elements whose accessible name is one attribute, named after their source when it is missing. */
+const NAMED_BY: Partial<Record<string, { rule: AttributeFix["rule"]; attribute: string; fallback: string }>> =
+  {
+    img: { rule: "img-alt", attribute: "alt", fallback: "Image" },
+    iframe: { rule: "iframe-title", attribute: "title", fallback: "Embedded content" },
+  };
+
 const UNLABELLED_INPUT_TYPES = new Set(["hidden", "submit", "button", "reset", "image"]);
 
 /** Turns `user-name`, `emailFilter`, `/img/site_logo.png` into `User name`, `Email filter`, `Site logo`. */
@@ -34,26 +41,18 @@ export function a11yFixes(
   labelled: boolean,
 ): AttributeFix[] {
   const name = tag.toLowerCase();
-  if (name === "img" && !attrs.has("alt") && !attrs.has("aria-label") && !attrs.has("aria-labelledby")) {
-    const value = humanize(attrs.get("src") ?? "") || "Image";
+  const named = attrs.has("aria-label") || attrs.has("aria-labelledby");
+  // An image is announced by its alt, a frame by its title; without one a screen reader reads out the URL or
+  // nothing. Both are named after their source, to be checked by a person.
+  const nameFrom = NAMED_BY[name];
+  if (nameFrom && !named && !attrs.has(nameFrom.attribute)) {
+    const value = humanize(attrs.get("src") ?? "") || nameFrom.fallback;
     return [
       {
-        rule: "img-alt",
-        attribute: "alt",
+        rule: nameFrom.rule,
+        attribute: nameFrom.attribute,
         value,
-        message: `img without alt; added alt="${value}" (check the wording)`,
-      },
-    ];
-  }
-  if (name === "iframe" && !attrs.has("title") && !attrs.has("aria-label") && !attrs.has("aria-labelledby")) {
-    // A screen reader announces a frame by its title; without one it reads out the URL or nothing.
-    const value = humanize(attrs.get("src") ?? "") || "Embedded content";
-    return [
-      {
-        rule: "iframe-title",
-        attribute: "title",
-        value,
-        message: `iframe without title; added title="${value}" (check the wording)`,
+        message: `${name} without ${nameFrom.attribute}; added ${nameFrom.attribute}="${value}" (check the wording)`,
       },
     ];
   }
